@@ -1,0 +1,45 @@
+// Build configuration of the desktop app:
+// - default export: electron-vite (bundles main, the engine host and the preload; the renderer is built
+//   by renderer/vite.config.ts into out/renderer),
+// - `builder`: electron-builder (installers), used by `npm run dist`.
+import { defineConfig } from 'electron-vite'
+import type { Configuration } from 'electron-builder'
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: 'main/app/electron-main.ts',
+          'engine-host': 'main/engine/host/host.ts'
+        },
+        external: ['onnxruntime-node', 'better-sqlite3', 'tsx', 'tsx/esm/api']
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: 'main/app/preload.ts' },
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  }
+})
+
+export const builder: Configuration = {
+  appId: 'dev.diffusion-studio.app',
+  productName: 'Diffusion Studio',
+  directories: { output: 'dist', buildResources: 'assets' },
+  files: ['out/**', 'package.json', '!**/*.map'],
+  // Native addons cannot load from inside the asar archive.
+  asarUnpack: ['**/node_modules/onnxruntime-node/**', '**/node_modules/better-sqlite3/**'],
+  extraResources: [{ from: 'native-models/starter', to: 'starter', filter: ['**/*.onnx', '**/*.json'] }],
+  linux: { target: ['AppImage', 'deb'], category: 'Graphics' },
+  win: { target: ['nsis'] },
+  mac: { target: ['dmg'], category: 'public.app-category.graphics-design' },
+  nsis: { oneClick: false, allowToChangeInstallationDirectory: true }
+}

@@ -1,0 +1,25 @@
+// The only bridge between the sandboxed renderer and main: one named function per contract verb.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { channelOf, jobEventChannel, verbs, type StudioApi } from '../contract/api'
+import { JobEventSchema } from '../contract/jobs'
+
+const api: Record<string, unknown> = {}
+for (const verb of verbs) {
+  api[verb] = async (request: unknown) => {
+    const reply = (await ipcRenderer.invoke(channelOf(verb), request)) as
+      | { result: unknown }
+      | { error: { code: string; message: string } }
+    if ('error' in reply) throw Object.assign(new Error(reply.error.message), reply.error)
+    return reply.result
+  }
+}
+api.onJobEvent = (listener: Parameters<StudioApi['onJobEvent']>[0]) => {
+  const forward = (_event: IpcRendererEvent, raw: unknown) => {
+    const parsed = JobEventSchema.safeParse(raw)
+    if (parsed.success) listener(parsed.data)
+  }
+  ipcRenderer.on(jobEventChannel, forward)
+  return () => ipcRenderer.off(jobEventChannel, forward)
+}
+
+contextBridge.exposeInMainWorld('studio', Object.freeze(api))

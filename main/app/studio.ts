@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Settings } from '../contract'
+import { ModelRegistry } from '../models/registry'
+import { EngineClient } from '../jobs/engine-client'
+import type { SpawnEngine } from '../jobs/engine-process'
+import { JobQueue } from '../jobs/queue'
+import { JobStore } from '../storage/job-store'
+import { SettingsStore } from '../storage/settings-store'
+import { modelRoots, type ModelRoots } from './paths'
+
+/** Everything a transport (Electron IPC, the web host, the CLI) needs: one per running studio. */
+export interface Studio {
+  readonly dataDir: string
+  readonly outputDir: string
+  readonly registry: ModelRegistry
+  readonly engine: EngineClient
+  readonly queue: JobQueue
+  readonly settings: SettingsStore
+  readonly store: JobStore
+  currentSettings(): Settings
+  close(): void
+}
+
+export interface StudioOptions {
+  readonly dataDir: string
+  readonly spawnEngine: SpawnEngine
+  readonly roots?: ModelRoots
+  readonly hardCancelMs?: number
+}
+
+export function createStudio(options: StudioOptions): Studio {
+  const { dataDir } = options
+  const outputDir = join(dataDir, 'outputs')
+  const roots = options.roots ?? modelRoots()
+  mkdirSync(outputDir, { recursive: true })
+  mkdirSync(roots.user, { recursive: true })
+  const store = new JobStore(join(dataDir, 'history.sqlite'))
+  const settings = new SettingsStore(join(dataDir, 'settings.json'))
+  const engine = new EngineClient(options.spawnEngine)
+  const queue = new JobQueue({
+    store,
+    engine,
+    outputDir,
+    settings: () => settings.get(),
+    hardCancelMs: options.hardCancelMs
+  })
+  return {
+    dataDir,
+    outputDir,
+    registry: new ModelRegistry(roots),
+    engine,
+    queue,
+    settings,
+    store,
+    currentSettings: () => settings.get(),
+    close() {
+      engine.dispose()
+      store.close()
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { projectRoot, rendererDir } from '../../app/paths'
+import { serveCommand } from './serve'
+
+/** The Electron binary's path, or why there is none. Never triggers a download by itself. */
+export function findElectronBinary(): { path: string } | { missing: string } {
+  const pkg = join(projectRoot, 'node_modules', 'electron')
+  const pathFile = join(pkg, 'path.txt')
+  if (!existsSync(pathFile)) return { missing: 'the Electron binary is not installed' }
+  const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? { path: binary } : { missing: `${binary} does not exist` }
+}
+
+function hasDisplay(): boolean {
+  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+}
+
+function run(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit' }).status === 0
+}
+
+/** Builds what is missing: the renderer for the web host; everything for Electron. */
+function ensureBuilt(forElectron: boolean): void {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  if (forElectron && !existsSync(join(projectRoot, 'out', 'main', 'index.js'))) {
+    if (!run(npm, ['run', 'build'])) throw new Error('npm run build failed')
+  } else if (!existsSync(join(rendererDir(), 'index.html'))) {
+    if (!run(npm, ['run', 'build:renderer'])) throw new Error('npm run build:renderer failed')
+  }
+}
+
+/** `npm start`: the Electron app; where the binary is missing (or no display), the web host. */
+export async function startCommand(args: string[]): Promise<number> {
+  let electron = findElectronBinary()
+  if ('missing' in electron && hasDisplay() && !process.env.STUDIO_NO_ELECTRON_DOWNLOAD) {
+    process.stderr.write(`Electron: ${electron.missing}; trying to download it (npx install-electron)…\n`)
+    spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'electron', 'install.js')], {
+      stdio: 'inherit',
+      timeout: 120_000
+    })
+    electron = findElectronBinary()
+  }
+  if ('path' in electron && hasDisplay()) {
+    ensureBuilt(true)
+    const child = spawn(electron.path, [projectRoot, ...args], { stdio: 'inherit' })
+    return await new Promise((done) => child.on('exit', (code) => done(code ?? 0)))
+  }
+  const why = 'missing' in electron ? electron.missing : 'there is no display'
+  process.stderr.write(`Electron cannot start here (${why}); starting the web host instead.\n`)
+  ensureBuilt(false)
+  return serveCommand(args)
+}

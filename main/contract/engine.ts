@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { StudioErrorDataSchema } from './errors'
+import { ArtifactSchema, ExecutionSchema, JobSpecSchema, PreviewSchema } from './jobs'
+import { SettingsSchema } from './settings'
+
+// Messages between main and the engine host process. Both ends parse what they receive.
+
+export const EngineRequestSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('run'),
+    jobId: z.string(),
+    spec: JobSpecSchema,
+    settings: SettingsSchema,
+    /** Folder the artifacts go to; files appear there only complete (written, then renamed). */
+    outputDir: z.string(),
+    /** Artifact file name without extension; `-2`, `-3`… are added for count > 1. Default: the job id. */
+    fileStem: z.string().min(1).max(200).optional()
+  }),
+  z.object({ type: z.literal('cancel'), jobId: z.string() }),
+  z.object({ type: z.literal('info'), requestId: z.string(), settings: SettingsSchema })
+])
+export type EngineRequest = z.infer<typeof EngineRequestSchema>
+
+export const EngineJobUpdateSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), execution: ExecutionSchema }),
+  z.object({
+    type: z.literal('step'),
+    i: z.number().int().nonnegative(),
+    n: z.number().int().positive(),
+    preview: PreviewSchema.optional()
+  }),
+  z.object({ type: z.literal('artifact'), artifact: ArtifactSchema }),
+  z.object({ type: z.literal('done') }),
+  z.object({ type: z.literal('failed'), error: StudioErrorDataSchema }),
+  z.object({ type: z.literal('cancelled') })
+])
+export type EngineJobUpdate = z.infer<typeof EngineJobUpdateSchema>
+
+export const EngineMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), pid: z.number() }),
+  z.object({ type: z.literal('job'), jobId: z.string(), update: EngineJobUpdateSchema }),
+  z.object({
+    type: z.literal('reply'),
+    requestId: z.string(),
+    result: z.unknown().optional(),
+    error: StudioErrorDataSchema.optional()
+  })
+])
+export type EngineMessage = z.infer<typeof EngineMessageSchema>

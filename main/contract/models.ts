@@ -1,0 +1,175 @@
+import { z } from 'zod'
+
+export const ModalitySchema = z.enum(['image', 'point-cloud', 'molecule', 'audio', 'video'])
+export type Modality = z.infer<typeof ModalitySchema>
+
+export const TaskSchema = z.enum([
+  'text-to-image',
+  'class-to-image',
+  'unconditional',
+  'image-to-image',
+  'inpaint',
+  'super-resolution',
+  'point-cloud',
+  'molecule',
+  'audio',
+  'video'
+])
+export type Task = z.infer<typeof TaskSchema>
+
+export const TensorDtypeSchema = z.enum(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool'])
+export type TensorDtype = z.infer<typeof TensorDtypeSchema>
+
+/** One graph input or output: its name, dtype and shape (numbers fixed, strings symbolic, e.g. "batch"). */
+export const TensorSpecSchema = z.object({
+  name: z.string().min(1),
+  dtype: TensorDtypeSchema,
+  shape: z.array(z.union([z.number().int().nonnegative(), z.string()]))
+})
+export type TensorSpec = z.infer<typeof TensorSpecSchema>
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..') && !/^[a-zA-Z]:/.test(p), {
+    message: 'must be a relative path inside the model folder'
+  })
+
+export const ModelFileSchema = z.object({
+  path: relativePath,
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  /** Where it came from: a hub URL, or "starter" for files the project trains and ships. */
+  source: z.string().optional()
+})
+export type ModelFile = z.infer<typeof ModelFileSchema>
+
+export const ComponentRoleSchema = z.enum([
+  'denoiser',
+  'text-encoder',
+  'tokenizer',
+  'vae-encoder',
+  'vae-decoder',
+  'vocoder',
+  'upsampler',
+  'safety-checker'
+])
+export type ComponentRole = z.infer<typeof ComponentRoleSchema>
+
+export const ComponentSchema = z.object({
+  /** The .onnx file (a key of `files`), or a tokenizer's folder/JSON. */
+  file: relativePath,
+  /** External-data files the graph needs, if any. */
+  externalData: z.array(relativePath).default([]),
+  inputs: z.array(TensorSpecSchema),
+  outputs: z.array(TensorSpecSchema),
+  /** Working memory of this component's session, megabytes (else estimated from its file sizes). */
+  memoryEstimateMB: z.number().positive().optional()
+})
+export type Component = z.infer<typeof ComponentSchema>
+
+/** What the denoiser outputs, turned into D(x; σ) by the engine's adapters. */
+export const ParameterizationSchema = z.enum(['epsilon', 'v', 'x0', 'score', 'edm', 'flow'])
+export type Parameterization = z.infer<typeof ParameterizationSchema>
+
+export const TrainingScheduleSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('discrete'),
+    betaSchedule: z.enum(['linear', 'scaled-linear', 'cosine']),
+    betaStart: z.number().positive(),
+    betaEnd: z.number().positive(),
+    trainSteps: z.number().int().positive(),
+    zeroTerminalSnr: z.boolean().default(false),
+    /** How the model takes its time input: float t (fractional allowed) or int64 t (rounded). */
+    timestepDtype: z.enum(['float32', 'int64']).default('float32'),
+    /** How inference timesteps are spread over the training steps (diffusers `timestep_spacing`). */
+    timestepSpacing: z.enum(['leading', 'linspace', 'trailing']).optional(),
+    /** diffusers `steps_offset`, added to "leading" timesteps. */
+    stepsOffset: z.number().int().nonnegative().optional()
+  }),
+  z.object({
+    type: z.literal('continuous'),
+    sigmaMin: z.number().positive(),
+    sigmaMax: z.number().positive(),
+    sigmaData: z.number().positive().default(0.5)
+  })
+])
+export type TrainingSchedule = z.infer<typeof TrainingScheduleSchema>
+
+export const ConditioningSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({
+    type: z.literal('class'),
+    /** Ordered class names; index i is label i. */
+    classes: z.array(z.string().min(1)).min(1),
+    /** Label used for the unconditional branch of classifier-free guidance. */
+    nullClass: z.number().int().nonnegative(),
+    input: z.string().min(1)
+  }),
+  z.object({
+    type: z.literal('text'),
+    maxTokens: z.number().int().positive(),
+    input: z.string().min(1)
+  })
+])
+export type Conditioning = z.infer<typeof ConditioningSchema>
+
+export const ResolutionSchema = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive()
+})
+export type Resolution = z.infer<typeof ResolutionSchema>
+
+export const ModelManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, dot, dash, underscore'),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  modality: ModalitySchema,
+  tasks: z.array(TaskSchema).min(1),
+  licence: z.string().min(1),
+  files: z.array(ModelFileSchema).min(1),
+  components: z.partialRecord(ComponentRoleSchema, ComponentSchema),
+  parameterization: ParameterizationSchema,
+  schedule: TrainingScheduleSchema,
+  conditioning: ConditioningSchema,
+  /** The denoiser's sample: channels and native size ([B, C, H, W]). */
+  sample: z.object({ channels: z.number().int().positive() }).and(ResolutionSchema),
+  /** Latent models: latents = scale · VAE(x). Pixel models: 1. */
+  latentScale: z.number().positive().default(1),
+  /** How pixels map to the model's range. */
+  pixelRange: z.tuple([z.number(), z.number()]).default([-1, 1]),
+  defaults: z.object({
+    sampler: z.string().min(1),
+    steps: z.number().int().positive(),
+    guidance: z.number().nonnegative(),
+    schedule: z.string().min(1).default('model')
+  }),
+  resolutionBuckets: z.array(ResolutionSchema).default([]),
+  /** Peak working memory of one batch-1 run, megabytes. */
+  memoryEstimateMB: z.number().positive(),
+  /** Where a downloaded model came from (hub repo and revision). */
+  source: z
+    .object({ repo: z.string().min(1), revision: z.string().min(1), url: z.string().optional() })
+    .optional()
+})
+export type ModelManifest = z.infer<typeof ModelManifestSchema>
+
+/** What the UI and CLI list: the manifest plus where it lives and whether its files check out. */
+export const InstalledModelSchema = z.object({
+  manifest: ModelManifestSchema,
+  origin: z.enum(['starter', 'imported', 'downloaded']),
+  status: z.enum(['ready', 'missing-files', 'corrupt']),
+  problem: z.string().optional(),
+  /** The model's folder. */
+  dir: z.string().optional()
+})
+export type InstalledModel = z.infer<typeof InstalledModelSchema>
+
+/** A model folder that could not be listed (its manifest is absent, unreadable or fails its schema). */
+export const ModelFolderProblemSchema = z.object({
+  dir: z.string(),
+  origin: z.enum(['starter', 'imported', 'downloaded']),
+  problem: z.string()
+})
+export type ModelFolderProblem = z.infer<typeof ModelFolderProblemSchema>

@@ -1,0 +1,55 @@
+import { arch, platform } from 'node:os'
+import { createRequire } from 'node:module'
+import type { EngineInfo, Settings } from '../../contract'
+import { Runtime } from '../runtime'
+import { ModelRegistry } from '../../models/registry'
+import { studioVersion } from '../../app/version'
+import { modelRoots } from '../../app/paths'
+
+/** What the engine host keeps between jobs: the model registry and one runtime per device setting. */
+export class EngineState {
+  readonly registry = new ModelRegistry(modelRoots())
+  #runtime: { key: string; value: Promise<Runtime> } | undefined
+
+  runtime(settings: Settings): Promise<Runtime> {
+    const key = `${settings.device}/${settings.cpuThreads}/${settings.memoryBudgetMB}`
+    if (this.#runtime?.key !== key) {
+      const previous = this.#runtime?.value
+      const value = (async () => {
+        await previous?.then((r) => r.release()).catch(() => undefined)
+        return Runtime.create({
+          device: settings.device,
+          cpuThreads: settings.cpuThreads,
+          memoryBudgetMB: settings.memoryBudgetMB
+        })
+      })()
+      // A failed creation is not cached: the next job tries again.
+      value.catch(() => {
+        if (this.#runtime?.value === value) this.#runtime = undefined
+      })
+      this.#runtime = { key, value }
+    }
+    return this.#runtime.value
+  }
+
+  async info(settings: Settings): Promise<EngineInfo> {
+    const runtime = await this.runtime(settings)
+    const ortVersion = createRequire(import.meta.url)('onnxruntime-node/package.json') as {
+      version: string
+    }
+    return {
+      version: studioVersion,
+      providers: [...runtime.providers],
+      chosen: runtime.execution.provider,
+      deviceName: runtime.execution.deviceName,
+      fallbackReason: runtime.execution.fallbackReason,
+      versions: {
+        onnxruntime: ortVersion.version,
+        node: process.versions.node,
+        electron: process.versions.electron ?? 'none',
+        platform: `${platform()}-${arch()}`,
+        enginePid: String(process.pid)
+      }
+    }
+  }
+}

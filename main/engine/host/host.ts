@@ -1,0 +1,81 @@
+// The engine host process: owns onnxruntime-node, runs one job at a time, reports typed updates.
+// A crash here (a native abort in ORT, out of memory) never takes main down: main restarts it.
+import {
+  EngineRequestSchema,
+  StudioError,
+  describeIssues,
+  type EngineJobUpdate,
+  type EngineRequest
+} from '../../contract'
+import { connectToParent } from './port'
+import { EngineState } from './engine-state'
+import { runPipeline } from '../pipelines'
+import { SamplingCancelled } from '../diffusion/types'
+
+const port = connectToParent()
+const state = new EngineState()
+const running = new Map<string, AbortController>()
+
+function update(jobId: string, message: EngineJobUpdate): void {
+  port.send({ type: 'job', jobId, update: message })
+}
+
+async function run(request: Extract<EngineRequest, { type: 'run' }>): Promise<void> {
+  const { jobId } = request
+  const controller = new AbortController()
+  running.set(jobId, controller)
+  try {
+    const runtime = await state.runtime(request.settings)
+    update(jobId, { type: 'started', execution: runtime.execution })
+    await runPipeline(request.spec, {
+      runtime,
+      registry: state.registry,
+      settings: request.settings,
+      outputDir: request.outputDir,
+      fileStem: request.fileStem ?? jobId,
+      signal: controller.signal,
+      emit: (message) => update(jobId, message)
+    })
+    update(jobId, { type: 'done' })
+  } catch (error) {
+    if (error instanceof SamplingCancelled || controller.signal.aborted) {
+      update(jobId, { type: 'cancelled' })
+    } else {
+      const typed = StudioError.from(error)
+      if (typed.code === 'internal') console.error('[engine] job failed:', error)
+      update(jobId, { type: 'failed', error: typed.toData() })
+    }
+  } finally {
+    running.delete(jobId)
+  }
+}
+
+async function reply(requestId: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    port.send({ type: 'reply', requestId, result: await work() })
+  } catch (error) {
+    port.send({ type: 'reply', requestId, error: StudioError.from(error).toData() })
+  }
+}
+
+port.onMessage((raw) => {
+  const parsed = EngineRequestSchema.safeParse(raw)
+  if (!parsed.success) {
+    console.error('[engine] dropped a malformed request:', describeIssues(parsed.error))
+    return
+  }
+  const request = parsed.data
+  switch (request.type) {
+    case 'run':
+      void run(request)
+      break
+    case 'cancel':
+      running.get(request.jobId)?.abort()
+      break
+    case 'info':
+      void reply(request.requestId, () => state.info(request.settings))
+      break
+  }
+})
+
+port.send({ type: 'ready', pid: process.pid })

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises'
+import { relative, isAbsolute } from 'node:path'
+import {
+  StudioError,
+  describeIssues,
+  invokeContract,
+  type Verb,
+  type VerbRequestParsed,
+  type VerbResponse
+} from '../contract'
+import type { Studio } from '../app/studio'
+import { samplers } from '../engine/diffusion/registry'
+import { validateSpec } from '../jobs/validate-spec'
+
+type Handlers = { [V in Verb]: (request: VerbRequestParsed<V>) => Promise<VerbResponse<V>> }
+
+/** The verbs of the contract, independent of transport. */
+export function createHandlers(studio: Studio): Handlers {
+  return {
+    info: () => studio.engine.info(studio.currentSettings()),
+    listSamplers: async () =>
+      samplers.map(({ sample: _sample, params, ...rest }) => ({
+        ...rest,
+        params: params.map((p) => ({ ...p, choices: p.choices ? [...p.choices] : undefined }))
+      })),
+    listModels: () => studio.registry.list(),
+    enqueueJob: async (spec) => studio.queue.enqueue(validateSpec(spec, await studio.registry.list())),
+    cancelJob: async ({ jobId }) => {
+      if (!studio.queue.get(jobId)) throw new StudioError('unknown-job', `No job has id "${jobId}".`)
+      return { cancelled: studio.queue.cancel(jobId) }
+    },
+    listJobs: async (request) => studio.queue.list(request?.limit ?? 100),
+    readArtifact: async ({ jobId, index }) => {
+      const job = studio.queue.get(jobId)
+      if (!job) throw new StudioError('unknown-job', `No job has id "${jobId}".`)
+      const artifact = job.artifacts.find((a) => a.index === index)
+      if (!artifact) throw new StudioError('not-found', `Job ${jobId} has no output ${index}.`)
+      const inside = relative(studio.outputDir, artifact.path)
+      if (inside.startsWith('..') || isAbsolute(inside)) {
+        throw new StudioError('not-found', 'That output is outside the outputs folder.')
+      }
+      try {
+        return { mime: artifact.mime, dataBase64: (await readFile(artifact.path)).toString('base64') }
+      } catch {
+        throw new StudioError('not-found', `The output file ${artifact.path} is gone.`)
+      }
+    },
+    getSettings: async () => studio.currentSettings(),
+    updateSettings: (patch) => studio.settings.update(patch)
+  }
+}
+
+export type Dispatch = (verb: string, request: unknown) => Promise<unknown>
+
+/** Parses an untrusted (verb, request) pair with the contract and runs the handler. */
+export function createDispatch(handlers: Handlers): Dispatch {
+  return async (verb, request) => {
+    if (!Object.hasOwn(invokeContract, verb)) {
+      throw new StudioError('invalid-request', `Unknown verb "${String(verb).slice(0, 64)}".`)
+    }
+    const name = verb as Verb
+    const parsed = invokeContract[name].request.safeParse(request)
+    if (!parsed.success) {
+      throw new StudioError('invalid-request', `Invalid ${name} request: ${describeIssues(parsed.error)}`)
+    }
+    const handler = handlers[name] as (request: unknown) => Promise<unknown>
+    return handler(parsed.data)
+  }
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { JobSpecSchema, SettingsSchema, type JobEvent, type JobRecord } from '../contract'
+import { JobStore } from '../storage/job-store'
+import { EngineClient } from './engine-client'
+import { JobQueue } from './queue'
+import { FakeEngine } from './testing/fake-engine'
+
+const spec = JobSpecSchema.parse({ task: 'image.generate', model: 'toy', seed: 1 })
+
+function until(events: JobEvent[], predicate: (e: JobEvent) => boolean): Promise<JobEvent> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 5000
+    const poll = () => {
+      const found = events.find(predicate)
+      if (found) resolve(found)
+      else if (Date.now() > deadline) reject(new Error('event never came'))
+      else setTimeout(poll, 2)
+    }
+    poll()
+  })
+}
+
+describe('JobQueue', () => {
+  let dir: string
+  let store: JobStore
+  let fake: FakeEngine
+  let engine: EngineClient
+  let queue: JobQueue
+  let events: JobEvent[]
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'queue-'))
+    store = new JobStore(join(dir, 'history.sqlite'))
+    fake = new FakeEngine()
+    engine = new EngineClient(fake.spawn)
+    queue = new JobQueue({
+      store,
+      engine,
+      outputDir: dir,
+      settings: () => SettingsSchema.parse({}),
+      hardCancelMs: 100
+    })
+    events = []
+    queue.on((e) => events.push(e))
+  })
+
+  afterEach(() => {
+    engine.dispose()
+    store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('runs a job and emits queued, started, steps, artifact, done in order', async () => {
+    const job = queue.enqueue(spec)
+    await queue.drained()
+    const kinds = events.map((e) => e.type)
+    expect(kinds[0]).toBe('queued')
+    expect(kinds[1]).toBe('started')
+    expect(kinds.filter((k) => k === 'step')).toHaveLength(fake.steps)
+    expect(kinds.slice(-2)).toEqual(['artifact', 'done'])
+    const saved = store.get(job.id) as JobRecord
+    expect(saved.status).toBe('done')
+    expect(saved.artifacts.map((a) => a.path)).toEqual([`/tmp/${job.id}.png`])
+    expect(saved.execution?.provider).toBe('cpu')
+    expect(saved.finishedAt).toBeGreaterThanOrEqual(saved.startedAt ?? Infinity)
+  })
+
+  it('runs one job at a time, in order', async () => {
+    const a = queue.enqueue(spec)
+    const b = queue.enqueue(spec)
+    await queue.drained()
+    const order = events.filter((e) => e.type === 'started' || e.type === 'done').map((e) => `${e.type}:${e.jobId}`)
+    expect(order).toEqual([`started:${a.id}`, `done:${a.id}`, `started:${b.id}`, `done:${b.id}`])
+  })
+
+  it('cancels a queued job without running it', async () => {
+    fake.steps = 20
+    const a = queue.enqueue(spec)
+    const b = queue.enqueue(spec)
+    expect(queue.cancel(b.id)).toBe(true)
+    await queue.drained()
+    expect(store.get(b.id)?.status).toBe('cancelled')
+    expect(events.some((e) => e.type === 'started' && e.jobId === b.id)).toBe(false)
+    expect(store.get(a.id)?.status).toBe('done')
+  })
+
+  it('cancels a running job between steps', async () => {
+    fake.steps = 1000
+    const job = queue.enqueue(spec)
+    await until(events, (e) => e.type === 'step')
+    expect(queue.cancel(job.id)).toBe(true)
+    await queue.drained()
+    expect(store.get(job.id)?.status).toBe('cancelled')
+    expect(fake.current?.alive).toBe(true)
+  })
+
+  it('hard-cancels by restarting an engine that ignores the cancel', async () => {
+    fake.behaviour = 'ignore-cancel'
+    const job = queue.enqueue(spec)
+    await until(events, (e) => e.type === 'step')
+    queue.cancel(job.id)
+    await queue.drained()
+    expect(store.get(job.id)?.status).toBe('cancelled')
+    expect(fake.spawned[0].alive).toBe(false)
+    fake.behaviour = 'normal'
+    const next = queue.enqueue(spec)
+    await queue.drained()
+    expect(store.get(next.id)?.status).toBe('done')
+    expect(fake.spawned).toHaveLength(2)
+  })
+
+  it('fails the running job when the engine crashes, then runs the next on a new engine', async () => {
+    fake.steps = 1000
+    const job = queue.enqueue(spec)
+    await until(events, (e) => e.type === 'step')
+    fake.current?.crash()
+    await queue.drained()
+    const failed = events.find((e) => e.type === 'failed')
+    expect(failed?.type === 'failed' && failed.error.code).toBe('engine-crashed')
+    expect(store.get(job.id)?.error?.code).toBe('engine-crashed')
+    fake.steps = 3
+    const next = queue.enqueue(spec)
+    await queue.drained()
+    expect(store.get(next.id)?.status).toBe('done')
+    expect(fake.spawned).toHaveLength(2)
+  })
+
+  it('ignores malformed engine messages', async () => {
+    const job = queue.enqueue(spec)
+    fake.current?.sendGarbage()
+    await queue.drained()
+    expect(store.get(job.id)?.status).toBe('done')
+  })
+
+  it('marks jobs left running by a previous process as failed on start', () => {
+    const now = Date.now()
+    store.save({ id: 'left', spec, status: 'running', createdAt: now, artifacts: [] })
+    const again = new JobQueue({ store, engine, outputDir: dir, settings: () => SettingsSchema.parse({}) })
+    expect(again.get('left')?.status).toBe('failed')
+    expect(store.get('left')?.error?.code).toBe('engine-crashed')
+  })
+
+  it('reports false when cancelling a job that already ended', async () => {
+    const job = queue.enqueue(spec)
+    await queue.drained()
+    expect(queue.cancel(job.id)).toBe(false)
+  })
+})

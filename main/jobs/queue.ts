@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto'
+import type { EngineJobUpdate, JobEvent, JobRecord, JobSpec, Settings } from '../contract'
+import type { JobStore } from '../storage/job-store'
+import type { EngineClient } from './engine-client'
+
+export interface QueueOptions {
+  readonly store: JobStore
+  readonly engine: EngineClient
+  /** Where a job's artifacts go (one folder for all jobs). */
+  readonly outputDir: string
+  readonly settings: () => Settings
+  /** After a cancel request, how long the engine gets to stop before it is restarted (hard cancel). */
+  readonly hardCancelMs?: number
+  readonly now?: () => number
+}
+
+type Listener = (event: JobEvent) => void
+
+interface RunningState {
+  job: JobRecord
+  cancelRequested: boolean
+  hardCancel?: NodeJS.Timeout
+}
+
+/**
+ * The job queue: one job at a time on the engine, typed events out, every state change persisted.
+ * A job ends exactly once: done, failed or cancelled.
+ */
+export class JobQueue {
+  readonly #options: QueueOptions
+  readonly #now: () => number
+  readonly #pending: JobRecord[] = []
+  readonly #listeners = new Set<Listener>()
+  #running: RunningState | undefined
+  #idle: Promise<void> = Promise.resolve()
+
+  constructor(options: QueueOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    options.store.failInterrupted(this.#now())
+  }
+
+  on(listener: Listener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #emit(event: JobEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        console.error('[queue] a job-event listener threw:', error)
+      }
+    }
+  }
+
+  #save(job: JobRecord): JobRecord {
+    this.#options.store.save(job)
+    return job
+  }
+
+  /** Adds a validated spec to the queue and returns its record. */
+  enqueue(spec: JobSpec): JobRecord {
+    const job = this.#save({
+      id: randomUUID(),
+      spec,
+      status: 'queued',
+      createdAt: this.#now(),
+      artifacts: []
+    })
+    this.#pending.push(job)
+    this.#emit({ type: 'queued', jobId: job.id, job })
+    this.#pump()
+    return job
+  }
+
+  /** Cancels a queued job at once, or a running one between denoiser calls. False if it had ended. */
+  cancel(jobId: string): boolean {
+    const index = this.#pending.findIndex((job) => job.id === jobId)
+    if (index >= 0) {
+      const [job] = this.#pending.splice(index, 1)
+      const ended = this.#save({ ...job, status: 'cancelled', finishedAt: this.#now() })
+      this.#emit({ type: 'cancelled', jobId, job: ended })
+      return true
+    }
+    const running = this.#running
+    if (running?.job.id !== jobId) return false
+    if (!running.cancelRequested) {
+      running.cancelRequested = true
+      this.#options.engine.cancel(jobId)
+      running.hardCancel = setTimeout(
+        () => this.#options.engine.kill(),
+        this.#options.hardCancelMs ?? 10_000
+      )
+    }
+    return true
+  }
+
+  get(jobId: string): JobRecord | undefined {
+    if (this.#running?.job.id === jobId) return this.#running.job
+    return this.#pending.find((job) => job.id === jobId) ?? this.#options.store.get(jobId)
+  }
+
+  list(limit: number): JobRecord[] {
+    return this.#options.store.list(limit)
+  }
+
+  /** Resolves when the queue has nothing left to run. */
+  async drained(): Promise<void> {
+    while (this.#running || this.#pending.length) await this.#idle
+  }
+
+  #pump(): void {
+    if (this.#running) return
+    const next = this.#pending.shift()
+    if (!next) return
+    this.#idle = this.#run(next).finally(() => this.#pump())
+  }
+
+  async #run(queued: JobRecord): Promise<void> {
+    const state: RunningState = {
+      job: { ...queued, status: 'running', startedAt: this.#now() },
+      cancelRequested: false
+    }
+    this.#running = state
+    this.#save(state.job)
+    const final = await this.#options.engine.run(
+      {
+        jobId: queued.id,
+        spec: queued.spec,
+        settings: this.#options.settings(),
+        outputDir: this.#options.outputDir
+      },
+      (update) => this.#onUpdate(state, update)
+    )
+    clearTimeout(state.hardCancel)
+    this.#running = undefined
+    this.#finish(state, final)
+  }
+
+  #onUpdate(state: RunningState, update: EngineJobUpdate): void {
+    const jobId = state.job.id
+    switch (update.type) {
+      case 'started':
+        state.job = this.#save({ ...state.job, execution: update.execution })
+        this.#emit({ type: 'started', jobId, execution: update.execution })
+        break
+      case 'step':
+        this.#emit({ type: 'step', jobId, i: update.i, n: update.n, preview: update.preview })
+        break
+      case 'artifact':
+        state.job = this.#save({ ...state.job, artifacts: [...state.job.artifacts, update.artifact] })
+        this.#emit({ type: 'artifact', jobId, artifact: update.artifact })
+        break
+    }
+  }
+
+  #finish(state: RunningState, final: EngineJobUpdate): void {
+    const base = { ...state.job, finishedAt: this.#now() }
+    const jobId = base.id
+    // A job we asked to stop counts as cancelled even if the stop took a hard engine restart.
+    if (final.type === 'cancelled' || (state.cancelRequested && final.type === 'failed')) {
+      const job = this.#save({ ...base, status: 'cancelled' })
+      this.#emit({ type: 'cancelled', jobId, job })
+    } else if (final.type === 'failed') {
+      const job = this.#save({ ...base, status: 'failed', error: final.error })
+      this.#emit({ type: 'failed', jobId, error: final.error, job })
+    } else {
+      const job = this.#save({ ...base, status: 'done' })
+      this.#emit({ type: 'done', jobId, job })
+    }
+  }
+}

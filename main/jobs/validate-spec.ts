@@ -1,0 +1,65 @@
+import { StudioError, type InstalledModel, type JobSpec } from '../contract'
+import { findSampler, samplerNames } from '../engine/diffusion/registry'
+
+/** The default model for a modality: the first ready one, starter models first. */
+export function defaultModel(models: readonly InstalledModel[], modality: string): InstalledModel {
+  const ready = models.filter((m) => m.manifest.modality === modality && m.status === 'ready')
+  const choice = ready.find((m) => m.origin === 'starter') ?? ready[0]
+  if (!choice) throw new StudioError('unknown-model', `No ready ${modality} model is installed.`)
+  return choice
+}
+
+/**
+ * Checks a parsed spec against what is installed before it is queued, so a bad request fails at
+ * once with a precise error instead of minutes later in the engine. Returns the spec with its model.
+ */
+export function validateSpec(spec: JobSpec, models: readonly InstalledModel[]): JobSpec {
+  const model = spec.model
+    ? models.find((m) => m.manifest.id === spec.model)
+    : defaultModel(models, 'image')
+  if (!model) {
+    const ids = models.map((m) => m.manifest.id).join(', ') || 'none'
+    throw new StudioError('unknown-model', `Unknown model "${spec.model}". Installed: ${ids}.`)
+  }
+  if (model.status !== 'ready') {
+    throw new StudioError(
+      model.status === 'corrupt' ? 'model-corrupt' : 'model-missing',
+      `Model "${model.manifest.id}" cannot run: ${model.problem ?? model.status}.`
+    )
+  }
+  const manifest = model.manifest
+  if (spec.sampler && !findSampler(spec.sampler)) {
+    throw new StudioError(
+      'unknown-sampler',
+      `Unknown sampler "${spec.sampler}". Available: ${samplerNames().join(', ')}.`
+    )
+  }
+  const conditioning = manifest.conditioning
+  if (spec.label !== undefined) {
+    if (conditioning.type !== 'class') {
+      throw new StudioError('invalid-request', `Model "${manifest.id}" does not take a class label.`)
+    }
+    if (!conditioning.classes.includes(spec.label)) {
+      throw new StudioError(
+        'invalid-request',
+        `Unknown label "${spec.label}" for "${manifest.id}". Labels: ${conditioning.classes.join(', ')}.`
+      )
+    }
+  }
+  const fixed = manifest.resolutionBuckets.length === 0
+  const sizeOk = (w: number | undefined, h: number | undefined): boolean =>
+    fixed
+      ? (w ?? manifest.sample.width) === manifest.sample.width &&
+        (h ?? manifest.sample.height) === manifest.sample.height
+      : manifest.resolutionBuckets.some(
+          (b) => b.width === (w ?? manifest.sample.width) && b.height === (h ?? manifest.sample.height)
+        )
+  if (!sizeOk(spec.width, spec.height)) {
+    throw new StudioError(
+      'invalid-request',
+      `Model "${manifest.id}" makes ${manifest.sample.width}×${manifest.sample.height} images; ` +
+        `${spec.width ?? manifest.sample.width}×${spec.height ?? manifest.sample.height} was asked.`
+    )
+  }
+  return { ...spec, model: manifest.id }
+}
