@@ -5,8 +5,10 @@ import { findSampler, samplerNames } from '../engine/diffusion/registry'
 export function defaultModel(models: readonly InstalledModel[], modality: string): InstalledModel {
   const ready = models.filter((m) => m.manifest.modality === modality && m.status === 'ready')
   const choice = ready.find((m) => m.origin === 'starter') ?? ready[0]
-  if (!choice) throw new StudioError('unknown-model', `No ready ${modality} model is installed.`)
-  return choice
+  if (choice) return choice
+  const broken = models.find((m) => m.manifest.modality === modality)
+  if (broken) return broken // reported below with its problem
+  throw new StudioError('unknown-model', `No ${modality} model is installed.`)
 }
 
 /**

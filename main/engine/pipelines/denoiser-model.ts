@@ -11,6 +11,12 @@ export interface Guidance {
   readonly scale: number
 }
 
+/** 2 when classifier-free guidance needs an unconditional branch, else 1: the model's batch is B × this. */
+export function guidanceBranches(manifest: ModelManifest, guidance: Guidance): 1 | 2 {
+  const classModel = manifest.conditioning.type === 'class'
+  return classModel && guidance.label !== undefined && guidance.scale !== 1 && guidance.scale !== 0 ? 2 : 1
+}
+
 function timestepTensor(spec: TensorSpec, t: Float64Array, copies: number): ort.Tensor {
   const n = t.length * copies
   if (spec.dtype === 'int64') {
@@ -43,8 +49,8 @@ export function denoiserModel(
   const conditioning = manifest.conditioning
   const classInput = conditioning.type === 'class' ? conditioning.input : undefined
   const nullClass = conditioning.type === 'class' ? conditioning.nullClass : 0
-  const guided = classInput !== undefined && guidance.label !== undefined && guidance.scale !== 1
-  const branches = guided ? 2 : 1
+  const branches = guidanceBranches(manifest, guidance)
+  const guided = branches === 2
 
   return async (input: Tensor, t: Float64Array): Promise<Tensor> => {
     const [batch] = input.shape

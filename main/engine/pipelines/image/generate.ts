@@ -11,7 +11,7 @@ import type { StepInfo, Tensor } from '../../diffusion/types'
 import { tensorToRgba } from '../../tensor/image'
 import { encodePng } from '../../tensor/png'
 import type { PipelineContext } from '../context'
-import { denoiserModel } from '../denoiser-model'
+import { denoiserModel, guidanceBranches } from '../denoiser-model'
 import { denoiserSpecFor, scheduleFor } from '../model-schedule'
 import { perImageNoise } from '../seeded-noise'
 
@@ -38,9 +38,10 @@ export async function generateImage(spec: ImageGenerateSpec, context: PipelineCo
   const count = spec.count
   const shape = [count, channels, height, width]
 
-  const session = await context.runtime.component(model, 'denoiser', { batch: count })
-  const label = classIndex(manifest, spec.label)
-  const network = denoiserModel(session, manifest, { label, scale: guidance })
+  const cfg = { label: classIndex(manifest, spec.label), scale: guidance }
+  const batch = count * guidanceBranches(manifest, cfg)
+  const session = await context.runtime.component(model, 'denoiser', { batch })
+  const network = denoiserModel(session, manifest, cfg)
   const denoise = createDenoiser(network, denoiserSpecFor(manifest))
 
   const seeds = Array.from({ length: count }, (_, b) => spec.seed + b)
