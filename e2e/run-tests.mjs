@@ -13,7 +13,11 @@ mkdirSync(results, { recursive: true })
 
 function run(label, command, args, env = {}) {
   process.stdout.write(`\n=== ${label}: ${command} ${args.join(' ')}\n`)
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env }
+  })
   return result.status ?? 1
 }
 
@@ -22,7 +26,13 @@ const counts = { passed: 0, failed: 0, skipped: 0 }
 const statuses = []
 
 statuses.push(
-  run('unit', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(results, 'unit.json')}`])
+  run('unit', npx, [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${join(results, 'unit.json')}`
+  ])
 )
 if (existsSync(join(results, 'unit.json'))) {
   const unit = JSON.parse(readFileSync(join(results, 'unit.json'), 'utf8'))
@@ -31,11 +41,20 @@ if (existsSync(join(results, 'unit.json'))) {
   counts.skipped += unit.numPendingTests + (unit.numTodoTests ?? 0)
 } else counts.failed += 1
 
-const built = run('build renderer', npx, ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'])
+const built = run('build renderer', npx, [
+  'vite',
+  'build',
+  '--config',
+  'renderer/vite.config.ts',
+  '--logLevel',
+  'warn'
+])
 statuses.push(built)
 if (built !== 0) counts.failed += 1
 else {
-  statuses.push(run('e2e', npx, ['playwright', 'test', '--config', 'e2e/playwright.config.ts']))
+  statuses.push(
+    run('e2e', npx, ['playwright', 'test', '--config', 'e2e/playwright.config.ts'], { STUDIO_E2E_SKIP_BUILD: '1' })
+  )
   if (existsSync(join(results, 'e2e.json'))) {
     const stats = JSON.parse(readFileSync(join(results, 'e2e.json'), 'utf8')).stats
     counts.passed += stats.expected + (stats.flaky ?? 0)
@@ -45,5 +64,7 @@ else {
 }
 
 const ok = statuses.every((s) => s === 0) && counts.failed === 0
-process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`)
+process.stdout.write(
+  `\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`
+)
 process.exit(ok ? 0 : 1)

@@ -21,7 +21,7 @@ function spawnUtilityEngine(): EngineProcess {
     },
     send: (request) => child.postMessage(request),
     onMessage: (listener) => child.on('message', listener),
-    onExit: (listener) => child.on('exit', (code) => listener(code)),
+    onExit: (listener) => child.on('exit', (code) => listener(code, null)),
     kill: () => void child.kill()
   }
 }

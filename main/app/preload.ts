@@ -9,7 +9,8 @@ for (const verb of verbs) {
     const reply = (await ipcRenderer.invoke(channelOf(verb), request)) as
       | { result: unknown }
       | { error: { code: string; message: string } }
-    if ('error' in reply) throw Object.assign(new Error(reply.error.message), reply.error)
+    // contextBridge keeps only an error's message, so the code travels as its prefix.
+    if ('error' in reply) throw new Error(`${reply.error.code}: ${reply.error.message}`)
     return reply.result
   }
 }

@@ -38,6 +38,8 @@ export const SamplerDescriptorSchema = z.object({
   order: z.number(),
   callsPerStep: z.number(),
   stochastic: z.boolean(),
+  /** 'sample' walks σ down to 0 (generation); 'invert' walks it up (image → noise, for editing). */
+  purpose: z.enum(['sample', 'invert']),
   reference: z.string(),
   params: z.array(SamplerParamSchema)
 })
@@ -87,7 +89,9 @@ export const jobEventChannel = 'studio:job-event'
 
 /** The API the renderer sees as `window.studio` (Electron) or through the web host client. */
 export type StudioApi = {
-  [V in Verb]: (request: VerbRequest<V>) => Promise<VerbResponse<V>>
+  [V in Verb]: undefined extends VerbRequest<V>
+    ? (request?: VerbRequest<V>) => Promise<VerbResponse<V>>
+    : (request: VerbRequest<V>) => Promise<VerbResponse<V>>
 } & {
   /** Subscribes to job events; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void

@@ -47,6 +47,8 @@ export type ModelFile = z.infer<typeof ModelFileSchema>
 export const ComponentRoleSchema = z.enum([
   'denoiser',
   'text-encoder',
+  /** SDXL's second text encoder (OpenCLIP bigG). */
+  'text-encoder-2',
   'tokenizer',
   'vae-encoder',
   'vae-decoder',

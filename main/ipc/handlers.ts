@@ -19,8 +19,9 @@ export function createHandlers(studio: Studio): Handlers {
   return {
     info: () => studio.engine.info(studio.currentSettings()),
     listSamplers: async () =>
-      samplers.map(({ sample: _sample, params, ...rest }) => ({
+      samplers.map(({ sample: _sample, params, purpose, ...rest }) => ({
         ...rest,
+        purpose: purpose ?? 'sample',
         params: params.map((p) => ({ ...p, choices: p.choices ? [...p.choices] : undefined }))
       })),
     listModels: () => studio.registry.list(),

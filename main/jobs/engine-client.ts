@@ -49,10 +49,11 @@ export class EngineClient {
     const child = this.#spawn()
     this.#process = child
     child.onMessage((raw) => this.#receive(raw))
-    child.onExit((code) => {
+    child.onExit((code, signal) => {
       if (this.#process !== child) return
       this.#process = undefined
-      const reason = `The engine host exited (code ${code ?? 'signal'}) during this job.`
+      const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`
+      const reason = `The engine host ${how} during this job; it restarts for the next one.`
       this.#job?.finished({ type: 'failed', error: { code: 'engine-crashed', message: reason } })
       this.#job = undefined
       for (const pending of this.#replies.values()) {

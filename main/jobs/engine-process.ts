@@ -7,7 +7,7 @@ export interface EngineProcess {
   readonly pid: number | undefined
   send(request: EngineRequest): void
   onMessage(listener: (raw: unknown) => void): void
-  onExit(listener: (code: number | null) => void): void
+  onExit(listener: (code: number | null, signal: string | null) => void): void
   kill(): void
 }
 
@@ -30,7 +30,7 @@ export const spawnNodeEngine: SpawnEngine = () => {
       if (child.connected) child.send(request)
     },
     onMessage: (listener) => child.on('message', listener),
-    onExit: (listener) => child.on('exit', (code) => listener(code)),
+    onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     kill: () => child.kill('SIGKILL')
   }
 }

@@ -30,7 +30,14 @@ export function validateSpec(spec: JobSpec, models: readonly InstalledModel[]): 
     )
   }
   const manifest = model.manifest
-  if (spec.sampler && !findSampler(spec.sampler)) {
+  const sampler = spec.sampler ? findSampler(spec.sampler) : undefined
+  if (sampler?.purpose === 'invert') {
+    throw new StudioError(
+      'invalid-request',
+      `"${sampler.name}" inverts an image to noise; it cannot generate. Pick a sampling method.`
+    )
+  }
+  if (spec.sampler && !sampler) {
     throw new StudioError(
       'unknown-sampler',
       `Unknown sampler "${spec.sampler}". Available: ${samplerNames().join(', ')}.`

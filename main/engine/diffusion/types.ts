@@ -76,6 +76,8 @@ export interface SamplerInfo {
   /** Denoiser calls per step. */
   readonly callsPerStep: number
   readonly stochastic: boolean
+  /** 'sample' (default) walks σ down to 0; 'invert' walks it up (image → noise). */
+  readonly purpose?: 'sample' | 'invert'
   /** Paper, with equation or algorithm number. */
   readonly reference: string
   readonly params: readonly SamplerParam[]

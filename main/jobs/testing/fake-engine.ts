@@ -28,7 +28,7 @@ export class FakeProcess implements EngineProcess {
   readonly pid = 10_000 + Math.floor(Math.random() * 1000)
   readonly received: EngineRequest[] = []
   #onMessage: ((raw: unknown) => void) | undefined
-  #onExit: ((code: number | null) => void) | undefined
+  #onExit: ((code: number | null, signal: string | null) => void) | undefined
   #alive = true
   #cancelled = new Set<string>()
   readonly #engine: FakeEngine
@@ -80,7 +80,7 @@ export class FakeProcess implements EngineProcess {
     this.#onMessage = listener
   }
 
-  onExit(listener: (code: number | null) => void): void {
+  onExit(listener: (code: number | null, signal: string | null) => void): void {
     this.#onExit = listener
   }
 
@@ -88,13 +88,13 @@ export class FakeProcess implements EngineProcess {
   crash(): void {
     if (!this.#alive) return
     this.#alive = false
-    this.#onExit?.(134)
+    this.#onExit?.(134, null)
   }
 
   kill(): void {
     if (!this.#alive) return
     this.#alive = false
-    this.#onExit?.(null)
+    this.#onExit?.(null, 'SIGKILL')
   }
 
   get alive(): boolean {

@@ -1,0 +1,4 @@
+export { createDenoiser, vpInputScale } from './adapter'
+export type { DenoiserSpec, ModelFn } from './adapter'
+export { modelTime, sigmaOfTimestep, vpTimeOfSigma } from './timestep'
+export type { TimestepMap } from './timestep'

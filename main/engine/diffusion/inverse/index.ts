@@ -1,0 +1,8 @@
+export { averagePoolDegradation, identityDegradation, inpaintingDegradation } from './degradation'
+export type { LinearDegradation } from './degradation'
+export { createDdrm } from './ddrm'
+export type { DdrmProblem } from './ddrm'
+export { createRepaint, repaintSchedule } from './repaint'
+export type { RepaintProblem } from './repaint'
+export { blendKnown, maskBlendDenoiser } from './mask-blend'
+export type { MaskBlend } from './mask-blend'

@@ -1,0 +1,2 @@
+export { logLikelihood } from './likelihood'
+export type { LikelihoodOptions, LikelihoodResult } from './likelihood'

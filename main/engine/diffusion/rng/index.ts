@@ -1,0 +1,6 @@
+export { philox4x32, philox4x32Into } from './philox'
+export { boxMuller4, boxMullerPair } from './normal'
+export { createNoise, fillNormals, normalsAt, seedKey } from './noise'
+export type { SeededNoise } from './noise'
+export { createStream } from './stream'
+export type { PhiloxStream } from './stream'

@@ -1,0 +1,110 @@
+// One entry point for pipelines and the UI: a named schedule spec → the σ list a sampler walks.
+// Every list is descending and ends with its final σ (0 unless a discrete spec asks for 'sigma-min').
+
+import type { BetaSpec } from './betas'
+import {
+  exponentialSigmas,
+  flowSigmas,
+  karrasSigmas,
+  polyexponentialSigmas,
+  veSigmas,
+  vpSigmas
+} from './continuous'
+import { discreteSchedule, sigmaAtTimestep, spacedTimesteps } from './discrete'
+import type { DiscreteSchedule, TimestepSpacing } from './discrete'
+import { append } from './numeric'
+
+/** The model's own training σ table at spaced timesteps (diffusers DDIM/Euler/DPM-Solver style). */
+export interface DiscreteSigmasSpec {
+  readonly kind: 'discrete'
+  readonly betas: BetaSpec
+  /** A spacing rule, or explicit descending timesteps (diffusers `timesteps=`). Default 'linspace'. */
+  readonly spacing?: TimestepSpacing | readonly number[]
+  /** Round linspace timesteps to integers (DDIM, PNDM, DPM-Solver); false keeps Euler's fractions. */
+  readonly round?: boolean
+  /** Added to 'leading' timesteps (SD configs use 1). */
+  readonly stepsOffset?: number
+  /** Fractional timesteps interpolate σ linearly (diffusers Euler, default) or in ln σ (k-diffusion). */
+  readonly interpolation?: 'linear' | 'log'
+  readonly zeroSnr?: boolean
+  /** 'zero' (default) ends at σ = 0; 'sigma-min' ends at σ of timestep 0 (diffusers final_sigmas_type). */
+  readonly final?: 'zero' | 'sigma-min'
+}
+
+export type ScheduleSpec =
+  | DiscreteSigmasSpec
+  | {
+      readonly kind: 'karras'
+      readonly sigmaMin: number
+      readonly sigmaMax: number
+      readonly rho?: number
+    }
+  | { readonly kind: 'exponential'; readonly sigmaMin: number; readonly sigmaMax: number }
+  | {
+      readonly kind: 'polyexponential'
+      readonly sigmaMin: number
+      readonly sigmaMax: number
+      readonly rho?: number
+    }
+  | {
+      readonly kind: 'vp'
+      readonly betaMin?: number
+      readonly betaMax?: number
+      readonly epsS?: number
+    }
+  | {
+      readonly kind: 've'
+      readonly sigmaMin: number
+      readonly sigmaMax: number
+      readonly epsT?: number
+    }
+  | { readonly kind: 'flow'; readonly shift?: number; readonly tMin?: number }
+
+export type ScheduleKind = ScheduleSpec['kind']
+
+/** Timesteps (descending) a discrete spec samples at. */
+export function discreteTimesteps(spec: DiscreteSigmasSpec, steps: number): Float64Array {
+  const trainSteps = trainStepsOf(spec.betas)
+  const spacing = spec.spacing ?? 'linspace'
+  if (typeof spacing !== 'string') return Float64Array.from(spacing)
+  return spacedTimesteps(spacing, trainSteps, steps, {
+    round: spec.round ?? true,
+    stepsOffset: spec.stepsOffset
+  })
+}
+
+function trainStepsOf(betas: BetaSpec): number {
+  return betas.kind === 'trained' ? betas.betas.length : betas.steps
+}
+
+/** σ list for a discrete spec, given its (cached) schedule table. */
+export function discreteSigmas(
+  spec: DiscreteSigmasSpec,
+  steps: number,
+  table: DiscreteSchedule = discreteSchedule(spec)
+): Float64Array {
+  const ts = discreteTimesteps(spec, steps)
+  const sig = ts.map((t) => sigmaAtTimestep(table, t, spec.interpolation ?? 'linear'))
+  return append(sig, spec.final === 'sigma-min' ? table.sigmas[0] : 0)
+}
+
+/** The σ list of `steps` steps for a schedule spec: steps + 1 values, descending, final value last. */
+export function buildSigmas(spec: ScheduleSpec, steps: number): Float64Array {
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be ≥ 1, got ${steps}`)
+  switch (spec.kind) {
+    case 'discrete':
+      return discreteSigmas(spec, steps)
+    case 'karras':
+      return append(karrasSigmas(steps, spec.sigmaMin, spec.sigmaMax, spec.rho ?? 7), 0)
+    case 'exponential':
+      return append(exponentialSigmas(steps, spec.sigmaMin, spec.sigmaMax), 0)
+    case 'polyexponential':
+      return append(polyexponentialSigmas(steps, spec.sigmaMin, spec.sigmaMax, spec.rho ?? 1), 0)
+    case 'vp':
+      return append(vpSigmas(steps, spec.betaMin, spec.betaMax, spec.epsS), 0)
+    case 've':
+      return append(veSigmas(steps, spec.sigmaMin, spec.sigmaMax, spec.epsT), 0)
+    case 'flow':
+      return append(flowSigmas(steps, spec.shift, spec.tMin), 0)
+  }
+}

@@ -1,0 +1,5 @@
+export * from './betas'
+export * from './build'
+export * from './continuous'
+export * from './discrete'
+export { linspace, roundHalfEven } from './numeric'

@@ -1,0 +1,295 @@
+// Reads a diffusers/optimum ONNX folder (model_index.json, unet/model.onnx + weights.pb or
+// model.onnx_data, text_encoder/, vae_encoder/, vae_decoder/, tokenizer/, scheduler/) into a manifest
+// draft: components with the I/O read from the graphs, the training schedule from scheduler_config.json.
+import { readFile, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import {
+  StudioError,
+  type Component,
+  type ComponentRole,
+  type ModelManifest,
+  type Task
+} from '../contract'
+import { checkExternalData, inspectOnnx, sessionMemoryFactor } from '../engine/runtime/inspect'
+import { listFiles } from './files'
+
+/** A manifest without its file hashes, and where each file comes from. */
+export interface ManifestDraft {
+  manifest: Omit<ModelManifest, 'files'>
+  files: { path: string; size: number; from: string }[]
+  warnings: string[]
+  /** Files left out (framework weights that the ONNX graphs do not use). */
+  skipped: string[]
+}
+
+/** Folder -> role, in order of preference (`vae` holds the decoder in the x4 upscaler export). */
+const folderRoles: [string, ComponentRole][] = [
+  ['unet', 'denoiser'],
+  ['transformer', 'denoiser'],
+  ['text_encoder', 'text-encoder'],
+  ['text_encoder_2', 'text-encoder-2'],
+  ['vae_encoder', 'vae-encoder'],
+  ['vae_decoder', 'vae-decoder'],
+  ['vae', 'vae-decoder'],
+  ['safety_checker', 'safety-checker']
+]
+
+/** PyTorch/Flax weights that sit beside ONNX exports in hub repos; never needed by the studio. */
+const frameworkWeights = /\.(safetensors|bin|ckpt|pt|pth|msgpack|h5|ot)$/i
+
+async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new StudioError('bad-input', `${path} is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false
+  )
+
+/** The licence from a hub README's front matter (`license: creativeml-openrail-m`). */
+export function licenceFromReadme(text: string): string | undefined {
+  const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1]
+  const id = front && /^licen[cs]e:\s*["']?([^"'\r\n]+)["']?\s*$/m.exec(front)?.[1]?.trim()
+  if (!id) return undefined
+  const known: Record<string, string> = {
+    'creativeml-openrail-m': 'CreativeML OpenRAIL-M',
+    'openrail++': 'CreativeML Open RAIL++-M',
+    mit: 'MIT',
+    'apache-2.0': 'Apache-2.0',
+    'bsd-3-clause': 'BSD-3-Clause'
+  }
+  return known[id.toLowerCase()] ?? id
+}
+
+/** A manifest id from a folder or file name: lowercase, [a-z0-9._-], at most 64 characters. */
+export function slugId(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 64)
+    .replace(/[-.]+$/, '')
+  return slug || 'model'
+}
+
+const betaSchedules: Record<string, 'linear' | 'scaled-linear' | 'cosine'> = {
+  linear: 'linear',
+  scaled_linear: 'scaled-linear',
+  squaredcos_cap_v2: 'cosine'
+}
+const parameterizations: Record<string, ModelManifest['parameterization']> = {
+  epsilon: 'epsilon',
+  v_prediction: 'v',
+  sample: 'x0'
+}
+
+/** The training schedule and parameterization from a diffusers scheduler_config.json. */
+export function scheduleFromDiffusers(
+  config: Record<string, unknown> | undefined,
+  timestepDtype: 'float32' | 'int64'
+): Pick<ModelManifest, 'schedule' | 'parameterization'> & { warnings: string[] } {
+  const warnings: string[] = []
+  const c = config ?? {}
+  if (!config)
+    warnings.push(
+      'no scheduler/scheduler_config.json: assumed the SD schedule (scaled_linear 0.00085–0.012, 1000 steps, epsilon)'
+    )
+  const num = (key: string, fallback: number) =>
+    typeof c[key] === 'number' ? (c[key] as number) : fallback
+  const rawSchedule = typeof c.beta_schedule === 'string' ? c.beta_schedule : 'scaled_linear'
+  const betaSchedule = betaSchedules[rawSchedule]
+  if (!betaSchedule)
+    warnings.push(`beta_schedule ${rawSchedule} is not supported; assumed scaled_linear`)
+  if (Array.isArray(c.trained_betas))
+    warnings.push('trained_betas is not supported; the beta range was used instead')
+  const rawPrediction = typeof c.prediction_type === 'string' ? c.prediction_type : 'epsilon'
+  const parameterization = parameterizations[rawPrediction]
+  if (!parameterization)
+    warnings.push(`prediction_type ${rawPrediction} is not supported; assumed epsilon`)
+  const spacing = c.timestep_spacing
+  return {
+    parameterization: parameterization ?? 'epsilon',
+    schedule: {
+      type: 'discrete',
+      betaSchedule: betaSchedule ?? 'scaled-linear',
+      betaStart: num('beta_start', 0.00085),
+      betaEnd: num('beta_end', 0.012),
+      trainSteps: num('num_train_timesteps', 1000),
+      zeroTerminalSnr: c.rescale_betas_zero_snr === true,
+      timestepDtype,
+      ...(spacing === 'leading' || spacing === 'linspace' || spacing === 'trailing'
+        ? { timestepSpacing: spacing }
+        : {}),
+      ...(typeof c.steps_offset === 'number' ? { stepsOffset: c.steps_offset } : {})
+    },
+    warnings
+  }
+}
+
+/** Builds the manifest draft of a diffusers/optimum ONNX folder. */
+export async function describeDiffusersFolder(
+  dir: string,
+  options: { id?: string; name?: string; licence?: string } = {}
+): Promise<ManifestDraft> {
+  const modelIndex = await readJson(join(dir, 'model_index.json'))
+  const className = typeof modelIndex?._class_name === 'string' ? modelIndex._class_name : ''
+  const warnings: string[] = []
+  const components: Partial<Record<ComponentRole, Component>> = {}
+  const externalFiles = new Set<string>()
+  let onnxBytes = 0
+
+  for (const [folder, role] of folderRoles) {
+    const rel = `${folder}/model.onnx`
+    const file = join(dir, rel)
+    if (components[role] || !(await exists(file))) continue
+    const graph = await inspectOnnx(file)
+    await checkExternalData(file, graph.info)
+    const externalData = graph.externalFiles.map((location) => `${folder}/${location}`)
+    externalData.forEach((p) => externalFiles.add(p))
+    for (const p of [rel, ...externalData]) onnxBytes += (await stat(join(dir, p))).size
+    if (
+      Object.keys(graph.info.opsets).some(
+        (d) => d !== '' && d !== 'ai.onnx' && d !== 'com.microsoft'
+      )
+    ) {
+      warnings.push(
+        `${rel} uses custom operator domains (${Object.keys(graph.info.opsets).join(', ')}); onnxruntime-node may not load it`
+      )
+    }
+    components[role] = { file: rel, externalData, inputs: graph.inputs, outputs: graph.outputs }
+  }
+  const unet = components.denoiser
+  if (!unet) {
+    throw new StudioError(
+      'bad-input',
+      `${dir} has no unet/model.onnx (or transformer/model.onnx), so it is not a diffusion model in the diffusers ONNX layout. Export it with optimum (optimum-cli export onnx) or choose the folder that holds model_index.json.`
+    )
+  }
+  if (await exists(join(dir, 'tokenizer'))) {
+    components.tokenizer = { file: 'tokenizer', externalData: [], inputs: [], outputs: [] }
+  }
+
+  const timestep = unet.inputs.find((i) => i.name === 'timestep')
+  const scheduler = await readJson(join(dir, 'scheduler', 'scheduler_config.json'))
+  const {
+    schedule,
+    parameterization,
+    warnings: scheduleWarnings
+  } = scheduleFromDiffusers(scheduler, timestep?.dtype === 'int64' ? 'int64' : 'float32')
+  warnings.push(...scheduleWarnings)
+
+  const unetConfig = await readJson(join(dir, 'unet', 'config.json'))
+  const vaeConfig =
+    (await readJson(join(dir, 'vae_decoder', 'config.json'))) ??
+    (await readJson(join(dir, 'vae', 'config.json')))
+  const sampleInput = unet.inputs.find((i) => i.name === 'sample') ?? unet.inputs[0]
+  const outChannels = unet.outputs[0]?.shape[1]
+  const inChannels = sampleInput?.shape[1]
+  const channels =
+    typeof outChannels === 'number'
+      ? outChannels
+      : typeof unetConfig?.out_channels === 'number'
+        ? unetConfig.out_channels
+        : 4
+  const isXl = Boolean(components['text-encoder-2'])
+  const fixedSize =
+    sampleInput && typeof sampleInput.shape[2] === 'number'
+      ? (sampleInput.shape[2] as number)
+      : undefined
+  const size =
+    typeof unetConfig?.sample_size === 'number'
+      ? unetConfig.sample_size
+      : (fixedSize ?? (isXl ? 128 : 64))
+
+  const upscaler = /Upscale/.test(className) || inChannels === 7
+  const inpaint = /Inpaint/.test(className) || inChannels === 9
+  const hasText = Boolean(components['text-encoder'])
+  const tasks: Task[] = upscaler
+    ? ['super-resolution']
+    : inpaint
+      ? ['inpaint']
+      : hasText
+        ? ['text-to-image', ...(components['vae-encoder'] ? (['image-to-image'] as Task[]) : [])]
+        : ['unconditional']
+
+  const tokenizerConfig = await readJson(join(dir, 'tokenizer', 'tokenizer_config.json'))
+  const maxLength = tokenizerConfig?.model_max_length
+  const maxTokens =
+    typeof maxLength === 'number' && maxLength > 0 && maxLength <= 1024 ? maxLength : 77
+  const contextInput = unet.inputs.find((i) => i.name === 'encoder_hidden_states')
+
+  const readme = await readFile(join(dir, 'README.md'), 'utf8').catch(() => '')
+  const licence = options.licence ?? licenceFromReadme(readme)
+  if (!licence)
+    warnings.push(
+      'no licence found (README.md front matter): recorded as unknown; check the model card'
+    )
+
+  const schedulerClass = typeof scheduler?._class_name === 'string' ? scheduler._class_name : ''
+  const name = options.name ?? basename(dir)
+  const fewStep = /turbo/i.test(name)
+  const defaults = /LCM/.test(schedulerClass)
+    ? { sampler: 'euler-ancestral', steps: 4, guidance: 1, schedule: 'model' }
+    : fewStep
+      ? { sampler: 'euler-ancestral', steps: 1, guidance: 0, schedule: 'model' }
+      : { sampler: 'dpmpp-2m', steps: 25, guidance: upscaler ? 9 : 7.5, schedule: 'model' }
+
+  const scalingFactor = vaeConfig?.scaling_factor
+  const latentScale =
+    typeof scalingFactor === 'number'
+      ? scalingFactor
+      : upscaler
+        ? 0.08333
+        : isXl
+          ? 0.13025
+          : 0.18215
+
+  // Files: everything except hidden files and framework weights the graphs do not reference.
+  const files: ManifestDraft['files'] = []
+  const skipped: string[] = []
+  for (const path of await listFiles(dir)) {
+    const hidden = path.split('/').some((part) => part.startsWith('.'))
+    if (hidden || path === 'manifest.json') continue
+    if (frameworkWeights.test(path) && !externalFiles.has(path)) {
+      skipped.push(path)
+      continue
+    }
+    files.push({ path, size: (await stat(join(dir, path))).size, from: join(dir, path) })
+  }
+
+  return {
+    manifest: {
+      schemaVersion: 1,
+      id: options.id ?? slugId(name),
+      name,
+      description: className
+        ? `Imported ${className} (diffusers ONNX layout)`
+        : 'Imported diffusers ONNX folder',
+      modality: 'image',
+      tasks,
+      licence: licence ?? 'unknown (see the model card)',
+      components,
+      parameterization,
+      schedule,
+      conditioning:
+        hasText && contextInput
+          ? { type: 'text', maxTokens, input: contextInput.name }
+          : { type: 'none' },
+      sample: { channels, width: size, height: size },
+      latentScale,
+      pixelRange: [-1, 1],
+      defaults,
+      resolutionBuckets: [],
+      memoryEstimateMB: Math.max(64, Math.ceil((onnxBytes * sessionMemoryFactor) / (1024 * 1024)))
+    },
+    files,
+    warnings,
+    skipped
+  }
+}

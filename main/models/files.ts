@@ -1,0 +1,111 @@
+// File-system steps that keep a model folder complete or absent: hashed copies, fsync, free space.
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, statfs } from 'node:fs/promises'
+import { dirname, join, relative, sep } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { randomBytes } from 'node:crypto'
+
+/** Flushes a file's data to disk. */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Flushes a folder's entries (a rename inside it) to disk; not possible on Windows, where it is skipped. */
+export async function fsyncDir(path: string): Promise<void> {
+  try {
+    const handle = await open(path, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // Windows cannot open folders for fsync; NTFS journals the rename itself.
+  }
+}
+
+/** Copies `from` to `to` (creating folders), hashing on the way; the copy is fsynced. */
+export async function copyWithHash(
+  from: string,
+  to: string,
+  signal?: AbortSignal,
+  onBytes?: (n: number) => void
+): Promise<{ sha256: string; size: number }> {
+  await mkdir(dirname(to), { recursive: true })
+  const hash = createHash('sha256')
+  let size = 0
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk)
+      size += chunk.length
+      onBytes?.(chunk.length)
+      done(null, chunk)
+    }
+  })
+  await pipeline(createReadStream(from, { highWaterMark: 1 << 20 }), tap, createWriteStream(to), {
+    signal
+  })
+  await fsyncFile(to)
+  return { sha256: hash.digest('hex'), size }
+}
+
+/** Every regular file under `root`, as forward-slash relative paths, sorted. */
+export async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = []
+  const walk = async (dir: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name)
+      if (entry.isDirectory()) await walk(full)
+      else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'))
+    }
+  }
+  await walk(root)
+  return out.sort()
+}
+
+/** A fresh hidden working folder inside `root` (same file system, so the final rename is atomic). */
+export async function makeStagingDir(root: string, purpose: string): Promise<string> {
+  await mkdir(root, { recursive: true })
+  const dir = join(root, `.${purpose}-${randomBytes(6).toString('hex')}`)
+  await mkdir(dir)
+  return dir
+}
+
+/** Moves a finished folder into place; fails if the target exists. */
+export async function publishDir(staging: string, target: string): Promise<void> {
+  await fsyncDir(staging)
+  await rename(staging, target)
+  await fsyncDir(dirname(target))
+}
+
+export async function removeTree(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true, maxRetries: 3 })
+}
+
+/** Free bytes for an unprivileged user on the file system holding `path`. */
+export type FreeSpaceFn = (path: string) => Promise<number>
+
+export const freeBytes: FreeSpaceFn = async (path) => {
+  const s = await statfs(path)
+  return Number(s.bavail) * Number(s.bsize)
+}
+
+/** "3.1 GB", "120 MB", "900 kB": decimal units, as file managers show sizes. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  if (unit === 0) return `${bytes} bytes`
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
+}

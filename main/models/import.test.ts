@@ -1,0 +1,305 @@
+import { createHash } from 'node:crypto'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { StudioError } from '../contract'
+import { Runtime } from '../engine/runtime'
+import { tinyDenoiser, writeOnnx, specsOf } from '../engine/runtime/testing/tiny-models'
+import { importModel } from './import'
+import { ModelRegistry } from './registry'
+import { writeDiffusersFolder } from './testing/diffusers-fixture'
+
+let root: string
+let source: string
+let modelsDir: string
+let registry: ModelRegistry
+const runtimes: Runtime[] = []
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'import-'))
+  source = join(root, 'sd-tiny')
+  modelsDir = join(root, 'models')
+  mkdirSync(modelsDir)
+  registry = new ModelRegistry({ starter: join(root, 'starter'), user: modelsDir })
+})
+afterEach(() => rmSync(root, { recursive: true, force: true }))
+afterAll(async () => {
+  for (const r of runtimes) await r.release()
+})
+
+async function failure(promise: Promise<unknown>): Promise<StudioError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  expect(error).toBeInstanceOf(StudioError)
+  return error as StudioError
+}
+
+/** The models folder holds no model and no leftover staging folder. */
+function expectNothingInstalled() {
+  expect(readdirSync(modelsDir)).toEqual([])
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+describe('importModel: diffusers layout', () => {
+  it('builds the manifest from the graphs and configs, copies the files, and the runtime runs it', async () => {
+    const written = writeDiffusersFolder(source)
+    const result = await importModel(source, { modelsDir, hashCache: registry.hashes })
+    const { manifest } = result
+    expect(result.dir).toBe(join(modelsDir, 'sd-tiny'))
+    expect(result.skipped).toEqual(['unet/diffusion_pytorch_model.safetensors'])
+    expect(manifest.files.map((f) => f.path)).toEqual(written)
+    for (const f of manifest.files) expect(f.sha256).toBe(sha256(join(source, f.path)))
+
+    expect(Object.keys(manifest.components).sort()).toEqual([
+      'denoiser',
+      'text-encoder',
+      'tokenizer',
+      'vae-decoder',
+      'vae-encoder'
+    ])
+    const unet = manifest.components.denoiser!
+    expect(unet.file).toBe('unet/model.onnx')
+    expect(unet.externalData).toEqual(['unet/weights.pb'])
+    expect(unet.inputs).toEqual([
+      { name: 'sample', dtype: 'float32', shape: ['batch', 4, 'height', 'width'] },
+      { name: 'timestep', dtype: 'int64', shape: ['batch'] },
+      { name: 'encoder_hidden_states', dtype: 'float32', shape: ['batch', 'sequence', 32] }
+    ])
+    expect(manifest.components['text-encoder']!.outputs.map((o) => o.name)).toEqual([
+      'last_hidden_state',
+      'pooler_output'
+    ])
+    expect(manifest.schedule).toEqual({
+      type: 'discrete',
+      betaSchedule: 'scaled-linear',
+      betaStart: 0.00085,
+      betaEnd: 0.012,
+      trainSteps: 1000,
+      zeroTerminalSnr: false,
+      timestepDtype: 'int64',
+      stepsOffset: 1
+    })
+    expect(manifest).toMatchObject({
+      id: 'sd-tiny',
+      parameterization: 'epsilon',
+      tasks: ['text-to-image', 'image-to-image'],
+      licence: 'CreativeML OpenRAIL-M',
+      conditioning: { type: 'text', maxTokens: 77, input: 'encoder_hidden_states' },
+      sample: { channels: 4, width: 64, height: 64 },
+      latentScale: 0.18215
+    })
+
+    const [listed] = await registry.list()
+    expect([listed.manifest.id, listed.origin, listed.status]).toEqual([
+      'sd-tiny',
+      'imported',
+      'ready'
+    ])
+    const resolved = await registry.resolve('sd-tiny')
+    expect(registry.hashes.counts.hashed).toBe(0) // hashed while copying, never again
+
+    const runtime = await Runtime.create({ device: 'cpu', cpuThreads: 1, memoryBudgetMB: 256 })
+    runtimes.push(runtime)
+    const unetSession = await runtime.component(resolved, 'denoiser')
+    const out = await unetSession.run({
+      sample: new ort.Tensor('float32', new Float32Array(4 * 2 * 2).fill(1), [1, 4, 2, 2]),
+      timestep: new ort.Tensor('int64', BigInt64Array.from([981n]), [1]),
+      encoder_hidden_states: new ort.Tensor('float32', new Float32Array(77 * 32), [1, 77, 32])
+    })
+    expect(out.out_sample.dims).toEqual([1, 4, 2, 2])
+    const text = await runtime.component(resolved, 'text-encoder')
+    const embedded = await text.run({
+      input_ids: new ort.Tensor('int32', new Int32Array(77), [1, 77])
+    })
+    expect(embedded.last_hidden_state.dims).toEqual([1, 77, 32])
+  })
+
+  it('reads the optimum layout (model.onnx_data), float timesteps, v-prediction and trailing spacing', async () => {
+    writeDiffusersFolder(source, {
+      layout: 'optimum',
+      timestep: 'float32',
+      licence: 'mit',
+      scheduler: {
+        _class_name: 'EulerDiscreteScheduler',
+        beta_schedule: 'linear',
+        beta_start: 0.0001,
+        beta_end: 0.02,
+        num_train_timesteps: 1000,
+        prediction_type: 'v_prediction',
+        timestep_spacing: 'trailing',
+        rescale_betas_zero_snr: true
+      }
+    })
+    const { manifest } = await importModel(source, { modelsDir, id: 'opt', name: 'Optimum tiny' })
+    expect(manifest.id).toBe('opt')
+    expect(manifest.name).toBe('Optimum tiny')
+    expect(manifest.components.denoiser!.externalData).toEqual(['unet/model.onnx_data'])
+    expect(manifest.parameterization).toBe('v')
+    expect(manifest.licence).toBe('MIT')
+    expect(manifest.schedule).toMatchObject({
+      betaSchedule: 'linear',
+      timestepDtype: 'float32',
+      timestepSpacing: 'trailing',
+      zeroTerminalSnr: true
+    })
+  })
+
+  it('recognises a 9-channel inpainting UNet and warns when the scheduler config is absent', async () => {
+    writeDiffusersFolder(source, { inpaint: true, scheduler: null })
+    const result = await importModel(source, { modelsDir })
+    expect(result.manifest.tasks).toEqual(['inpaint'])
+    expect(result.manifest.sample.channels).toBe(4)
+    expect(result.manifest.components.denoiser!.inputs[0].shape).toEqual([
+      'batch',
+      9,
+      'height',
+      'width'
+    ])
+    expect(result.warnings.join(' ')).toMatch(/no scheduler\/scheduler_config.json/)
+  })
+
+  it('a truncated .onnx is model-corrupt naming the file, and nothing is installed', async () => {
+    writeDiffusersFolder(source)
+    const file = join(source, 'text_encoder/model.onnx')
+    truncateSync(file, 50)
+    const error = await failure(importModel(source, { modelsDir }))
+    expect(error.code).toBe('model-corrupt')
+    expect(error.message).toContain(file)
+    expectNothingInstalled()
+  })
+
+  it('missing external data is model-missing naming the data file', async () => {
+    writeDiffusersFolder(source, { layout: 'optimum' })
+    rmSync(join(source, 'unet/model.onnx_data'))
+    const error = await failure(importModel(source, { modelsDir }))
+    expect(error.code).toBe('model-missing')
+    expect(error.message).toContain(join(source, 'unet/model.onnx_data'))
+    expectNothingInstalled()
+  })
+
+  it('refuses a folder without a UNet, an existing id, and a disk without room', async () => {
+    mkdirSync(join(source, 'text_encoder'), { recursive: true })
+    expect((await failure(importModel(source, { modelsDir }))).code).toBe('bad-input')
+    writeDiffusersFolder(source)
+    await importModel(source, { modelsDir })
+    const twice = await failure(importModel(source, { modelsDir }))
+    expect(twice.code).toBe('invalid-request')
+    expect(twice.message).toMatch(/already installed/)
+    const full = await failure(
+      importModel(source, { modelsDir, id: 'other', freeSpace: async () => 1000 })
+    )
+    expect(full.code).toBe('disk-full')
+    expect(full.message).toMatch(/needs about [\d.]+ kB of disk; 1.0 kB is free/)
+  })
+
+  it('a cancelled import leaves nothing behind', async () => {
+    writeDiffusersFolder(source)
+    const controller = new AbortController()
+    controller.abort()
+    const error = await failure(importModel(source, { modelsDir, signal: controller.signal }))
+    expect(error.code).toBe('cancelled')
+    expectNothingInstalled()
+  })
+})
+
+describe('importModel: single .onnx with a sidecar', () => {
+  const sidecarBase = {
+    name: 'Pixel denoiser',
+    modality: 'image',
+    tasks: ['unconditional'],
+    licence: 'MIT',
+    parameterization: 'epsilon',
+    schedule: {
+      type: 'discrete',
+      betaSchedule: 'linear',
+      betaStart: 0.0001,
+      betaEnd: 0.02,
+      trainSteps: 1000,
+      timestepDtype: 'int64'
+    },
+    conditioning: { type: 'none' },
+    sample: { channels: 4, width: 8, height: 8 },
+    defaults: { sampler: 'ddim', steps: 20, guidance: 1 }
+  }
+
+  it('imports the graph and its external data, reading the I/O from the graph', async () => {
+    mkdirSync(source)
+    writeOnnx(source, 'denoiser.onnx', tinyDenoiser({ external: 'denoiser.onnx_data' }))
+    writeFileSync(join(source, 'denoiser.json'), JSON.stringify(sidecarBase))
+    const { manifest, dir } = await importModel(join(source, 'denoiser.onnx'), { modelsDir })
+    expect(manifest.id).toBe('pixel-denoiser')
+    expect(manifest.files.map((f) => f.path)).toEqual(['denoiser.onnx', 'denoiser.onnx_data'])
+    expect(manifest.components.denoiser).toMatchObject({
+      file: 'denoiser.onnx',
+      externalData: ['denoiser.onnx_data']
+    })
+    expect(manifest.components.denoiser!.inputs.map((i) => i.name)).toEqual([
+      'sample',
+      'timestep',
+      'encoder_hidden_states'
+    ])
+    expect(existsSync(join(dir, 'denoiser.onnx_data'))).toBe(true)
+    expect((await registry.resolve('pixel-denoiser')).dir).toBe(dir)
+  })
+
+  it('declared I/O that disagrees with the graph is model-mismatch naming the .onnx', async () => {
+    mkdirSync(source)
+    const spec = tinyDenoiser()
+    writeOnnx(source, 'denoiser.onnx', spec)
+    const declared = specsOf(spec)
+    declared.inputs[1] = { name: 'timestep', dtype: 'float32', shape: ['batch'] }
+    writeFileSync(
+      join(source, 'denoiser.onnx.json'),
+      JSON.stringify({ ...sidecarBase, components: { denoiser: declared } })
+    )
+    const error = await failure(importModel(join(source, 'denoiser.onnx'), { modelsDir }))
+    expect(error.code).toBe('model-mismatch')
+    expect(error.message).toContain(join(source, 'denoiser.onnx'))
+    expect(error.message).toContain('input timestep is int64 in the graph, float32 in the manifest')
+    expectNothingInstalled()
+  })
+
+  it('a sidecar missing required fields, or no sidecar, is bad-input saying what is missing', async () => {
+    mkdirSync(source)
+    writeOnnx(source, 'denoiser.onnx', tinyDenoiser())
+    const none = await failure(importModel(join(source, 'denoiser.onnx'), { modelsDir }))
+    expect(none.code).toBe('bad-input')
+    expect(none.message).toMatch(/needs a sidecar manifest/)
+    const { schedule: _s, defaults: _d, ...partial } = sidecarBase
+    writeFileSync(join(source, 'denoiser.json'), JSON.stringify(partial))
+    const incomplete = await failure(importModel(join(source, 'denoiser.onnx'), { modelsDir }))
+    expect(incomplete.code).toBe('bad-input')
+    expect(incomplete.message).toMatch(/schedule: .*defaults: /)
+    expectNothingInstalled()
+  })
+})
+
+describe('importModel: a studio model folder', () => {
+  it('copies a model folder from another machine, and rejects one whose file fails its hash', async () => {
+    writeDiffusersFolder(source)
+    const first = await importModel(source, { modelsDir, id: 'original' })
+    const copy = await importModel(first.dir, { modelsDir, id: 'copy' })
+    expect(copy.manifest.files).toEqual(first.manifest.files)
+
+    const weights = join(first.dir, 'unet/weights.pb')
+    writeFileSync(weights, Buffer.alloc(64, 1)) // same size, different bytes
+    const error = await failure(importModel(first.dir, { modelsDir, id: 'tampered' }))
+    expect(error.code).toBe('model-corrupt')
+    expect(error.message).toContain(weights)
+    expect(readdirSync(modelsDir).sort()).toEqual(['copy', 'original'])
+  })
+})

@@ -1,0 +1,324 @@
+// Imports a model into the user's models folder: a diffusers/optimum ONNX folder, a single .onnx with a
+// sidecar JSON (a partial manifest), or a studio model folder (manifest.json + files). Files are copied
+// into a hidden staging folder in the same models root, hashed, fsynced, then renamed into place: a
+// model is complete or absent, and a failed import leaves nothing listed.
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { z } from 'zod'
+import {
+  ComponentRoleSchema,
+  ComponentSchema,
+  ModelManifestSchema,
+  StudioError,
+  describeIssues,
+  type ModelFile,
+  type ModelManifest
+} from '../contract'
+import {
+  assertInterface,
+  checkExternalData,
+  inspectOnnx,
+  sessionMemoryFactor
+} from '../engine/runtime/inspect'
+import { describeDiffusersFolder, slugId, type ManifestDraft } from './diffusers-layout'
+import {
+  copyWithHash,
+  formatBytes,
+  freeBytes,
+  fsyncFile,
+  makeStagingDir,
+  publishDir,
+  removeTree,
+  type FreeSpaceFn
+} from './files'
+import { sha256File, type HashCache } from './hash'
+import { installInfoFile } from './registry'
+
+export interface ImportOptions {
+  /** The user's models folder. */
+  modelsDir: string
+  id?: string
+  name?: string
+  licence?: string
+  origin?: 'imported' | 'downloaded'
+  source?: ModelManifest['source']
+  /** Move the files instead of copying them (downloads staged inside the models folder). */
+  move?: boolean
+  /** sha256 already verified for some files (relative path -> hex), e.g. by the downloader. */
+  knownSha256?: Record<string, string>
+  freeSpace?: FreeSpaceFn
+  hashCache?: HashCache
+  signal?: AbortSignal
+}
+
+export interface ImportResult {
+  id: string
+  dir: string
+  manifest: ModelManifest
+  warnings: string[]
+  /** Files of the source that were not copied (framework weights the graphs do not use). */
+  skipped: string[]
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false
+  )
+
+/** A sidecar is a partial manifest; `role` says which component the .onnx is (default denoiser). */
+const SidecarSchema = z.looseObject({ role: ComponentRoleSchema.default('denoiser') })
+
+async function readJsonFile(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new StudioError('bad-input', `${path} is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+async function findSidecar(onnx: string): Promise<string> {
+  const candidates = [`${onnx}.json`, onnx.replace(/\.onnx$/i, '.json')]
+  for (const c of candidates) if (await exists(c)) return c
+  throw new StudioError(
+    'bad-input',
+    `${onnx} needs a sidecar manifest: ${candidates.join(' or ')}, a partial manifest.json with at least modality, tasks, parameterization, schedule, conditioning, sample and defaults.`
+  )
+}
+
+/** A single .onnx plus its sidecar JSON. */
+async function describeSingleOnnx(onnx: string, options: ImportOptions): Promise<ManifestDraft> {
+  const sidecarPath = await findSidecar(onnx)
+  const raw = await readJsonFile(sidecarPath)
+  const sidecar = SidecarSchema.safeParse(raw)
+  if (!sidecar.success)
+    throw new StudioError('bad-input', `${sidecarPath}: ${describeIssues(sidecar.error)}`)
+  const { role, ...partial } = sidecar.data as {
+    role: z.infer<typeof ComponentRoleSchema>
+  } & Record<string, unknown>
+  const graph = await inspectOnnx(onnx)
+  await checkExternalData(onnx, graph.info)
+  const file = basename(onnx)
+  const declared = (partial.components as Record<string, unknown> | undefined)?.[role] as
+    { inputs?: unknown; outputs?: unknown } | undefined
+  let inputs = graph.inputs
+  let outputs = graph.outputs
+  if (declared?.inputs !== undefined || declared?.outputs !== undefined) {
+    const parsed = ComponentSchema.pick({ inputs: true, outputs: true })
+      .partial()
+      .safeParse(declared)
+    if (!parsed.success) {
+      throw new StudioError(
+        'bad-input',
+        `${sidecarPath}: components.${role}: ${describeIssues(parsed.error)}`
+      )
+    }
+    const component = {
+      inputs: parsed.data.inputs ?? graph.inputs,
+      outputs: parsed.data.outputs ?? graph.outputs
+    }
+    assertInterface(onnx, component, graph.info)
+    inputs = component.inputs
+    outputs = component.outputs
+  }
+  const files: ManifestDraft['files'] = []
+  let bytes = 0
+  for (const path of [file, ...graph.externalFiles]) {
+    const size = (await stat(join(dirname(onnx), path))).size
+    bytes += size
+    files.push({ path, size, from: join(dirname(onnx), path) })
+  }
+  const name =
+    options.name ?? (typeof partial.name === 'string' ? partial.name : basename(onnx, '.onnx'))
+  return {
+    manifest: {
+      description: '',
+      licence: 'unknown (see the model card)',
+      memoryEstimateMB: Math.max(16, Math.ceil((bytes * sessionMemoryFactor) / (1024 * 1024))),
+      ...(partial as Partial<ModelManifest>),
+      schemaVersion: 1,
+      id: options.id ?? (typeof partial.id === 'string' ? partial.id : slugId(name)),
+      name,
+      components: {
+        ...((partial.components as ModelManifest['components']) ?? {}),
+        [role]: { file, externalData: graph.externalFiles, inputs, outputs }
+      }
+    } as ManifestDraft['manifest'],
+    files,
+    warnings: [],
+    skipped: []
+  }
+}
+
+/** A studio model folder: its manifest as is; files are checked against it while copying. */
+async function describeStudioFolder(dir: string, options: ImportOptions): Promise<ManifestDraft> {
+  const path = join(dir, 'manifest.json')
+  const parsed = ModelManifestSchema.safeParse(await readJsonFile(path))
+  if (!parsed.success) {
+    throw new StudioError(
+      'bad-input',
+      `${path} does not fit the manifest schema: ${describeIssues(parsed.error)}`
+    )
+  }
+  const { files, ...manifest } = parsed.data
+  for (const component of Object.values(manifest.components)) {
+    if (!component || !component.file.endsWith('.onnx')) continue
+    const file = join(dir, component.file)
+    const graph = await inspectOnnx(file)
+    await checkExternalData(file, graph.info)
+    assertInterface(file, component, graph.info)
+  }
+  return {
+    manifest: {
+      ...manifest,
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.name ? { name: options.name } : {})
+    },
+    files: await Promise.all(
+      files.map(async (f) => {
+        const from = join(dir, f.path)
+        const size = await stat(from).then(
+          (s) => s.size,
+          () => -1
+        )
+        if (size < 0)
+          throw new StudioError('model-missing', `${from} is missing; ${path} lists it.`)
+        return { path: f.path, size, from }
+      })
+    ),
+    warnings: [],
+    skipped: []
+  }
+}
+
+/** The expected sha256 of files whose source manifest states one (studio folders). */
+async function expectedHashes(source: string): Promise<Map<string, string>> {
+  const map = new Map<string, string>()
+  const parsed = ModelManifestSchema.safeParse(
+    await readFile(join(source, 'manifest.json'), 'utf8').then(JSON.parse, () => undefined)
+  )
+  if (parsed.success) for (const f of parsed.data.files) map.set(f.path, f.sha256)
+  return map
+}
+
+/** Works out what `source` is and drafts its manifest. */
+export async function describeSource(
+  source: string,
+  options: ImportOptions
+): Promise<ManifestDraft> {
+  const s = await stat(source).catch(() => undefined)
+  if (!s) throw new StudioError('bad-input', `${source} does not exist.`)
+  if (s.isFile()) {
+    if (!/\.onnx$/i.test(source)) {
+      throw new StudioError('bad-input', `${source} is not an .onnx file or a model folder.`)
+    }
+    return describeSingleOnnx(source, options)
+  }
+  if (await exists(join(source, 'manifest.json'))) return describeStudioFolder(source, options)
+  return describeDiffusersFolder(source, options)
+}
+
+/** Imports `source` (see the module comment); returns the installed manifest. */
+export async function importModel(source: string, options: ImportOptions): Promise<ImportResult> {
+  const draft = await describeSource(source, options)
+  const { manifest: partial } = draft
+  const id = partial.id
+  const target = join(options.modelsDir, id)
+  if (await exists(target)) {
+    throw new StudioError(
+      'invalid-request',
+      `A model with the id "${id}" is already installed (${target}). Remove it first (models remove ${id}) or import under another id.`
+    )
+  }
+  const total = draft.files.reduce((sum, f) => sum + f.size, 0)
+  if (!options.move) {
+    const free = await (options.freeSpace ?? freeBytes)(options.modelsDir).catch(() => Infinity)
+    if (free < total) {
+      throw new StudioError(
+        'disk-full',
+        `Importing ${id} needs about ${formatBytes(total)} of disk; ${formatBytes(free)} is free in ${options.modelsDir}. Free some space or move the models folder.`
+      )
+    }
+  }
+  const expected = await expectedHashes(source)
+  const staging = await makeStagingDir(options.modelsDir, `import-${id}`)
+  try {
+    const files: ModelFile[] = []
+    for (const file of draft.files) {
+      options.signal?.throwIfAborted()
+      const to = join(staging, file.path)
+      let sha256: string
+      if (options.move) {
+        await mkdir(dirname(to), { recursive: true })
+        await rename(file.from, to)
+        sha256 = options.knownSha256?.[file.path] ?? (await sha256File(to, options.signal))
+      } else {
+        sha256 = (await copyWithHash(file.from, to, options.signal)).sha256
+      }
+      const want = expected.get(file.path)
+      if (want && want !== sha256) {
+        throw new StudioError(
+          'model-corrupt',
+          `${file.from} has sha256 ${sha256.slice(0, 12)}…; its manifest says ${want.slice(0, 12)}…. The file is damaged or was replaced: copy or download it again.`
+        )
+      }
+      files.push({
+        path: file.path,
+        size: file.size,
+        sha256,
+        ...(options.move && options.source
+          ? { source: `${options.source.repo}@${options.source.revision}` }
+          : {})
+      })
+    }
+    const parsed = ModelManifestSchema.safeParse({
+      ...partial,
+      ...(options.source ? { source: options.source } : {}),
+      files
+    })
+    if (!parsed.success) {
+      throw new StudioError(
+        'bad-input',
+        `The manifest drafted from ${source} is incomplete: ${describeIssues(parsed.error)}. Add the missing fields to the sidecar JSON.`
+      )
+    }
+    const manifest = parsed.data
+    const manifestPath = join(staging, 'manifest.json')
+    await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n')
+    await fsyncFile(manifestPath)
+    const info = {
+      origin: options.origin ?? 'imported',
+      from: source,
+      installedAt: new Date().toISOString()
+    }
+    await writeFile(join(staging, installInfoFile), JSON.stringify(info, null, 2) + '\n')
+    options.signal?.throwIfAborted()
+    try {
+      await publishDir(staging, target)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'EPERM') {
+        throw new StudioError(
+          'invalid-request',
+          `A model with the id "${id}" appeared at ${target} during the import; remove it first.`
+        )
+      }
+      throw error
+    }
+    if (options.hashCache) {
+      for (const f of files) {
+        const path = join(target, f.path)
+        const s = await stat(path)
+        options.hashCache.remember(path, s.size, s.mtimeMs, f.sha256)
+      }
+      await options.hashCache.save().catch(() => undefined)
+    }
+    return { id, dir: target, manifest, warnings: draft.warnings, skipped: draft.skipped }
+  } catch (error) {
+    await removeTree(staging)
+    if (options.signal?.aborted && !(error instanceof StudioError)) {
+      throw new StudioError('cancelled', `Import of ${id} was cancelled; nothing was installed.`)
+    }
+    throw error
+  }
+}

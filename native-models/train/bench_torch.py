@@ -1,0 +1,82 @@
+"""PyTorch CPU baseline for the runtime benchmark (ORT CPU vs PyTorch CPU).
+
+Rebuilds EmojiUNet, loads its weights from the ONNX initializers (so both
+runtimes run the same bytes), checks the parity fixture, then times forward()
+and prints one JSON line per batch size.
+
+Usage: /usr/bin/python3 bench_torch.py --threads 2 [--iters 50] [--warmup 5] [--batch 1 --batch 2]
+"""
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import onnx
+import torch
+from onnx import numpy_helper
+
+from unet import EmojiUNet
+
+MODEL_DIR = Path(__file__).parent.parent / "starter" / "emoji-32"
+
+
+def load_from_onnx(path: Path) -> EmojiUNet:
+    graph = onnx.load(str(path)).graph
+    weights = {init.name: torch.from_numpy(numpy_helper.to_array(init).copy()) for init in graph.initializer}
+    # The exporter deduplicates identical initializers and re-exposes them via Identity nodes.
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in weights:
+            weights[node.output[0]] = weights[node.input[0]]
+    model = EmojiUNet(num_classes=weights["class_emb.weight"].shape[0] - 1)
+    model.load_state_dict({name: weights[name] for name in model.state_dict()})
+    return model.eval()
+
+
+def parity_error(model: EmojiUNet, fixture_path: Path) -> float:
+    fx = json.loads(fixture_path.read_text())
+    sample = torch.tensor(fx["sample"]["data"]).view(fx["sample"]["shape"])
+    expected = torch.tensor(fx["noise_pred"]["data"]).view(fx["noise_pred"]["shape"])
+    with torch.inference_mode():
+        out = model(sample, torch.tensor(fx["timestep"]), torch.tensor(fx["class_labels"]))
+    err = (out - expected).abs().max().item()
+    if err > fx["tolerance"]:
+        raise SystemExit(f"parity check failed: max abs error {err} > {fx['tolerance']}")
+    return err
+
+
+def time_forward(model: EmojiUNet, batch: int, iters: int, warmup: int) -> float:
+    gen = torch.Generator().manual_seed(0)
+    sample = torch.randn(batch, 3, 32, 32, generator=gen)
+    timestep = torch.full((batch,), 500.0)
+    labels = torch.zeros(batch, dtype=torch.int64)
+    times = []
+    with torch.inference_mode():
+        for i in range(warmup + iters):
+            t0 = time.perf_counter()
+            model(sample, timestep, labels)
+            if i >= warmup:
+                times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--iters", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--batch", type=int, action="append", help="repeatable; default 1 and 2")
+    ap.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    model = load_from_onnx(args.model_dir / "unet.onnx")
+    err = parity_error(model, args.model_dir / "parity.json")
+    for batch in args.batch or [1, 2]:
+        ms = time_forward(model, batch, args.iters, args.warmup)
+        print(json.dumps({"threads": args.threads, "batch": batch, "ms_per_call_median": round(ms, 3),
+                          "torch": torch.__version__, "parity_max_abs_err": err}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

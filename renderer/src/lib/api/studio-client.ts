@@ -1,0 +1,93 @@
+import {
+  JobEventSchema,
+  StudioError,
+  describeIssues,
+  invokeContract,
+  verbs,
+  type JobEvent,
+  type StudioApi,
+  type Verb,
+  type VerbRequest,
+  type VerbResponse
+} from '../contract'
+import { toStudioError } from './errors'
+
+/**
+ * The raw, untrusted side of a transport: it moves a verb's request out and brings back whatever came in.
+ * `createStudioClient` turns it into a StudioApi whose every answer and event has been parsed with the
+ * contract's schemas, and whose every failure is a StudioError.
+ */
+export interface Transport {
+  call(verb: Verb, request: unknown): Promise<unknown>
+  subscribe(listener: (raw: unknown) => void): () => void
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
+
+/** A StudioApi plus what the UI wants to know about the link itself (only the web client has a link). */
+export type StudioClient = StudioApi & {
+  readonly transport: 'electron' | 'web'
+  /** Reports the event link's state; `reconnected` is true when it comes back after a drop. */
+  onConnection(listener: (state: ConnectionState, reconnected: boolean) => void): () => void
+}
+
+/** Parses one verb's answer with the contract; a malformed answer is the host's fault, not the user's. */
+export function parseResponse<V extends Verb>(verb: V, raw: unknown): VerbResponse<V> {
+  const schema = invokeContract[verb].response
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    throw new StudioError(
+      'internal',
+      `The studio sent a malformed answer to ${verb}: ${describeIssues(parsed.error)}`
+    )
+  }
+  return parsed.data as VerbResponse<V>
+}
+
+/** Parses one job event; returns null (and logs) for anything that does not match the contract. */
+export function parseJobEvent(raw: unknown): JobEvent | null {
+  const parsed = JobEventSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  console.warn('Dropped a malformed job event:', describeIssues(parsed.error))
+  return null
+}
+
+export function createStudioClient(
+  transport: Transport,
+  kind: 'electron' | 'web',
+  onConnection: StudioClient['onConnection'] = () => () => {}
+): StudioClient {
+  const api = {} as Record<Verb, (request: unknown) => Promise<unknown>>
+  for (const verb of verbs) {
+    api[verb] = async (request: unknown) => {
+      let raw: unknown
+      try {
+        raw = await transport.call(verb, request)
+      } catch (error) {
+        throw toStudioError(error)
+      }
+      return parseResponse(verb, raw)
+    }
+  }
+  const typed = api as unknown as { [V in Verb]: (r: VerbRequest<V>) => Promise<VerbResponse<V>> }
+  return {
+    ...typed,
+    transport: kind,
+    onJobEvent(listener) {
+      return transport.subscribe((raw) => {
+        const event = parseJobEvent(raw)
+        if (event) listener(event)
+      })
+    },
+    onConnection
+  }
+}
+
+/** The Electron preload's `window.studio` seen as a transport, so its answers get parsed too. */
+export function electronTransport(studio: StudioApi): Transport {
+  const byVerb = studio as unknown as Record<Verb, (request: unknown) => Promise<unknown>>
+  return {
+    call: (verb, request) => byVerb[verb](request),
+    subscribe: (listener) => studio.onJobEvent((event) => listener(event))
+  }
+}

@@ -1,0 +1,115 @@
+import type { StudioClient } from '../api/client'
+import { errorView, errorViewFromData, type ErrorView } from '../api/errors'
+import type { JobEvent, JobRecord, JobSpecInput } from '../contract'
+import {
+  applyJobEvent,
+  isActive,
+  pruneTable,
+  sortedJobs,
+  upsertRecord,
+  type JobEntry,
+  type JobTable
+} from './job-table'
+import type { ToastsState } from './toasts.svelte'
+
+/** How many finished jobs the history keeps in memory (the store on disk keeps them all). */
+const HISTORY_LIMIT = 200
+
+/**
+ * The queue and history: seeded from listJobs, kept live by job events (see job-table.ts for the rules),
+ * plus which job the centre stage shows.
+ */
+export class JobsState {
+  table = $state<JobTable>({})
+  loading = $state(true)
+  error = $state<ErrorView | null>(null)
+  /** The job the user opened; null follows the newest activity. */
+  selectedId = $state<string | null>(null)
+  /** Ticks twice a second so running durations and ETAs move. */
+  now = $state(Date.now())
+
+  list: JobEntry[] = $derived(sortedJobs(this.table))
+  active: JobEntry[] = $derived(this.list.filter((e) => isActive(e.record.status)))
+  running: JobEntry | undefined = $derived(this.list.find((e) => e.record.status === 'running'))
+  current: JobEntry | undefined = $derived.by(() => {
+    const selected = this.selectedId ? this.table[this.selectedId] : undefined
+    return selected ?? this.running ?? this.list[0]
+  })
+
+  readonly api: StudioClient
+  readonly toasts: ToastsState
+  #refreshTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(api: StudioClient, toasts: ToastsState) {
+    this.api = api
+    this.toasts = toasts
+  }
+
+  /** Subscribes to job events and starts the clock; returns the cleanup. */
+  start = (): (() => void) => {
+    const off = this.api.onJobEvent(this.apply)
+    const clock = setInterval(() => (this.now = Date.now()), 500)
+    return () => {
+      off()
+      clearInterval(clock)
+      if (this.#refreshTimer) clearTimeout(this.#refreshTimer)
+    }
+  }
+
+  apply = (event: JobEvent): void => {
+    const result = applyJobEvent(this.table, event, Date.now())
+    if (result === 'unknown-job') this.#scheduleRefresh()
+    if (event.type === 'failed') {
+      this.toasts.error(errorViewFromData(event.error))
+    }
+    if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
+      pruneTable(this.table, HISTORY_LIMIT)
+    }
+  }
+
+  refresh = async (): Promise<void> => {
+    try {
+      const records = await this.api.listJobs({ limit: HISTORY_LIMIT })
+      for (const record of records) upsertRecord(this.table, record)
+      this.error = null
+    } catch (error) {
+      this.error = errorView(error)
+    } finally {
+      this.loading = false
+    }
+  }
+
+  /** Enqueues a job and opens it; failures become a toast. */
+  submit = async (spec: JobSpecInput): Promise<JobRecord | null> => {
+    try {
+      const record = await this.api.enqueueJob(spec)
+      upsertRecord(this.table, record)
+      this.selectedId = record.id
+      return record
+    } catch (error) {
+      this.toasts.error(errorView(error))
+      return null
+    }
+  }
+
+  cancel = async (jobId: string): Promise<void> => {
+    try {
+      const { cancelled } = await this.api.cancelJob({ jobId })
+      if (!cancelled) this.toasts.info('Nothing to cancel', 'The job had already finished.')
+    } catch (error) {
+      this.toasts.error(errorView(error))
+    }
+  }
+
+  select = (jobId: string | null): void => {
+    this.selectedId = jobId
+  }
+
+  #scheduleRefresh(): void {
+    if (this.#refreshTimer) return
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = null
+      void this.refresh()
+    }, 150)
+  }
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest'
+import { model, sampler, spec } from '../testing/fixtures'
+import {
+  buildSpec,
+  carryExtra,
+  emptyForm,
+  modelCalls,
+  modelDefaults,
+  randomSeed,
+  sizesOf,
+  validateSpec,
+  valuesFromSpec
+} from './recipe'
+
+const samplers = [
+  sampler('euler'),
+  sampler('heun', { order: 2, callsPerStep: 2 }),
+  sampler('ddim', {
+    stochastic: true,
+    params: [
+      { name: 'eta', description: '', default: 0, min: 0, max: 1 },
+      { name: 'clip', description: '', default: true }
+    ]
+  })
+]
+
+describe('modelDefaults', () => {
+  it("takes the manifest's sampler, steps, guidance, schedule and first class", () => {
+    const values = modelDefaults(model(), samplers, emptyForm())
+    expect(values).toMatchObject({
+      model: 'emoji',
+      sampler: 'heun',
+      steps: 18,
+      guidance: 2.5,
+      schedule: 'karras',
+      label: 'cat'
+    })
+  })
+
+  it('keeps the chosen class when the new model has it, and falls back to a known sampler', () => {
+    const m = model({ defaults: { sampler: 'nope', steps: 5, guidance: 1, schedule: 'weird' } })
+    const values = modelDefaults(m, samplers, { ...emptyForm(), label: 'dog' })
+    expect(values.label).toBe('dog')
+    expect(values.sampler).toBe('euler')
+    expect(values.schedule).toBe('model')
+  })
+})
+
+describe('buildSpec', () => {
+  it('sends label and guidance for class models, not the prompt', () => {
+    const values = { ...modelDefaults(model(), samplers, emptyForm()), prompt: 'ignored', seed: 7 }
+    const s = buildSpec(values, model())
+    expect(s).toMatchObject({
+      task: 'image.generate',
+      model: 'emoji',
+      label: 'cat',
+      guidance: 2.5,
+      seed: 7
+    })
+    expect(s.prompt).toBeUndefined()
+  })
+
+  it('sends prompts for text models and leaves guidance out for unconditional ones', () => {
+    const text = model({ conditioning: { type: 'text', maxTokens: 77, input: 'ids' } })
+    const values = { ...emptyForm(), model: 'emoji', prompt: 'a fox', negativePrompt: 'blur' }
+    expect(buildSpec(values, text)).toMatchObject({ prompt: 'a fox', negativePrompt: 'blur' })
+    const uncond = model({ conditioning: { type: 'none' } })
+    expect(buildSpec(values, uncond).guidance).toBeUndefined()
+  })
+
+  it('passes the chosen size as width and height', () => {
+    const s = buildSpec({ ...emptyForm(), model: 'emoji', size: '64x48' }, model())
+    expect(s).toMatchObject({ width: 64, height: 48 })
+  })
+})
+
+describe('validateSpec', () => {
+  it('accepts a good spec and names the field of a bad one', () => {
+    expect(validateSpec(buildSpec({ ...emptyForm(), model: 'emoji' }, model())).ok).toBe(true)
+    const bad = validateSpec(buildSpec({ ...emptyForm(), model: 'emoji', steps: 5000 }, model()))
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) {
+      expect(Object.keys(bad.fields)).toEqual(['steps'])
+      expect(bad.message).toMatch(/^steps: /)
+    }
+  })
+
+  it('rejects a cleared number field (null from an empty input)', () => {
+    const values = { ...emptyForm(), model: 'emoji', count: null as unknown as number }
+    const result = validateSpec(buildSpec(values, model()))
+    expect(result.ok).toBe(false)
+  })
+})
+
+describe('valuesFromSpec (reuse recipe)', () => {
+  it('restores every field and locks the seed', () => {
+    const s = spec({
+      model: 'emoji',
+      label: 'dog',
+      seed: 99,
+      steps: 30,
+      sampler: 'ddim',
+      samplerExtra: { eta: 0.5 },
+      schedule: 'exponential',
+      guidance: 4,
+      count: 2,
+      width: 64,
+      height: 64
+    })
+    const values = valuesFromSpec(s, emptyForm())
+    expect(values).toMatchObject({
+      model: 'emoji',
+      label: 'dog',
+      seed: 99,
+      seedLocked: true,
+      steps: 30,
+      sampler: 'ddim',
+      samplerExtra: { eta: 0.5 },
+      schedule: 'exponential',
+      guidance: 4,
+      count: 2,
+      size: '64x64'
+    })
+    // And the round trip gives the same spec back.
+    expect(buildSpec(values, model())).toMatchObject({
+      seed: 99,
+      steps: 30,
+      sampler: 'ddim',
+      label: 'dog',
+      width: 64
+    })
+  })
+})
+
+describe('sampler parameters', () => {
+  it('defaults new parameters and carries over matching ones', () => {
+    const ddim = samplers[2]
+    expect(carryExtra({}, ddim)).toEqual({ eta: 0, clip: true })
+    expect(carryExtra({ eta: 0.7, clip: 'x', other: 1 }, ddim)).toEqual({ eta: 0.7, clip: true })
+    expect(carryExtra({ eta: 0.7 }, samplers[0])).toEqual({})
+  })
+
+  it('counts model calls: steps × calls per step × 2 with guidance', () => {
+    expect(modelCalls(20, samplers[1], false)).toBe(40)
+    expect(modelCalls(20, samplers[1], true)).toBe(80)
+    expect(modelCalls(20, undefined, false)).toBe(20)
+  })
+})
+
+describe('misc', () => {
+  it('rolls seeds in [0, 2^32)', () => {
+    expect(randomSeed(() => 0)).toBe(0)
+    expect(randomSeed(() => 0.999999999999)).toBe(2 ** 32 - 1)
+  })
+
+  it('lists the native size first, then buckets', () => {
+    const m = model({
+      resolutionBuckets: [
+        { width: 64, height: 64 },
+        { width: 32, height: 32 }
+      ]
+    })
+    expect(sizesOf(m).map((s) => s.key)).toEqual(['', '64x64'])
+  })
+})
