@@ -53,7 +53,9 @@ statuses.push(built)
 if (built !== 0) counts.failed += 1
 else {
   statuses.push(
-    run('e2e', npx, ['playwright', 'test', '--config', 'e2e/playwright.config.ts'], { STUDIO_E2E_SKIP_BUILD: '1' })
+    run('e2e', npx, ['playwright', 'test', '--config', 'e2e/playwright.config.ts'], {
+      STUDIO_E2E_SKIP_BUILD: '1'
+    })
   )
   if (existsSync(join(results, 'e2e.json'))) {
     const stats = JSON.parse(readFileSync(join(results, 'e2e.json'), 'utf8')).stats

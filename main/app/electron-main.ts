@@ -14,7 +14,10 @@ const preloadEntry = join(here, '../preload/index.cjs')
 const rendererEntry = join(here, '../renderer/index.html')
 
 function spawnUtilityEngine(): EngineProcess {
-  const child = utilityProcess.fork(engineEntry, [], { serviceName: 'Diffusion Studio engine', stdio: 'inherit' })
+  const child = utilityProcess.fork(engineEntry, [], {
+    serviceName: 'Diffusion Studio engine',
+    stdio: 'inherit'
+  })
   return {
     get pid() {
       return child.pid
@@ -31,7 +34,10 @@ if (!app.requestSingleInstanceLock()) app.quit()
 void app.whenReady().then(() => {
   if (app.isPackaged) process.env.STUDIO_STARTER_DIR ??= join(process.resourcesPath, 'starter')
   process.env.STUDIO_DATA_DIR ??= app.getPath('userData')
-  const studio = createStudio({ dataDir: process.env.STUDIO_DATA_DIR, spawnEngine: spawnUtilityEngine })
+  const studio = createStudio({
+    dataDir: process.env.STUDIO_DATA_DIR,
+    spawnEngine: spawnUtilityEngine
+  })
   const dispatch = createDispatch(createHandlers(studio))
   const window = createMainWindow(preloadEntry)
 
@@ -45,7 +51,9 @@ void app.whenReady().then(() => {
         return { result: await dispatch(verb, request) }
       } catch (error) {
         const typed = StudioError.from(error)
-        return { error: { code: typed.code, title: errorTitles[typed.code], message: typed.message } }
+        return {
+          error: { code: typed.code, title: errorTitles[typed.code], message: typed.message }
+        }
       }
     })
   }

@@ -31,7 +31,9 @@ export interface ModelRoots {
 
 export function modelRoots(): ModelRoots {
   return {
-    starter: resolve(process.env.STUDIO_STARTER_DIR ?? join(projectRoot, 'native-models', 'starter')),
+    starter: resolve(
+      process.env.STUDIO_STARTER_DIR ?? join(projectRoot, 'native-models', 'starter')
+    ),
     user: resolve(process.env.STUDIO_MODELS_DIR ?? join(dataDir(), 'models'))
   }
 }

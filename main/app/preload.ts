@@ -7,8 +7,7 @@ const api: Record<string, unknown> = {}
 for (const verb of verbs) {
   api[verb] = async (request: unknown) => {
     const reply = (await ipcRenderer.invoke(channelOf(verb), request)) as
-      | { result: unknown }
-      | { error: { code: string; message: string } }
+      { result: unknown } | { error: { code: string; message: string } }
     // contextBridge keeps only an error's message, so the code travels as its prefix.
     if ('error' in reply) throw new Error(`${reply.error.code}: ${reply.error.message}`)
     return reply.result

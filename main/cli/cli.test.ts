@@ -10,13 +10,17 @@ import { decodePng } from '../engine/tensor/png'
 const bin = join(projectRoot, 'main', 'cli', 'bin.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-'))
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
       { env: { ...process.env, STUDIO_DATA_DIR: join(work, 'data'), ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     )
   })
 }
@@ -25,7 +29,17 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('diffusion-studio generate', () => {
   it('writes a PNG with the recipe, and the same seed gives the same bytes', async () => {
-    const args = ['generate', '--label', 'Food & Drink', '--seed', '42', '--steps', '8', '--sampler', 'dpmpp-2m']
+    const args = [
+      'generate',
+      '--label',
+      'Food & Drink',
+      '--seed',
+      '42',
+      '--steps',
+      '8',
+      '--sampler',
+      'dpmpp-2m'
+    ]
     const a = await cli([...args, '--out', join(work, 'a.png'), '--json'])
     expect(a.stderr).not.toMatch(/error/)
     expect(a.code).toBe(0)
@@ -38,7 +52,13 @@ describe('diffusion-studio generate', () => {
     const png = decodePng(bytesA)
     expect([png.width, png.height]).toEqual([32, 32])
     const recipe = JSON.parse(png.text['diffusion-studio']) as Record<string, unknown>
-    expect(recipe).toMatchObject({ model: 'emoji-32', seed: 42, steps: 8, sampler: 'dpmpp-2m', label: 'Food & Drink' })
+    expect(recipe).toMatchObject({
+      model: 'emoji-32',
+      seed: 42,
+      steps: 8,
+      sampler: 'dpmpp-2m',
+      label: 'Food & Drink'
+    })
     expect(recipe.provider).toBe(result.execution.provider)
     expect(png.text.parameters).toContain('Seed: 42')
     // Not a flat or saturated image: the pixels vary and use the middle of the range.
@@ -49,13 +69,33 @@ describe('diffusion-studio generate', () => {
   })
 
   it('numbers the files of --count and gives image b the seed s + b', async () => {
-    const run = await cli(['generate', '--seed', '7', '--steps', '4', '--count', '2', '--out', join(work, 'batch.png')])
+    const run = await cli([
+      'generate',
+      '--seed',
+      '7',
+      '--steps',
+      '4',
+      '--count',
+      '2',
+      '--out',
+      join(work, 'batch.png')
+    ])
     expect(run.code).toBe(0)
     const second = decodePng(readFileSync(join(work, 'batch-2.png')))
     expect(JSON.parse(second.text['diffusion-studio']).seed).toBe(8)
-    const alone = await cli(['generate', '--seed', '8', '--steps', '4', '--out', join(work, 'alone.png')])
+    const alone = await cli([
+      'generate',
+      '--seed',
+      '8',
+      '--steps',
+      '4',
+      '--out',
+      join(work, 'alone.png')
+    ])
     expect(alone.code).toBe(0)
-    expect(Array.from(decodePng(readFileSync(join(work, 'alone.png'))).data)).toEqual(Array.from(second.data))
+    expect(Array.from(decodePng(readFileSync(join(work, 'alone.png'))).data)).toEqual(
+      Array.from(second.data)
+    )
   })
 
   it('fails with typed errors and exit codes on bad input', async () => {
@@ -77,7 +117,9 @@ describe('diffusion-studio generate', () => {
     const starter = join(work, 'starter')
     cpSync(modelRoots().starter, starter, { recursive: true })
     truncateSync(join(starter, 'emoji-32', 'unet.onnx'), 1000)
-    const run = await cli(['generate', '--out', join(work, 'corrupt.png')], { STUDIO_STARTER_DIR: starter })
+    const run = await cli(['generate', '--out', join(work, 'corrupt.png')], {
+      STUDIO_STARTER_DIR: starter
+    })
     expect(run.code).toBe(4)
     expect(run.stderr).toMatch(/unet\.onnx/)
     expect(readdirSync(work).filter((f) => f.startsWith('corrupt'))).toEqual([])
@@ -88,20 +130,32 @@ describe('diffusion-studio samplers / info / models', () => {
   it('lists every sampler with order and calls per step as JSON', async () => {
     const run = await cli(['samplers', '--json'])
     const rows = JSON.parse(run.stdout) as { name: string; order: number; callsPerStep: number }[]
-    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['euler', 'ddim', 'dpmpp-2m', 'heun']))
+    expect(rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['euler', 'ddim', 'dpmpp-2m', 'heun'])
+    )
     for (const r of rows) expect(r.callsPerStep).toBeGreaterThanOrEqual(1)
   })
 
   it('lists the starter model as ready', async () => {
     const run = await cli(['models', 'list', '--json'])
-    const models = JSON.parse(run.stdout) as { manifest: { id: string }; status: string; origin: string }[]
-    expect(models.find((m) => m.manifest.id === 'emoji-32')).toMatchObject({ status: 'ready', origin: 'starter' })
+    const models = JSON.parse(run.stdout) as {
+      manifest: { id: string }
+      status: string
+      origin: string
+    }[]
+    expect(models.find((m) => m.manifest.id === 'emoji-32')).toMatchObject({
+      status: 'ready',
+      origin: 'starter'
+    })
   })
 
   it('info names the chosen provider and why the others were passed over', async () => {
     const run = await cli(['info', '--json', '--device', 'cpu'])
     expect(run.code).toBe(0)
-    const info = JSON.parse(run.stdout) as { chosen: string; providers: { name: string; available: boolean }[] }
+    const info = JSON.parse(run.stdout) as {
+      chosen: string
+      providers: { name: string; available: boolean }[]
+    }
     expect(info.chosen).toBe('cpu')
     expect(info.providers.find((p) => p.name === 'cpu')?.available).toBe(true)
   })

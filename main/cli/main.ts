@@ -21,7 +21,10 @@ const usage = `diffusion-studio <command> [options]
 Exit codes: 0 done, 2 usage, 3 bad input, 4 model problem, 5 runtime failure, 130 cancelled.`
 
 /** Parses one command's flags; unknown flags are a usage error. */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O
+) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true } as const)
   } catch (error) {

@@ -111,7 +111,11 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /** Parses with a schema and turns failure into an `invalid-request` StudioError. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string
+): z.infer<S> {
   const result = schema.safeParse(value)
   if (!result.success) {
     throw new StudioError('invalid-request', `Invalid ${what}: ${describeIssues(result.error)}`)

@@ -124,7 +124,9 @@ export type Resolution = z.infer<typeof ResolutionSchema>
 
 export const ModelManifestSchema = z.object({
   schemaVersion: z.literal(1),
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, dot, dash, underscore'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, dot, dash, underscore'),
   name: z.string().min(1),
   description: z.string().default(''),
   modality: ModalitySchema,

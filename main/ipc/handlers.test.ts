@@ -33,12 +33,20 @@ describe('dispatch of untrusted messages', () => {
   })
 
   it('rejects requests that fail the verb schema, naming the field', async () => {
-    await expect(dispatch('enqueueJob', { task: 'image.generate', steps: -3 })).rejects.toThrow(/steps/)
+    await expect(dispatch('enqueueJob', { task: 'image.generate', steps: -3 })).rejects.toThrow(
+      /steps/
+    )
     expect(await codeOf(dispatch('enqueueJob', { task: 'format-disk' }))).toBe('invalid-request')
     expect(await codeOf(dispatch('enqueueJob', 'not an object'))).toBe('invalid-request')
-    expect(await codeOf(dispatch('cancelJob', { jobId: 'x'.repeat(10_000) }))).toBe('invalid-request')
-    expect(await codeOf(dispatch('readArtifact', { jobId: 'a', index: 1e9 }))).toBe('invalid-request')
-    expect(await codeOf(dispatch('updateSettings', { memoryBudgetMB: 'lots' }))).toBe('invalid-request')
+    expect(await codeOf(dispatch('cancelJob', { jobId: 'x'.repeat(10_000) }))).toBe(
+      'invalid-request'
+    )
+    expect(await codeOf(dispatch('readArtifact', { jobId: 'a', index: 1e9 }))).toBe(
+      'invalid-request'
+    )
+    expect(await codeOf(dispatch('updateSettings', { memoryBudgetMB: 'lots' }))).toBe(
+      'invalid-request'
+    )
     expect(calls).toHaveLength(0)
   })
 

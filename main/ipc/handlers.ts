@@ -25,9 +25,11 @@ export function createHandlers(studio: Studio): Handlers {
         params: params.map((p) => ({ ...p, choices: p.choices ? [...p.choices] : undefined }))
       })),
     listModels: () => studio.registry.list(),
-    enqueueJob: async (spec) => studio.queue.enqueue(validateSpec(spec, await studio.registry.list())),
+    enqueueJob: async (spec) =>
+      studio.queue.enqueue(validateSpec(spec, await studio.registry.list())),
     cancelJob: async ({ jobId }) => {
-      if (!studio.queue.get(jobId)) throw new StudioError('unknown-job', `No job has id "${jobId}".`)
+      if (!studio.queue.get(jobId))
+        throw new StudioError('unknown-job', `No job has id "${jobId}".`)
       return { cancelled: studio.queue.cancel(jobId) }
     },
     listJobs: async (request) => studio.queue.list(request?.limit ?? 100),
@@ -41,7 +43,10 @@ export function createHandlers(studio: Studio): Handlers {
         throw new StudioError('not-found', 'That output is outside the outputs folder.')
       }
       try {
-        return { mime: artifact.mime, dataBase64: (await readFile(artifact.path)).toString('base64') }
+        return {
+          mime: artifact.mime,
+          dataBase64: (await readFile(artifact.path)).toString('base64')
+        }
       } catch {
         throw new StudioError('not-found', `The output file ${artifact.path} is gone.`)
       }
@@ -62,7 +67,10 @@ export function createDispatch(handlers: Handlers): Dispatch {
     const name = verb as Verb
     const parsed = invokeContract[name].request.safeParse(request)
     if (!parsed.success) {
-      throw new StudioError('invalid-request', `Invalid ${name} request: ${describeIssues(parsed.error)}`)
+      throw new StudioError(
+        'invalid-request',
+        `Invalid ${name} request: ${describeIssues(parsed.error)}`
+      )
     }
     const handler = handlers[name] as (request: unknown) => Promise<unknown>
     return handler(parsed.data)

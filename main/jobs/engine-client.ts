@@ -34,7 +34,10 @@ export class EngineClient {
   readonly #spawn: SpawnEngine
   #process: EngineProcess | undefined
   #job: RunningJob | undefined
-  readonly #replies = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  readonly #replies = new Map<
+    string,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >()
 
   constructor(spawn: SpawnEngine) {
     this.#spawn = spawn
@@ -57,7 +60,9 @@ export class EngineClient {
       this.#job?.finished({ type: 'failed', error: { code: 'engine-crashed', message: reason } })
       this.#job = undefined
       for (const pending of this.#replies.values()) {
-        pending.reject(new StudioError('engine-crashed', 'The engine host exited before answering.'))
+        pending.reject(
+          new StudioError('engine-crashed', 'The engine host exited before answering.')
+        )
       }
       this.#replies.clear()
     })
@@ -118,7 +123,8 @@ export class EngineClient {
       this.#send({ type: 'info', requestId, settings })
     })
     const parsed = EngineInfoSchema.safeParse(result)
-    if (!parsed.success) throw new StudioError('internal', `engine info: ${describeIssues(parsed.error)}`)
+    if (!parsed.success)
+      throw new StudioError('internal', `engine info: ${describeIssues(parsed.error)}`)
     return parsed.data
   }
 

@@ -16,13 +16,21 @@ afterAll(() => {
 })
 
 function spec(steps: number) {
-  return JobSpecSchema.parse({ task: 'image.generate', model: 'emoji-32', steps, sampler: 'euler', seed: 1 })
+  return JobSpecSchema.parse({
+    task: 'image.generate',
+    model: 'emoji-32',
+    steps,
+    sampler: 'euler',
+    seed: 1
+  })
 }
 
 describe('engine host', () => {
   it('streams steps with previews, writes the artifact, and finishes', async () => {
     const updates: EngineJobUpdate[] = []
-    const final = await engine.run({ jobId: 'ok', spec: spec(3), settings, outputDir: out }, (u) => updates.push(u))
+    const final = await engine.run({ jobId: 'ok', spec: spec(3), settings, outputDir: out }, (u) =>
+      updates.push(u)
+    )
     expect(final).toEqual({ type: 'done' })
     expect(updates[0].type).toBe('started')
     const steps = updates.filter((u) => u.type === 'step')
@@ -34,26 +42,35 @@ describe('engine host', () => {
 
   it('cancels between denoiser calls, leaving no file', async () => {
     let cancelled = false
-    const final = await engine.run({ jobId: 'stop', spec: spec(500), settings, outputDir: out }, (u) => {
-      if (u.type === 'step' && !cancelled) {
-        cancelled = true
-        engine.cancel('stop')
+    const final = await engine.run(
+      { jobId: 'stop', spec: spec(500), settings, outputDir: out },
+      (u) => {
+        if (u.type === 'step' && !cancelled) {
+          cancelled = true
+          engine.cancel('stop')
+        }
       }
-    })
+    )
     expect(final.type).toBe('cancelled')
     expect(readdirSync(out).filter((f) => f.startsWith('stop'))).toEqual([])
   })
 
   it('fails the job with engine-crashed when the host is killed, and the next job runs', async () => {
     let killed = false
-    const final = await engine.run({ jobId: 'crash', spec: spec(500), settings, outputDir: out }, (u) => {
-      if (u.type === 'step' && !killed) {
-        killed = true
-        process.kill(engine.pid ?? 0, 'SIGKILL')
+    const final = await engine.run(
+      { jobId: 'crash', spec: spec(500), settings, outputDir: out },
+      (u) => {
+        if (u.type === 'step' && !killed) {
+          killed = true
+          process.kill(engine.pid ?? 0, 'SIGKILL')
+        }
       }
-    })
+    )
     expect(final.type === 'failed' && final.error.code).toBe('engine-crashed')
-    const next = await engine.run({ jobId: 'after', spec: spec(2), settings, outputDir: out }, () => {})
+    const next = await engine.run(
+      { jobId: 'after', spec: spec(2), settings, outputDir: out },
+      () => {}
+    )
     expect(next).toEqual({ type: 'done' })
   })
 

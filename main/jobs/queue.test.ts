@@ -72,7 +72,9 @@ describe('JobQueue', () => {
     const a = queue.enqueue(spec)
     const b = queue.enqueue(spec)
     await queue.drained()
-    const order = events.filter((e) => e.type === 'started' || e.type === 'done').map((e) => `${e.type}:${e.jobId}`)
+    const order = events
+      .filter((e) => e.type === 'started' || e.type === 'done')
+      .map((e) => `${e.type}:${e.jobId}`)
     expect(order).toEqual([`started:${a.id}`, `done:${a.id}`, `started:${b.id}`, `done:${b.id}`])
   })
 
@@ -138,7 +140,12 @@ describe('JobQueue', () => {
   it('marks jobs left running by a previous process as failed on start', () => {
     const now = Date.now()
     store.save({ id: 'left', spec, status: 'running', createdAt: now, artifacts: [] })
-    const again = new JobQueue({ store, engine, outputDir: dir, settings: () => SettingsSchema.parse({}) })
+    const again = new JobQueue({
+      store,
+      engine,
+      outputDir: dir,
+      settings: () => SettingsSchema.parse({})
+    })
     expect(again.get('left')?.status).toBe('failed')
     expect(store.get('left')?.error?.code).toBe('engine-crashed')
   })

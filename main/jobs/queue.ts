@@ -150,7 +150,10 @@ export class JobQueue {
         this.#emit({ type: 'step', jobId, i: update.i, n: update.n, preview: update.preview })
         break
       case 'artifact':
-        state.job = this.#save({ ...state.job, artifacts: [...state.job.artifacts, update.artifact] })
+        state.job = this.#save({
+          ...state.job,
+          artifacts: [...state.job.artifacts, update.artifact]
+        })
         this.#emit({ type: 'artifact', jobId, artifact: update.artifact })
         break
     }

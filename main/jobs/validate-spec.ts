@@ -46,7 +46,10 @@ export function validateSpec(spec: JobSpec, models: readonly InstalledModel[]): 
   const conditioning = manifest.conditioning
   if (spec.label !== undefined) {
     if (conditioning.type !== 'class') {
-      throw new StudioError('invalid-request', `Model "${manifest.id}" does not take a class label.`)
+      throw new StudioError(
+        'invalid-request',
+        `Model "${manifest.id}" does not take a class label.`
+      )
     }
     if (!conditioning.classes.includes(spec.label)) {
       throw new StudioError(
@@ -61,7 +64,8 @@ export function validateSpec(spec: JobSpec, models: readonly InstalledModel[]): 
       ? (w ?? manifest.sample.width) === manifest.sample.width &&
         (h ?? manifest.sample.height) === manifest.sample.height
       : manifest.resolutionBuckets.some(
-          (b) => b.width === (w ?? manifest.sample.width) && b.height === (h ?? manifest.sample.height)
+          (b) =>
+            b.width === (w ?? manifest.sample.width) && b.height === (h ?? manifest.sample.height)
         )
   if (!sizeOk(spec.width, spec.height)) {
     throw new StudioError(

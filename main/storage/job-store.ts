@@ -27,13 +27,17 @@ export class JobStore {
         `INSERT INTO jobs (id, created_at, status, record) VALUES (@id, @createdAt, @status, @record)
          ON CONFLICT(id) DO UPDATE SET status = excluded.status, record = excluded.record`
       )
-      .run({ id: job.id, createdAt: job.createdAt, status: job.status, record: JSON.stringify(job) })
+      .run({
+        id: job.id,
+        createdAt: job.createdAt,
+        status: job.status,
+        record: JSON.stringify(job)
+      })
   }
 
   get(id: string): JobRecord | undefined {
     const row = this.#db.prepare('SELECT record FROM jobs WHERE id = ?').get(id) as
-      | { record: string }
-      | undefined
+      { record: string } | undefined
     return row ? this.#parse(row.record) : undefined
   }
 

@@ -15,13 +15,26 @@ interface Reply {
   body: string
 }
 
-function call(port: number, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function call(
+  port: number,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {}
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString()
+          })
+        )
+      }
+    )
     req.on('error', reject)
     req.end(init.body)
   })
@@ -85,7 +98,11 @@ describe('web host', () => {
 
   it('requires the token header on the API, even with the cookie', async () => {
     const cookie = `studio_token_${host.port}=${host.token}`
-    const noHeader = await call(host.port, '/api/listJobs', { method: 'POST', headers: { cookie }, body: '{}' })
+    const noHeader = await call(host.port, '/api/listJobs', {
+      method: 'POST',
+      headers: { cookie },
+      body: '{}'
+    })
     expect(noHeader.status).toBe(403)
     expect((await api('listJobs', {}, 'wrong')).status).toBe(403)
     const ok = await api('listJobs', {})

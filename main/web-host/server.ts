@@ -103,15 +103,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
-      if (!hostOk(req)) return send(res, 403, { error: { code: 'unauthorized', message: 'Bad Host header.' } })
+      if (!hostOk(req))
+        return send(res, 403, { error: { code: 'unauthorized', message: 'Bad Host header.' } })
       if (url.pathname.startsWith('/api/')) {
-        if (req.method !== 'POST') return send(res, 405, { error: { code: 'invalid-request', message: 'Use POST.' } })
+        if (req.method !== 'POST')
+          return send(res, 405, { error: { code: 'invalid-request', message: 'Use POST.' } })
         if (!sameToken(token, req.headers['x-studio-token'] as string | undefined)) {
-          return send(res, 403, { error: { code: 'unauthorized', message: 'Missing or wrong token.' } })
+          return send(res, 403, {
+            error: { code: 'unauthorized', message: 'Missing or wrong token.' }
+          })
         }
         try {
           const body = await readJson(req)
-          const request = body && typeof body === 'object' ? (body as { request?: unknown }).request : undefined
+          const request =
+            body && typeof body === 'object' ? (body as { request?: unknown }).request : undefined
           const result = await dispatch(url.pathname.slice('/api/'.length), request)
           return send(res, 200, { result })
         } catch (error) {
@@ -121,7 +126,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const queryToken = url.searchParams.get('token')
       if (!sameToken(token, queryToken) && !sameToken(token, cookieToken(req, cookieName()))) {
         res.writeHead(403, { 'content-type': 'text/plain', ...securityHeaders })
-        return res.end('Forbidden: open the URL with its token, as printed by `diffusion-studio serve`.\n')
+        return res.end(
+          'Forbidden: open the URL with its token, as printed by `diffusion-studio serve`.\n'
+        )
       }
       const file = await readStatic(options.rendererDir, url.pathname)
       if (!file) {
@@ -144,10 +151,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const sockets = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
-    const originOk = !req.headers.origin || req.headers.origin === `http://127.0.0.1:${port}` ||
+    const originOk =
+      !req.headers.origin ||
+      req.headers.origin === `http://127.0.0.1:${port}` ||
       req.headers.origin === `http://localhost:${port}`
     const authorised =
-      sameToken(token, url.searchParams.get('token')) || sameToken(token, cookieToken(req, cookieName()))
+      sameToken(token, url.searchParams.get('token')) ||
+      sameToken(token, cookieToken(req, cookieName()))
     if (url.pathname !== '/api/events' || !hostOk(req) || !originOk || !authorised) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
       return

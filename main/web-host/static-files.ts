@@ -27,7 +27,10 @@ export async function readStatic(
   const file = join(root, relativePath)
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined
   try {
-    return { body: await readFile(file), mime: mimeTypes[extname(file)] ?? 'application/octet-stream' }
+    return {
+      body: await readFile(file),
+      mime: mimeTypes[extname(file)] ?? 'application/octet-stream'
+    }
   } catch {
     return undefined
   }

@@ -9,7 +9,12 @@ import { intFlag } from './shared'
 const benchFile = join(projectRoot, 'docs', 'benchmarks.md')
 
 /** Replaces (or appends) the section between `<!-- bench:NAME -->` markers in docs/benchmarks.md. */
-async function writeSection(name: string, title: string, command: string, body: string): Promise<void> {
+async function writeSection(
+  name: string,
+  title: string,
+  command: string,
+  body: string
+): Promise<void> {
   const start = `<!-- bench:${name} -->`
   const end = `<!-- /bench:${name} -->`
   const section = [
@@ -40,11 +45,20 @@ export async function benchCommand(args: string[]): Promise<number> {
       const { runSamplerBench } = await import('../../engine/diffusion/bench/samplers-bench')
       const result = await runSamplerBench({})
       process.stdout.write(result.markdown + '\n')
-      await writeSection('samplers', 'Samplers: quality against NFE, and overhead', 'npm run bench:samplers', result.markdown)
+      await writeSection(
+        'samplers',
+        'Samplers: quality against NFE, and overhead',
+        'npm run bench:samplers',
+        result.markdown
+      )
       return 0
     }
     case 'runtime': {
-      const { values } = parseFlags(rest, { threads: { type: 'string' }, iters: { type: 'string' }, steps: { type: 'string' } })
+      const { values } = parseFlags(rest, {
+        threads: { type: 'string' },
+        iters: { type: 'string' },
+        steps: { type: 'string' }
+      })
       const { runRuntimeBench } = await import('../../engine/bench/runtime-bench')
       const markdown = await runRuntimeBench({
         threads: intFlag(values.threads, 'threads') ?? 2,
@@ -53,10 +67,18 @@ export async function benchCommand(args: string[]): Promise<number> {
         python: process.env.STUDIO_BENCH_PYTHON ?? '/usr/bin/python3'
       })
       process.stdout.write(markdown + '\n')
-      await writeSection('runtime', 'Runtime: engine overhead and ORT CPU against PyTorch CPU', 'npm run bench:runtime', markdown)
+      await writeSection(
+        'runtime',
+        'Runtime: engine overhead and ORT CPU against PyTorch CPU',
+        'npm run bench:runtime',
+        markdown
+      )
       return 0
     }
     default:
-      throw new StudioError('invalid-request', `Unknown benchmark "${which ?? ''}". Use: samplers, runtime.`)
+      throw new StudioError(
+        'invalid-request',
+        `Unknown benchmark "${which ?? ''}". Use: samplers, runtime.`
+      )
   }
 }

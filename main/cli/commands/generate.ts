@@ -28,7 +28,14 @@ function parseExtra(items: string[]): Record<string, number | boolean | string> 
     if (eq <= 0) throw new StudioError('invalid-request', `--extra takes key=value, got "${item}".`)
     const key = item.slice(0, eq)
     const raw = item.slice(eq + 1)
-    extra[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) && raw !== '' ? Number(raw) : raw
+    extra[key] =
+      raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : Number.isFinite(Number(raw)) && raw !== ''
+            ? Number(raw)
+            : raw
   }
   return extra
 }
@@ -54,15 +61,23 @@ export async function generateCommand(args: string[]): Promise<number> {
     json: { type: 'boolean' },
     ...deviceOption
   })
-  if (positionals.length) throw new StudioError('invalid-request', `Unexpected argument "${positionals[0]}".`)
+  if (positionals.length)
+    throw new StudioError('invalid-request', `Unexpected argument "${positionals[0]}".`)
   if (values.modality && values.modality !== 'image') {
-    throw new StudioError('invalid-request', `--modality ${values.modality} is not available yet; use image.`)
+    throw new StudioError(
+      'invalid-request',
+      `--modality ${values.modality} is not available yet; use image.`
+    )
   }
-  if (!values.out) throw new StudioError('invalid-request', '--out FILE is required, e.g. --out image.png.')
+  if (!values.out)
+    throw new StudioError('invalid-request', '--out FILE is required, e.g. --out image.png.')
   const out = resolve(values.out)
   const format = extname(out).toLowerCase()
   if (!imageFormats.includes(format)) {
-    throw new StudioError('invalid-request', `--out must end in ${imageFormats.join(' or ')} for images.`)
+    throw new StudioError(
+      'invalid-request',
+      `--out must end in ${imageFormats.join(' or ')} for images.`
+    )
   }
   const parsed = JobSpecSchema.safeParse({
     task: 'image.generate',

@@ -19,7 +19,8 @@ export async function infoCommand(args: string[]): Promise<number> {
       ...(info.fallbackReason ? [`note:    ${info.fallbackReason}`] : []),
       'providers:',
       ...info.providers.map(
-        (p) => `  ${p.name.padEnd(7)} ${p.available ? 'available' : 'unavailable'}${p.reason ? ` — ${p.reason}` : ''}`
+        (p) =>
+          `  ${p.name.padEnd(7)} ${p.available ? 'available' : 'unavailable'}${p.reason ? ` — ${p.reason}` : ''}`
       ),
       'versions:',
       ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(12)} ${v}`)

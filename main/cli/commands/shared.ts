@@ -19,7 +19,10 @@ export function intFlag(value: string | boolean | undefined, name: string): numb
   if (value === undefined) return undefined
   const n = Number(value)
   if (typeof value !== 'string' || !Number.isInteger(n)) {
-    throw new StudioError('invalid-request', `--${name} takes a whole number, got "${String(value)}".`)
+    throw new StudioError(
+      'invalid-request',
+      `--${name} takes a whole number, got "${String(value)}".`
+    )
   }
   return n
 }

@@ -35,7 +35,9 @@ function ensureBuilt(forElectron: boolean): void {
 export async function startCommand(args: string[]): Promise<number> {
   let electron = findElectronBinary()
   if ('missing' in electron && hasDisplay() && !process.env.STUDIO_NO_ELECTRON_DOWNLOAD) {
-    process.stderr.write(`Electron: ${electron.missing}; trying to download it (npx install-electron)…\n`)
+    process.stderr.write(
+      `Electron: ${electron.missing}; trying to download it (npx install-electron)…\n`
+    )
     spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'electron', 'install.js')], {
       stdio: 'inherit',
       timeout: 120_000

@@ -52,10 +52,19 @@ async function engineOverhead(runtime: Runtime, registry: ModelRegistry, steps: 
   }
   rmSync(out, { recursive: true, force: true })
   const best = rows.reduce((a, b) => (a.wall - a.run <= b.wall - b.run ? a : b))
-  return { wallMs: best.wall, runMs: best.run, overheadPct: (100 * (best.wall - best.run)) / best.wall }
+  return {
+    wallMs: best.wall,
+    runMs: best.run,
+    overheadPct: (100 * (best.wall - best.run)) / best.wall
+  }
 }
 
-async function ortMsPerCall(file: string, threads: number, batch: number, iters: number): Promise<number> {
+async function ortMsPerCall(
+  file: string,
+  threads: number,
+  batch: number,
+  iters: number
+): Promise<number> {
   const session = await ort.InferenceSession.create(file, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
@@ -63,7 +72,12 @@ async function ortMsPerCall(file: string, threads: number, batch: number, iters:
     graphOptimizationLevel: 'all'
   })
   const feeds = {
-    sample: new ort.Tensor('float32', new Float32Array(batch * 3 * 32 * 32).fill(0.1), [batch, 3, 32, 32]),
+    sample: new ort.Tensor('float32', new Float32Array(batch * 3 * 32 * 32).fill(0.1), [
+      batch,
+      3,
+      32,
+      32
+    ]),
     timestep: new ort.Tensor('float32', new Float32Array(batch).fill(500), [batch]),
     class_labels: new ort.Tensor('int64', new BigInt64Array(batch), [batch])
   }
@@ -80,11 +94,15 @@ async function ortMsPerCall(file: string, threads: number, batch: number, iters:
 
 function torchMsPerCall(python: string, threads: number, iters: number): Map<number, number> {
   const script = join(projectRoot, 'native-models', 'train', 'bench_torch.py')
-  const text = execFileSync(python, [script, '--threads', String(threads), '--iters', String(iters)], {
-    cwd: join(projectRoot, 'native-models', 'train'),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
+  const text = execFileSync(
+    python,
+    [script, '--threads', String(threads), '--iters', String(iters)],
+    {
+      cwd: join(projectRoot, 'native-models', 'train'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit']
+    }
+  )
   const result = new Map<number, number>()
   for (const line of text.split('\n').filter((l) => l.startsWith('{'))) {
     const row = JSON.parse(line) as { batch: number; ms_per_call_median: number }
@@ -95,7 +113,11 @@ function torchMsPerCall(python: string, threads: number, iters: number): Map<num
 
 export async function runRuntimeBench(options: RuntimeBenchOptions): Promise<string> {
   const registry = new ModelRegistry(modelRoots())
-  const runtime = await Runtime.create({ device: 'cpu', cpuThreads: options.threads, memoryBudgetMB: 1024 })
+  const runtime = await Runtime.create({
+    device: 'cpu',
+    cpuThreads: options.threads,
+    memoryBudgetMB: 1024
+  })
   const overhead = await engineOverhead(runtime, registry, options.steps)
   await runtime.release()
   const model = await registry.resolve('emoji-32')

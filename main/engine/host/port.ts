@@ -19,7 +19,8 @@ export function connectToParent(): HostPort {
       onMessage: (listener) => parentPort.on('message', (event) => listener(event.data))
     }
   }
-  if (!process.send) throw new Error('the engine host must be started by the studio (no IPC channel)')
+  if (!process.send)
+    throw new Error('the engine host must be started by the studio (no IPC channel)')
   return {
     send: (message) => process.send?.(message),
     onMessage: (listener) => process.on('message', listener)

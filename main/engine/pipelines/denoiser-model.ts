@@ -14,7 +14,9 @@ export interface Guidance {
 /** 2 when classifier-free guidance needs an unconditional branch, else 1: the model's batch is B × this. */
 export function guidanceBranches(manifest: ModelManifest, guidance: Guidance): 1 | 2 {
   const classModel = manifest.conditioning.type === 'class'
-  return classModel && guidance.label !== undefined && guidance.scale !== 1 && guidance.scale !== 0 ? 2 : 1
+  return classModel && guidance.label !== undefined && guidance.scale !== 1 && guidance.scale !== 0
+    ? 2
+    : 1
 }
 
 function timestepTensor(spec: TensorSpec, t: Float64Array, copies: number): ort.Tensor {
@@ -43,7 +45,10 @@ export function denoiserModel(
 ): ModelFn {
   const [sampleSpec, timeSpec] = manifest.components.denoiser?.inputs ?? []
   if (!sampleSpec || !timeSpec) {
-    throw new StudioError('model-mismatch', `Model "${manifest.id}" declares no sample/timestep inputs.`)
+    throw new StudioError(
+      'model-mismatch',
+      `Model "${manifest.id}" declares no sample/timestep inputs.`
+    )
   }
   const outputName = manifest.components.denoiser?.outputs[0]?.name ?? session.outputs[0].name
   const conditioning = manifest.conditioning
@@ -58,7 +63,10 @@ export function denoiserModel(
     const sample = new Float32Array(input.data.length * branches)
     for (let k = 0; k < branches; k++) sample.set(input.data, k * input.data.length)
     const feeds: Record<string, ort.Tensor> = {
-      [sampleSpec.name]: new ort.Tensor('float32', sample, [batch * branches, ...input.shape.slice(1)]),
+      [sampleSpec.name]: new ort.Tensor('float32', sample, [
+        batch * branches,
+        ...input.shape.slice(1)
+      ]),
       [timeSpec.name]: timestepTensor(timeSpec, t, branches)
     }
     if (classInput !== undefined) {
@@ -77,7 +85,8 @@ export function denoiserModel(
     } else {
       const w = guidance.scale
       const offset = batch * per
-      for (let i = 0; i < data.length; i++) data[i] = out[offset + i] + w * (out[i] - out[offset + i])
+      for (let i = 0; i < data.length; i++)
+        data[i] = out[offset + i] + w * (out[i] - out[offset + i])
     }
     return { shape: input.shape, data }
   }

@@ -63,12 +63,24 @@ export function scheduleFor(manifest: ModelManifest, name: ScheduleName): Schedu
 export function denoiserSpecFor(manifest: ModelManifest): DenoiserSpec {
   const training = manifest.schedule
   if (training.type === 'continuous') {
-    if (manifest.parameterization === 'edm') return { prediction: 'edm', sigmaData: training.sigmaData }
+    if (manifest.parameterization === 'edm')
+      return { prediction: 'edm', sigmaData: training.sigmaData }
     if (manifest.parameterization === 'flow') return { prediction: 'flow' }
-    return { prediction: manifest.parameterization === 'epsilon' ? 'eps' : manifest.parameterization, timestep: { kind: 'sigma' }, inputScaling: 'none' }
+    return {
+      prediction: manifest.parameterization === 'epsilon' ? 'eps' : manifest.parameterization,
+      timestep: { kind: 'sigma' },
+      inputScaling: 'none'
+    }
   }
-  const schedule = discreteSchedule({ betas: betaSpec(training), zeroSnr: training.zeroTerminalSnr })
-  const timestep = { kind: 'discrete' as const, schedule, round: training.timestepDtype === 'int64' }
+  const schedule = discreteSchedule({
+    betas: betaSpec(training),
+    zeroSnr: training.zeroTerminalSnr
+  })
+  const timestep = {
+    kind: 'discrete' as const,
+    schedule,
+    round: training.timestepDtype === 'int64'
+  }
   switch (manifest.parameterization) {
     case 'epsilon':
       return { prediction: 'eps', timestep }

@@ -10,7 +10,8 @@ export function perImageNoise(seeds: readonly number[]): NoiseSource {
   return {
     randn(shape: readonly number[]): Tensor {
       const [batch, ...rest] = shape
-      if (batch !== seeds.length) throw new Error(`noise for ${batch} images, ${seeds.length} seeds`)
+      if (batch !== seeds.length)
+        throw new Error(`noise for ${batch} images, ${seeds.length} seeds`)
       const per = rest.reduce((a, b) => a * b, 1)
       const data = new Float64Array(batch * per)
       for (let b = 0; b < batch; b++) data.set(sources[b].randn([1, ...rest]).data, b * per)

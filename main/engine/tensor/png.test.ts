@@ -4,14 +4,18 @@ import { rgbaToTensor, tensorToRgba } from './image'
 
 function gradient(width: number, height: number, alpha = 255): Uint8Array {
   const data = new Uint8Array(width * height * 4)
-  for (let p = 0; p < width * height; p++) data.set([p % 256, (p * 7) % 256, 255 - (p % 256), alpha], p * 4)
+  for (let p = 0; p < width * height; p++)
+    data.set([p % 256, (p * 7) % 256, 255 - (p % 256), alpha], p * 4)
   return data
 }
 
 describe('PNG with recipe metadata', () => {
   it('round-trips pixels and tEXt chunks, escaping non-Latin-1 text', () => {
     const image = { width: 5, height: 3, data: gradient(5, 3) }
-    const bytes = encodePng(image, { parameters: 'a cat, Steps: 20', 'diffusion-studio': '{"prompt":"猫"}' })
+    const bytes = encodePng(image, {
+      parameters: 'a cat, Steps: 20',
+      'diffusion-studio': '{"prompt":"猫"}'
+    })
     const decoded = decodePng(bytes)
     expect(decoded.width).toBe(5)
     expect(decoded.height).toBe(3)
@@ -43,7 +47,11 @@ describe('tensor ↔ pixels', () => {
   })
 
   it('picks the requested image of a batch and inverts rgbaToTensor', () => {
-    const one = rgbaToTensor({ width: 2, height: 1, data: new Uint8Array([0, 51, 255, 255, 102, 204, 153, 255]) }, 3, [0, 1])
+    const one = rgbaToTensor(
+      { width: 2, height: 1, data: new Uint8Array([0, 51, 255, 255, 102, 204, 153, 255]) },
+      3,
+      [0, 1]
+    )
     const batch = new Float64Array(12)
     batch.set(one, 6)
     const back = tensorToRgba(batch, [2, 3, 1, 2], 1, [0, 1])

@@ -17,7 +17,10 @@ function chunk(type: string, body: Buffer): Buffer {
 
 /** tEXt holds Latin-1; non-Latin-1 characters are written as JSON-style \u escapes. */
 function latin1Safe(text: string): string {
-  return text.replace(/[^\x20-\x7e\n]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return text.replace(
+    /[^\x20-\x7e\n]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
 }
 
 /** Encodes RGBA8 as an RGB or RGBA PNG with `text` as tEXt chunks after IHDR. Deterministic. */
@@ -30,11 +33,7 @@ export function encodePng(image: RgbaImage, text: Record<string, string> = {}): 
   const textChunks = Object.entries(text).map(([key, value]) =>
     chunk('tEXt', Buffer.from(`${key}\0${latin1Safe(value)}`, 'latin1'))
   )
-  return Buffer.concat([
-    encoded.subarray(0, ihdrEnd),
-    ...textChunks,
-    encoded.subarray(ihdrEnd)
-  ])
+  return Buffer.concat([encoded.subarray(0, ihdrEnd), ...textChunks, encoded.subarray(ihdrEnd)])
 }
 
 export interface DecodedPng extends RgbaImage {

@@ -52,7 +52,11 @@ export class FakeProcess implements EngineProcess {
 
   async #run(jobId: string): Promise<void> {
     const { steps, stepMs, behaviour } = this.#engine
-    this.#post({ type: 'job', jobId, update: { type: 'started', execution: { provider: 'cpu', deviceName: 'fake' } } })
+    this.#post({
+      type: 'job',
+      jobId,
+      update: { type: 'started', execution: { provider: 'cpu', deviceName: 'fake' } }
+    })
     for (let i = 0; i < steps || behaviour === 'hang' || behaviour === 'ignore-cancel'; i++) {
       await new Promise((r) => setTimeout(r, stepMs))
       if (!this.#alive) return
@@ -66,7 +70,10 @@ export class FakeProcess implements EngineProcess {
     this.#post({
       type: 'job',
       jobId,
-      update: { type: 'artifact', artifact: { path: `/tmp/${jobId}.png`, mime: 'image/png', index: 0 } }
+      update: {
+        type: 'artifact',
+        artifact: { path: `/tmp/${jobId}.png`, mime: 'image/png', index: 0 }
+      }
     })
     this.#post({ type: 'job', jobId, update: { type: 'done' } })
   }

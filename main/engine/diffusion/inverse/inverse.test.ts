@@ -14,6 +14,7 @@ import {
   gridCovariance
 } from '../testing/correlated-gaussian'
 import { edmSigmas, sampleSeeded } from '../testing/run-sampler'
+import { SamplingCancelled } from '../types'
 import type { Tensor } from '../types'
 import { createDdrm } from './ddrm'
 import { averagePoolDegradation, identityDegradation, inpaintingDegradation } from './degradation'
@@ -195,5 +196,24 @@ describe('mask blending (latent inpainting)', () => {
     expect(rmse(sampleMean(out), post.mean, unknown)).toBeLessThan(
       0.6 * rmse(await unconditional(), post.mean, unknown)
     )
+  })
+})
+
+describe('cancellation', () => {
+  it('DDRM and RePaint throw SamplingCancelled before a denoiser call', async () => {
+    const c = new AbortController()
+    c.abort()
+    const x = { shape: [1, n], data: new Float64Array(n).fill(80) }
+    const h = inpaintingDegradation(maskRow)
+    const ddrm = createDdrm({ degradation: h, y: { shape: [1, 8], data: h.H(truth) } })
+    const repaint = createRepaint({
+      known: { shape: [1, n], data: truth },
+      mask: { shape: [1, n], data: maskRow }
+    })
+    for (const sampler of [ddrm, repaint]) {
+      await expect(
+        sampler(D, x, sigmas, { noise: createNoise(0), signal: c.signal })
+      ).rejects.toBeInstanceOf(SamplingCancelled)
+    }
   })
 })

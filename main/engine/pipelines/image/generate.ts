@@ -22,13 +22,19 @@ function classIndex(manifest: ModelManifest, label: string | undefined): number 
   return index
 }
 
-export async function generateImage(spec: ImageGenerateSpec, context: PipelineContext): Promise<void> {
+export async function generateImage(
+  spec: ImageGenerateSpec,
+  context: PipelineContext
+): Promise<void> {
   const model = await context.registry.resolve(spec.model ?? '')
   const { manifest } = model
   const samplerName = spec.sampler ?? manifest.defaults.sampler
   const sampler = findSampler(samplerName)
   if (!sampler) {
-    throw new StudioError('unknown-sampler', `Unknown sampler "${samplerName}". Available: ${samplerNames().join(', ')}.`)
+    throw new StudioError(
+      'unknown-sampler',
+      `Unknown sampler "${samplerName}". Available: ${samplerNames().join(', ')}.`
+    )
   }
   const steps = spec.steps ?? manifest.defaults.steps
   const guidance = spec.guidance ?? manifest.defaults.guidance
@@ -52,9 +58,10 @@ export async function generateImage(spec: ImageGenerateSpec, context: PipelineCo
   const every = context.settings.previewEvery
   const onStep = (info: StepInfo) => {
     const last = info.i === info.n - 1
-    const preview = every > 0 && (info.i % every === 0 || last)
-      ? tensorToRgba(info.denoised.data, info.denoised.shape, 0, manifest.pixelRange)
-      : undefined
+    const preview =
+      every > 0 && (info.i % every === 0 || last)
+        ? tensorToRgba(info.denoised.data, info.denoised.shape, 0, manifest.pixelRange)
+        : undefined
     context.emit({
       type: 'step',
       i: info.i,
@@ -103,6 +110,9 @@ export async function generateImage(spec: ImageGenerateSpec, context: PipelineCo
     })
     const path = join(context.outputDir, `${context.fileStem}${count > 1 ? `-${b + 1}` : ''}.png`)
     await writeFileAtomic(path, png)
-    context.emit({ type: 'artifact', artifact: { path, mime: 'image/png', width, height, index: b } })
+    context.emit({
+      type: 'artifact',
+      artifact: { path, mime: 'image/png', width, height, index: b }
+    })
   }
 }

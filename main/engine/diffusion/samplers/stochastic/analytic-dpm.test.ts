@@ -4,11 +4,13 @@ import { gaussianDenoiser } from '../../testing/gaussian'
 import { exactGaussianOutput } from '../../testing/linear-probe'
 import { edmSigmas } from '../../testing/run-sampler'
 import {
+  analyticDdpm,
   analyticVariance,
   createAnalyticSampler,
   decodeGamma,
   encodeGamma,
   estimateGamma,
+  onlineGamma,
   interpolateGamma
 } from './analytic-dpm'
 import { ddpmStepVariance } from './ddpm'
@@ -81,6 +83,37 @@ describe('analytic-ddpm sampler', () => {
       }
     )
     expect(law.variance / (s * s + sigmas[3] ** 2)).toBeCloseTo(1, 11)
+  })
+})
+
+describe('analytic-ddpm without a Γ table (online estimate)', () => {
+  it('estimates Γ = 1/(s² + σ²) from a batch drawn from the marginal', () => {
+    const sigma = 1.5
+    const n = 20_000
+    const z = createNoise(3).randn([n, 1]).data
+    const x = z.map((v) => mu + Math.sqrt(s * s + sigma * sigma) * v)
+    const d = x.map((v) => mu + ((s * s) / (s * s + sigma * sigma)) * (v - mu))
+    expect(onlineGamma(x, d, sigma) / gammaOf(sigma)).toBeCloseTo(1, 1)
+  })
+
+  it('samples like the exact Γ table: same noise, variances within 2 %', async () => {
+    const sigmas = edmSigmas(40)
+    const n = 4000
+    const x0 = createNoise(9).randn([n, 1])
+    const x = {
+      shape: x0.shape,
+      data: x0.data.map((v) => mu + v * Math.sqrt(s * s + sigmas[0] ** 2))
+    }
+    const D = gaussianDenoiser({ mu, s })
+    const variance = (t: Float64Array) => {
+      const m = t.reduce((a, b) => a + b, 0) / t.length
+      return t.reduce((a, b) => a + (b - m) ** 2, 0) / t.length
+    }
+    const online = await analyticDdpm.sample(D, x, sigmas, { noise: createNoise(10) })
+    const table = createAnalyticSampler(Float64Array.from(sigmas.subarray(0, 40), gammaOf))
+    const exact = await table(D, x, sigmas, { noise: createNoise(10) })
+    expect(variance(online.data) / variance(exact.data)).toBeCloseTo(1, 1)
+    expect(Math.abs(variance(online.data) / variance(exact.data) - 1)).toBeLessThan(0.02)
   })
 })
 

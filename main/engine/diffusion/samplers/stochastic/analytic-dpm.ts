@@ -11,6 +11,9 @@
 // data-range bound `max_x0_var` ((b − a)²/4, 1 for data in [−1, 1]; reference code clamps to 1).
 // Γ needs a pass over data: `estimateGamma` below does it by Monte Carlo; the sampler reads the table
 // from extra.gamma (comma-separated, Γ at sigmas[0..]) or takes it bound by `createAnalyticSampler`.
+// Without a table it estimates Γ_t online from the batch being sampled, Γ̂_t = mean ((D − x_t)/σ_t²)²
+// over all elements: consistent while x_t follows the marginal, and the average over d dimensions keeps
+// it steady even at batch 1 (an approximation of the paper's data pass, named as such in the UI).
 // Last step (σ_s = 0) returns D without noise, as the reference code (`x = x_mean` at s = 0).
 
 import type {
@@ -158,13 +161,13 @@ async function runAnalytic(
   x: Tensor,
   sigmas: Float64Array,
   options: SamplerOptions,
-  gamma: Float64Array
+  gamma: Float64Array | undefined
 ): Promise<Tensor> {
   const n = checkSigmas(sigmas)
   const variant = choiceParam(options.extra, 'variant', 'ddpm', ['ddpm', 'ddim'] as const)
   const maxX0Var = numberParam(options.extra, 'max_x0_var', 0, 0)
   const needed = sigmas[n] === 0 ? n - 1 : n
-  if (gamma.length < needed) {
+  if (gamma && gamma.length < needed) {
     throw new RangeError(`analytic-ddpm needs Γ at ${needed} σ levels, got ${gamma.length}`)
   }
   let cur = x
@@ -179,7 +182,8 @@ async function runAnalytic(
     const out = new Float64Array(xs.length)
     for (let k = 0; k < xs.length; k++) out[k] = ds[k] + q * (xs[k] - ds[k])
     if (sigmaNext > 0) {
-      const std = Math.sqrt(analyticVariance(sigma, sigmaNext, gamma[i], variant, maxX0Var))
+      const g = gamma ? gamma[i] : onlineGamma(cur.data, ds, sigma)
+      const std = Math.sqrt(analyticVariance(sigma, sigmaNext, g, variant, maxX0Var))
       const z = options.noise.randn(cur.shape).data
       for (let k = 0; k < xs.length; k++) out[k] += std * z[k]
     }
@@ -189,6 +193,16 @@ async function runAnalytic(
   return cur
 }
 
+/** Γ̂_t = mean over every element of the squared score (D − x)/σ²: the online estimate. */
+export function onlineGamma(x: Float64Array, denoised: Float64Array, sigma: number): number {
+  let sum = 0
+  for (let k = 0; k < x.length; k++) {
+    const score = (denoised[k] - x[k]) / (sigma * sigma)
+    sum += score * score
+  }
+  return sum / x.length
+}
+
 /** The sampler with a Γ table bound (Γ at sigmas[0..n−1] of the σ list it will be called with). */
 export function createAnalyticSampler(gamma: Float64Array): Sampler {
   return (denoise, x, sigmas, options) => runAnalytic(denoise, x, sigmas, options, gamma)
@@ -196,16 +210,15 @@ export function createAnalyticSampler(gamma: Float64Array): Sampler {
 
 export const sampleAnalyticDdpm: Sampler = async (denoise, x, sigmas, options) => {
   const text = options.extra?.gamma
-  if (typeof text !== 'string' || text === '') {
-    throw new RangeError('analytic-ddpm needs extra.gamma (Γ per σ level; see estimateGamma)')
-  }
-  return runAnalytic(denoise, x, sigmas, options, decodeGamma(text))
+  const table = typeof text === 'string' && text !== '' ? decodeGamma(text) : undefined
+  return runAnalytic(denoise, x, sigmas, options, table)
 }
 
 export const analyticDdpm: SamplerInfo = {
   name: 'analytic-ddpm',
   label: 'Analytic-DPM',
-  description: 'DDPM/DDIM step with the optimal reverse variance from a precomputed Γ table.',
+  description:
+    'DDPM/DDIM step with the optimal reverse variance: Γ from a precomputed table, else estimated online.',
   order: 1,
   callsPerStep: 1,
   stochastic: true,
@@ -213,7 +226,8 @@ export const analyticDdpm: SamplerInfo = {
   params: [
     {
       name: 'gamma',
-      description: 'Γ_t = E‖∇log p‖²/d at each σ of the list, comma-separated (estimateGamma)',
+      description:
+        'Γ_t = E‖∇log p‖²/d at each σ of the list, comma-separated (estimateGamma); empty = online estimate',
       default: ''
     },
     {
