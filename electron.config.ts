@@ -21,6 +21,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only `electron`: bundle the contract's zod into it.
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: { index: 'main/app/preload.ts' },
         // Sandboxed preloads must be CommonJS.

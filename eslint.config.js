@@ -20,7 +20,7 @@ const layers = [
   },
   { from: 'main/contract', allow: ['main/contract'], packages: ['zod'] },
   { from: 'main/engine/diffusion', allow: ['main/engine/diffusion'], packages: [] },
-  { from: 'main/app/preload.ts', allow: ['main/contract'], packages: ['electron'] },
+  { from: 'main/app/preload.ts', allow: ['main/contract'], packages: ['electron', 'zod'] },
   {
     from: 'main/engine',
     allow: [

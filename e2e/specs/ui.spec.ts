@@ -1,56 +1,107 @@
-import { test as base } from '@playwright/test'
-import { errorTitles } from '../../main/contract'
-import { startMockHost, type MockHost } from '../fixtures/mock-host'
-import { expect, newestJob, openStudio, screenshot, seen } from '../fixtures/web-host'
+import type { Page } from '@playwright/test'
+import { errorTitles, type SamplerDescriptor } from '../../main/contract'
+import {
+  expect,
+  installModelWithoutFiles,
+  invoke,
+  newestJob,
+  openStudio,
+  screenshot,
+  seen,
+  test,
+  type WebHost
+} from '../fixtures/web-host'
 
 /**
- * UI behaviour that does not depend on the real engine, against the protocol-level stand-in in
- * fixtures/mock-host.ts (deterministic timing, a text model with missing files, samplers with params).
- * The product flows against the real web host are in the other specs.
+ * UI behaviour against the real web host and engine (the starter emoji-32 model): layout, the seed and
+ * recipe workflow, the queue, sampler parameters, error toasts and settings. Expected values come from
+ * the host's own API, so these tests follow the engine rather than a copy of its answers.
  */
-const test = base.extend<{ mock: MockHost }>({
-  // eslint-disable-next-line no-empty-pattern
-  mock: async ({}, use) => {
-    const host = await startMockHost({ stepMs: 40 })
-    await use(host)
-    await host.close()
-  }
-})
 
-test.describe('studio UI (mock host)', () => {
-  test('layout: modalities announced, model problems shown, engine in the status bar', async ({
-    page,
-    mock
-  }) => {
-    await openStudio(page, mock.url)
-    await expect(page.getByTestId('tab-image')).toHaveAttribute('aria-selected', 'true')
-    for (const id of ['inpaint', 'upscale', '3d', 'molecules', 'audio', 'video']) {
-      const tab = page.getByTestId(`tab-${id}`)
-      await expect(tab).toHaveAttribute('aria-disabled', 'true')
-      await expect(tab).toContainText('coming next')
-    }
-    await expect(page.getByTestId('model-problem')).toContainText('unet/model.onnx is missing')
-    await expect(
-      page.getByTestId('model-select').locator('option[value="sd-turbo"]')
-    ).toBeDisabled()
-    await expect(page.getByTestId('engine-provider')).toHaveText('CPU')
-    await expect(page.getByTestId('engine-fallback')).toContainText('no adapter found')
-    await expect(page.getByTestId('connection-state')).toHaveText(/Connected/)
-    await expect(page.getByTestId('stage-empty')).toBeVisible()
-    await expect(page.getByTestId('class-select')).toHaveValue('smiling face')
-    await screenshot(page, 'ui-empty')
+/** The history's job ids, newest first (as the list shows them). */
+const jobIds = (page: Page) =>
+  page
+    .getByTestId('history-item')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-job-id') ?? ''))
+
+/** The first image a job produced, base64 PNG, as the host serves it. */
+const artifactOf = async (page: Page, host: WebHost, jobId: string) =>
+  (await invoke(page.request, host, 'readArtifact', { jobId, index: 0 })).dataBase64
+
+const jobsById = async (page: Page, host: WebHost) =>
+  new Map((await invoke(page.request, host, 'listJobs')).map((job) => [job.id, job]))
+
+test.describe('studio UI (real web host)', () => {
+  test.describe('with a model whose files are missing', () => {
+    const broken = { id: 'emoji-32-broken', name: 'Emoji 32 (weights missing)' }
+    test.use({ hostOptions: { prepare: (dataDir) => installModelWithoutFiles(dataDir, broken) } })
+
+    test('layout: modalities announced, model problems shown, engine in the status bar', async ({
+      page,
+      host
+    }) => {
+      await openStudio(page, host.url)
+      await expect(page.getByTestId('tab-image')).toHaveAttribute('aria-selected', 'true')
+      for (const id of ['inpaint', 'upscale', '3d', 'molecules', 'audio', 'video']) {
+        const tab = page.getByTestId(`tab-${id}`)
+        await expect(tab).toHaveAttribute('aria-disabled', 'true')
+        await expect(tab).toContainText('coming next')
+      }
+
+      // The registry lists the broken model with its problem; the form says so and will not pick it.
+      const models = await invoke(page.request, host, 'listModels')
+      const listed = models.find((m) => m.manifest.id === broken.id)
+      expect(listed?.status, 'status of the model without weights').toBe('missing-files')
+      expect(listed?.problem).toBeTruthy()
+      const problem = page.getByTestId('model-problem').filter({ hasText: broken.name })
+      await expect(problem).toContainText(listed!.problem!)
+      await expect(
+        page.getByTestId('model-select').locator(`option[value="${broken.id}"]`)
+      ).toBeDisabled()
+
+      // The first ready model is selected, with its first class.
+      const first = models.find((m) => m.status === 'ready')
+      expect(first, 'a ready model (the starter)').toBeDefined()
+      await expect(page.getByTestId('model-select')).toHaveValue(first!.manifest.id)
+      const conditioning = first!.manifest.conditioning
+      expect(conditioning.type).toBe('class')
+      if (conditioning.type === 'class') {
+        await expect(page.getByTestId('class-select')).toHaveValue(conditioning.classes[0]!)
+      }
+
+      // The status bar shows the provider the engine chose, its device, and why it fell back.
+      const info = await invoke(page.request, host, 'info')
+      await expect(page.getByTestId('engine-provider')).toHaveText(
+        new RegExp(`^${info.chosen}$`, 'i')
+      )
+      await expect(page.getByTestId('engine-device')).toHaveText(info.deviceName)
+      if (info.fallbackReason) {
+        await expect(page.getByTestId('engine-fallback')).toContainText(info.fallbackReason)
+      } else {
+        await expect(page.getByTestId('engine-fallback')).toHaveCount(0)
+      }
+      await expect(page.getByTestId('connection-state')).toHaveText(/Connected/)
+      await expect(page.getByTestId('stage-empty')).toBeVisible()
+      await screenshot(page, 'ui-empty')
+    })
   })
 
   test('Ctrl+Enter generates; seeds roll unless locked; reuse recipe reproduces a run', async ({
     page,
-    mock
+    host
   }) => {
-    await openStudio(page, mock.url)
+    await openStudio(page, host.url)
+    const model = (await invoke(page.request, host, 'listModels')).find((m) => m.status === 'ready')
+    const classes =
+      model?.manifest.conditioning.type === 'class' ? model.manifest.conditioning.classes : []
+    expect(classes.length, 'classes of the starter model').toBeGreaterThan(1)
+    const label = classes.at(-1)!
     await page.getByTestId('steps-input').fill('6')
-    await page.getByTestId('class-select').selectOption('rocket')
+    await page.getByTestId('class-select').selectOption(label)
 
     await page.keyboard.press('Control+Enter')
     await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(page.getByTestId('recipe')).toContainText(label)
     const firstSeed = await page.getByTestId('recipe-seed').innerText()
 
     await page.getByTestId('generate-button').click()
@@ -74,6 +125,14 @@ test.describe('studio UI (mock host)', () => {
     await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
     await expect(page.getByTestId('recipe-seed')).toHaveText(firstSeed)
 
+    // The engine made the same picture again for the reused recipe, and another one for the other seed.
+    const [reused, second, first] = await jobIds(page)
+    const original = await artifactOf(page, host, first!)
+    expect(await artifactOf(page, host, reused!), 'reused recipe reproduces the image').toBe(
+      original
+    )
+    expect(await artifactOf(page, host, second!), 'another seed, another image').not.toBe(original)
+
     // The dice rolls a new seed; with the lock on it stays for the next run.
     await page.getByTestId('seed-dice').click()
     const rolled = await page.getByTestId('seed-input').inputValue()
@@ -86,62 +145,143 @@ test.describe('studio UI (mock host)', () => {
 
   test('queue: several runs wait their turn; a queued one can be cancelled', async ({
     page,
-    mock
+    host
   }) => {
-    await openStudio(page, mock.url)
-    // 100 steps × 40 ms: each run takes about 4 s, so the later ones are still queued below.
-    await page.getByTestId('steps-input').fill('100')
-    for (let i = 0; i < 3; i++) await page.getByTestId('generate-button').click()
+    await openStudio(page, host.url)
+    // One long run (a few seconds on a CPU), so the two short ones behind it are still queued below.
+    await page.getByTestId('steps-input').fill('200')
+    await page.getByTestId('generate-button').click()
+    await page.getByTestId('steps-input').fill('8')
+    for (let i = 0; i < 2; i++) await page.getByTestId('generate-button').click()
     const items = page.getByTestId('history-item')
     await expect(items).toHaveCount(3)
+    await expect(items.nth(2)).toHaveAttribute('data-status', 'running')
     await expect(page.locator('[data-testid=history-item][data-status=queued]')).toHaveCount(2)
-    await expect(page.getByTestId('queue-summary')).toContainText('1 running')
+    await expect(page.getByTestId('queue-summary')).toContainText('1 running · 2 queued')
     await screenshot(page, 'ui-queue')
+
     await items.first().getByTestId('cancel-job').click()
     await expect(items.first()).toHaveAttribute('data-status', 'cancelled')
-    await expect(items.nth(1)).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
+    await expect(items.nth(1)).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
     await expect(items.nth(2)).toHaveAttribute('data-status', 'done')
+    await expect(page.getByTestId('queue-summary')).toContainText('Idle')
+
+    // The host ran them one at a time, in order; the cancelled one never started.
+    const [third, second, first] = await jobIds(page)
+    const jobs = await jobsById(page, host)
+    expect(jobs.get(first!)?.finishedAt).toBeDefined()
+    expect(jobs.get(second!)?.startedAt).toBeGreaterThanOrEqual(jobs.get(first!)!.finishedAt!)
+    expect(jobs.get(third!)?.status).toBe('cancelled')
+    expect(jobs.get(third!)?.startedAt).toBeUndefined()
     const what = await seen(page)
     expect(what.violations).toEqual([])
   })
 
-  test('sampler parameters come from the descriptor and land in the recipe', async ({
+  test('sampler parameters come from the descriptor, reach the engine and land in the recipe', async ({
     page,
-    mock
+    host
   }) => {
-    await openStudio(page, mock.url)
-    await page.getByTestId('sampler-select').selectOption('ddim')
+    await openStudio(page, host.url)
+    const samplers = await invoke(page.request, host, 'listSamplers')
+    const named = (name: string): SamplerDescriptor => {
+      const sampler = samplers.find((s) => s.name === name)
+      expect(sampler, `listSamplers has ${name}`).toBeDefined()
+      return sampler!
+    }
     const params = page.getByTestId('sampler-params')
-    await expect(params.getByLabel('eta')).toHaveValue('0')
-    await expect(params.getByLabel('clip_x0')).toBeChecked()
-    await expect(params.getByLabel('variance')).toHaveValue('small')
-    await params.getByLabel('eta').fill('0.3')
-    await params.getByLabel('variance').selectOption('large')
-    await expect(page.getByTestId('sampler-about')).toContainText('Song et al. 2021')
+    const expectDefaults = async (sampler: SamplerDescriptor) => {
+      for (const p of sampler.params) {
+        const control = params.getByLabel(p.name, { exact: true })
+        if (p.default === true) await expect(control).toBeChecked()
+        else if (p.default === false) await expect(control).not.toBeChecked()
+        else await expect(control).toHaveValue(String(p.default))
+      }
+    }
+
+    // Switches are checkboxes (UniPC has several).
+    const unipc = named('unipc-bh1')
+    expect(unipc.params.some((p) => typeof p.default === 'boolean')).toBe(true)
+    await page.getByTestId('sampler-select').selectOption(unipc.name)
+    await expectDefaults(unipc)
+
+    // Numbers and choices (DPM++ 2M SDE: eta, s_noise, solver_type).
+    const sde = named('dpmpp-2m-sde')
+    const eta = sde.params.find((p) => p.name === 'eta')
+    const solver = sde.params.find((p) => p.name === 'solver_type')
+    expect(typeof eta?.default).toBe('number')
+    const otherChoice = solver?.choices?.find((c) => c !== solver.default)
+    expect(otherChoice, 'solver_type has another choice').toBeDefined()
+    await page.getByTestId('sampler-select').selectOption(sde.name)
+    await expectDefaults(sde)
+    await expect(page.getByTestId('sampler-about')).toContainText(sde.description)
+    await expect(page.getByTestId('sampler-about')).toContainText(sde.reference)
+
+    // Same seed twice: once with the defaults, once with other parameters.
+    await page.getByTestId('seed-lock').click()
+    await expect(page.getByTestId('seed-lock')).toHaveAttribute('aria-pressed', 'true')
     await page.getByTestId('steps-input').fill('5')
     await page.getByTestId('generate-button').click()
     await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
-    await expect(page.getByTestId('recipe-sampler')).toHaveText('DDIM')
-    await expect(page.getByTestId('recipe')).toContainText('0.3')
-    await expect(page.getByTestId('recipe')).toContainText('large')
+    const newEta = eta!.default === 0.3 ? 0.6 : 0.3
+    await params.getByLabel('eta', { exact: true }).fill(String(newEta))
+    await params.getByLabel('solver_type', { exact: true }).selectOption(otherChoice!)
+    await page.getByTestId('generate-button').click()
+    await expect(page.getByTestId('history-item')).toHaveCount(2)
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(page.getByTestId('recipe-sampler')).toHaveText(sde.label)
+    await expect(page.getByTestId('recipe')).toContainText(String(newEta))
+    await expect(page.getByTestId('recipe')).toContainText(otherChoice!)
+
+    // The host got exactly those parameters, and the engine used them: same seed, another image.
+    const [changed, defaults] = await jobIds(page)
+    const jobs = await jobsById(page, host)
+    const defaultExtra = Object.fromEntries(sde.params.map((p) => [p.name, p.default]))
+    expect(jobs.get(defaults!)?.spec.samplerExtra).toEqual(defaultExtra)
+    expect(jobs.get(changed!)?.spec.samplerExtra).toEqual({
+      ...defaultExtra,
+      eta: newEta,
+      solver_type: otherChoice
+    })
+    expect(jobs.get(changed!)?.spec.seed).toBe(jobs.get(defaults!)?.spec.seed)
+    expect(await artifactOf(page, host, changed!)).not.toBe(await artifactOf(page, host, defaults!))
   })
 
-  test('errors are toasts with the contract title; settings save', async ({ page, mock }) => {
-    await openStudio(page, mock.url)
+  test('errors are toasts with the contract title; settings show the providers and save', async ({
+    page,
+    host
+  }) => {
+    await openStudio(page, host.url)
     await page.getByTestId('count-input').fill('')
     await page.getByTestId('generate-button').click()
     const toast = page.getByTestId('error-toast')
     await expect(toast.getByTestId('toast-title')).toHaveText(errorTitles['invalid-request'])
     await expect(page.getByTestId('count-input')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByTestId('history-item')).toHaveCount(0)
     await toast.getByTestId('toast-dismiss').click()
     await expect(toast).toHaveCount(0)
 
     await page.getByTestId('open-settings').click()
     const dialog = page.getByTestId('settings-dialog')
-    await expect(dialog).toContainText('libcudart.so.12 not found')
-    await dialog.getByLabel('Live preview every N steps').fill('2')
+    const info = await invoke(page.request, host, 'info')
+    // One row per provider the engine probed: whether it is used, and its device or why not.
+    await expect(dialog.getByRole('row')).toHaveCount(info.providers.length)
+    for (const p of info.providers) {
+      const row = dialog
+        .getByRole('row')
+        .filter({ has: page.getByRole('cell', { name: p.name, exact: true }) })
+      const state = p.name === info.chosen ? 'in use' : p.available ? 'available' : 'unavailable'
+      await expect(row.getByRole('cell').nth(1)).toHaveText(state)
+      const detail = [p.deviceName, p.reason].filter(Boolean).join(' — ')
+      if (detail) await expect(row).toContainText(detail)
+    }
+
+    const before = await invoke(page.request, host, 'getSettings')
+    const previewEvery = before.previewEvery === 2 ? 3 : 2
+    await dialog.getByLabel('Live preview every N steps').fill(String(previewEvery))
     await dialog.getByRole('button', { name: 'Save' }).click()
     await expect(dialog).toHaveCount(0)
     await expect(page.getByTestId('info-toast')).toContainText('Settings saved')
+    // The host stored the change, and only that.
+    expect(await invoke(page.request, host, 'getSettings')).toEqual({ ...before, previewEvery })
   })
 })

@@ -1,7 +1,11 @@
 // The only bridge between the sandboxed renderer and main: one named function per contract verb.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { z } from 'zod'
 import { channelOf, jobEventChannel, verbs, type StudioApi } from '../contract/api'
 import { JobEventSchema } from '../contract/jobs'
+
+// zod 4 compiles parsers with `new Function` unless told not to; the page's CSP forbids eval.
+z.config({ jitless: true })
 
 const api: Record<string, unknown> = {}
 for (const verb of verbs) {

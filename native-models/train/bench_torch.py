@@ -12,9 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
-import onnx
 import torch
-from onnx import numpy_helper
 
 from unet import EmojiUNet
 
@@ -22,6 +20,9 @@ MODEL_DIR = Path(__file__).parent.parent / "starter" / "emoji-32"
 
 
 def load_from_onnx(path: Path) -> EmojiUNet:
+    import onnx  # only here: a GPU box may have torch without onnx (then use --checkpoint)
+    from onnx import numpy_helper
+
     graph = onnx.load(str(path)).graph
     weights = {init.name: torch.from_numpy(numpy_helper.to_array(init).copy()) for init in graph.initializer}
     # The exporter deduplicates identical initializers and re-exposes them via Identity nodes.
@@ -45,16 +46,20 @@ def parity_error(model: EmojiUNet, fixture_path: Path) -> float:
     return err
 
 
-def time_forward(model: EmojiUNet, batch: int, iters: int, warmup: int) -> float:
+def time_forward(model: EmojiUNet, batch: int, iters: int, warmup: int, device: str = "cpu",
+                 dtype: torch.dtype = torch.float32) -> float:
     gen = torch.Generator().manual_seed(0)
-    sample = torch.randn(batch, 3, 32, 32, generator=gen)
-    timestep = torch.full((batch,), 500.0)
-    labels = torch.zeros(batch, dtype=torch.int64)
+    sample = torch.randn(batch, 3, 32, 32, generator=gen).to(device, dtype)
+    timestep = torch.full((batch,), 500.0, device=device, dtype=dtype)
+    labels = torch.zeros(batch, dtype=torch.int64, device=device)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     times = []
     with torch.inference_mode():
         for i in range(warmup + iters):
+            sync()
             t0 = time.perf_counter()
             model(sample, timestep, labels)
+            sync()
             if i >= warmup:
                 times.append((time.perf_counter() - t0) * 1000.0)
     return statistics.median(times)
@@ -67,15 +72,30 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--batch", type=int, action="append", help="repeatable; default 1 and 2")
     ap.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (GPU benchmark)")
+    ap.add_argument("--checkpoint", type=Path, help="load the EMA weights from a training checkpoint instead")
+    ap.add_argument("--precision", action="append", choices=["fp32", "tf32", "fp16"],
+                    help="repeatable, CUDA only; default fp32")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    model = load_from_onnx(args.model_dir / "unet.onnx")
+    if args.checkpoint:
+        ck = torch.load(args.checkpoint, map_location="cpu")
+        model = EmojiUNet(num_classes=len(ck["classes"]))
+        model.load_state_dict(ck["ema"])
+        model.eval()
+    else:
+        model = load_from_onnx(args.model_dir / "unet.onnx")
     err = parity_error(model, args.model_dir / "parity.json")
-    for batch in args.batch or [1, 2]:
-        ms = time_forward(model, batch, args.iters, args.warmup)
-        print(json.dumps({"threads": args.threads, "batch": batch, "ms_per_call_median": round(ms, 3),
-                          "torch": torch.__version__, "parity_max_abs_err": err}), flush=True)
+    for precision in args.precision or ["fp32"]:
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = precision == "tf32"
+        dtype = torch.float16 if precision == "fp16" else torch.float32
+        net = model.to(args.device, dtype)
+        for batch in args.batch or [1, 2]:
+            ms = time_forward(net, batch, args.iters, args.warmup, args.device, dtype)
+            print(json.dumps({"threads": args.threads, "batch": batch, "ms_per_call_median": round(ms, 3),
+                              "device": args.device, "precision": precision, "torch": torch.__version__,
+                              "parity_max_abs_err": err}), flush=True)
 
 
 if __name__ == "__main__":
