@@ -138,11 +138,9 @@ describe('diffusion-studio samplers / info / models', () => {
 
   it('lists the starter model as ready', async () => {
     const run = await cli(['models', 'list', '--json'])
-    const models = JSON.parse(run.stdout) as {
-      manifest: { id: string }
-      status: string
-      origin: string
-    }[]
+    const { models } = JSON.parse(run.stdout) as {
+      models: { manifest: { id: string }; status: string; origin: string }[]
+    }
     expect(models.find((m) => m.manifest.id === 'emoji-32')).toMatchObject({
       status: 'ready',
       origin: 'starter'

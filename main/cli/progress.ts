@@ -5,17 +5,18 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): {
 } {
   let lastPlain = -1
   return {
+    /** `i` steps of `n` are done. */
     step(i, n) {
-      const fraction = (i + 1) / n
+      const fraction = i / n
       if (stream.isTTY) {
         const width = 30
         const filled = Math.round(fraction * width)
-        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${i + 1}/${n}`)
+        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${i}/${n}`)
       } else {
         const decile = Math.floor(fraction * 10)
-        if (decile !== lastPlain || i + 1 === n) {
+        if (decile !== lastPlain || i === n) {
           lastPlain = decile
-          stream.write(`step ${i + 1}/${n}\n`)
+          stream.write(`step ${i}/${n}\n`)
         }
       }
     },

@@ -30,6 +30,7 @@ export const EngineJobUpdateSchema = z.discriminatedUnion('type', [
     preview: PreviewSchema.optional()
   }),
   z.object({ type: z.literal('artifact'), artifact: ArtifactSchema }),
+  z.object({ type: z.literal('warning'), message: z.string() }),
   z.object({ type: z.literal('done') }),
   z.object({ type: z.literal('failed'), error: StudioErrorDataSchema }),
   z.object({ type: z.literal('cancelled') })

@@ -81,7 +81,9 @@ export const JobRecordSchema = z.object({
   finishedAt: z.number().optional(),
   artifacts: z.array(ArtifactSchema),
   error: StudioErrorDataSchema.optional(),
-  execution: ExecutionSchema.optional()
+  execution: ExecutionSchema.optional(),
+  /** Pre-flight warnings in plain words (memory, time), shown before the result. */
+  warnings: z.array(z.string()).default([])
 })
 export type JobRecord = z.infer<typeof JobRecordSchema>
 
@@ -99,11 +101,13 @@ export const JobEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('step'),
     jobId: z.string(),
+    /** Steps completed so far, 1 … n. */
     i: z.number().int().nonnegative(),
     n: z.number().int().positive(),
     preview: PreviewSchema.optional()
   }),
   z.object({ type: z.literal('artifact'), jobId: z.string(), artifact: ArtifactSchema }),
+  z.object({ type: z.literal('warning'), jobId: z.string(), message: z.string() }),
   z.object({ type: z.literal('done'), jobId: z.string(), job: JobRecordSchema }),
   z.object({
     type: z.literal('failed'),

@@ -34,7 +34,7 @@ describe('engine host', () => {
     expect(final).toEqual({ type: 'done' })
     expect(updates[0].type).toBe('started')
     const steps = updates.filter((u) => u.type === 'step')
-    expect(steps.map((s) => s.type === 'step' && s.i)).toEqual([0, 1, 2])
+    expect(steps.map((s) => s.type === 'step' && s.i)).toEqual([1, 2, 3])
     const preview = steps[0].type === 'step' ? steps[0].preview : undefined
     expect(preview && Buffer.from(preview.rgbaBase64, 'base64').length).toBe(32 * 32 * 4)
     expect(readdirSync(out)).toEqual(['ok.png'])

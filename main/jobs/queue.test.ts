@@ -139,7 +139,7 @@ describe('JobQueue', () => {
 
   it('marks jobs left running by a previous process as failed on start', () => {
     const now = Date.now()
-    store.save({ id: 'left', spec, status: 'running', createdAt: now, artifacts: [] })
+    store.save({ id: 'left', spec, status: 'running', createdAt: now, artifacts: [], warnings: [] })
     const again = new JobQueue({
       store,
       engine,

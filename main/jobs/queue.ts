@@ -67,7 +67,8 @@ export class JobQueue {
       spec,
       status: 'queued',
       createdAt: this.#now(),
-      artifacts: []
+      artifacts: [],
+      warnings: []
     })
     this.#pending.push(job)
     this.#emit({ type: 'queued', jobId: job.id, job })
@@ -155,6 +156,10 @@ export class JobQueue {
           artifacts: [...state.job.artifacts, update.artifact]
         })
         this.#emit({ type: 'artifact', jobId, artifact: update.artifact })
+        break
+      case 'warning':
+        state.job = this.#save({ ...state.job, warnings: [...state.job.warnings, update.message] })
+        this.#emit({ type: 'warning', jobId, message: update.message })
         break
     }
   }

@@ -1,5 +1,33 @@
 import { StudioError, type InstalledModel, type JobSpec } from '../contract'
 import { findSampler, samplerNames } from '../engine/diffusion/registry'
+import type { SamplerInfo } from '../engine/diffusion/types'
+
+/** Sampler knobs must be ones the sampler declares, of the declared type and range. */
+function checkSamplerExtra(sampler: SamplerInfo, extra: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(extra)) {
+    const param = sampler.params.find((p) => p.name === name)
+    const fail = (why: string) => {
+      throw new StudioError(
+        'invalid-request',
+        `Sampler "${sampler.name}" parameter "${name}": ${why}.`
+      )
+    }
+    if (!param) {
+      const known = sampler.params.map((p) => p.name).join(', ') || 'none'
+      fail(`unknown (parameters: ${known})`)
+      return
+    }
+    if (typeof value !== typeof param.default) fail(`expected a ${typeof param.default}`)
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) fail('must be a finite number')
+      if (param.min !== undefined && value < param.min) fail(`must be ≥ ${param.min}`)
+      if (param.max !== undefined && value > param.max) fail(`must be ≤ ${param.max}`)
+    }
+    if (typeof value === 'string' && param.choices && !param.choices.includes(value)) {
+      fail(`must be one of ${param.choices.join(', ')}`)
+    }
+  }
+}
 
 /** The default model for a modality: the first ready one, starter models first. */
 export function defaultModel(models: readonly InstalledModel[], modality: string): InstalledModel {
@@ -43,6 +71,7 @@ export function validateSpec(spec: JobSpec, models: readonly InstalledModel[]): 
       `Unknown sampler "${spec.sampler}". Available: ${samplerNames().join(', ')}.`
     )
   }
+  if (sampler) checkSamplerExtra(sampler, spec.samplerExtra)
   const conditioning = manifest.conditioning
   if (spec.label !== undefined) {
     if (conditioning.type !== 'class') {

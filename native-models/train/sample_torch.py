@@ -1,5 +1,8 @@
 """Quick DDIM sampler (Song et al. 2021, eta=0) with classifier-free guidance
 (Ho & Salimans 2022) to eyeball the EMA model: one grid row per class.
+No x0 clipping, so it matches Euler in sigma space (Karras et al. 2022), as
+used by the app's k-diffusion samplers. (Clipping x0 while keeping the raw
+epsilon drifts the colours grey on this model.)
 
 Usage: /usr/bin/python3 sample_torch.py [--run-dir runs/emoji32] [--steps 50] [--guidance 3] [--publish]
 --publish copies the grid to starter/emoji-32/samples-torch.png if it is under 200 KB.
@@ -30,9 +33,9 @@ def ddim_sample(model, labels: torch.Tensor, steps: int, guidance: float, gen: t
         ts = torch.full((2 * len(labels),), float(t))
         eps_c, eps_u = model(torch.cat([x, x]), ts, torch.cat([labels, null])).chunk(2)
         eps = eps_u + guidance * (eps_c - eps_u)
-        x0 = ((x - (1 - a).sqrt() * eps) / a.sqrt()).clamp(-1, 1)
+        x0 = (x - (1 - a).sqrt() * eps) / a.sqrt()
         x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps
-    return x0
+    return x.clamp(-1, 1)
 
 
 def save_grid(images: torch.Tensor, rows: int, path: Path, scale: int) -> None:

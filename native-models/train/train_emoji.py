@@ -1,11 +1,12 @@
-"""Train the class-conditional emoji DDPM (Ho et al. 2020) on CPU.
+"""Train the class-conditional emoji DDPM (Ho et al. 2020) on CPU or CUDA.
 
 epsilon-prediction, linear beta schedule, pixels in [-1, 1]. Labels are dropped
 to the null class 10% of the time so classifier-free guidance works (Ho &
 Salimans 2022). Fully seeded: one torch.Generator drives data order, flips,
 label dropout, timesteps and noise, and is checkpointed for --resume.
 
-Usage: /usr/bin/python3 train_emoji.py --iters 3300 [--data data/emoji32.pt] [--run-dir runs/emoji32] [--resume]
+Usage: /usr/bin/python3 train_emoji.py --iters 10411 [--batch 128] [--device cuda] [--max-seconds S]
+       [--data data/emoji32.pt] [--run-dir runs/emoji32] [--resume]
 """
 import argparse
 import copy
@@ -98,8 +99,8 @@ def main() -> None:
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         sched.load_state_dict(ck["sched"])
-        gen.set_state(ck["gen"])
-        stream.load(ck["stream"])
+        gen.set_state(ck["gen"].cpu())  # random draws stay on the CPU generator
+        stream.load({k: v.cpu() if torch.is_tensor(v) else v for k, v in ck["stream"].items()})
         step, elapsed, recent = ck["step"], ck["elapsed"], ck["recent"]
 
     def save() -> None:
@@ -150,7 +151,7 @@ def main() -> None:
                       f"lr {sched.get_last_lr()[0]:.2e} elapsed {elapsed:.0f}s\n")
             log.flush()
             window_loss, window_t0 = 0.0, now
-        if step % args.ckpt_every == 0 or step == args.iters:
+        if step % args.ckpt_every == 0:
             save()
     save()
 

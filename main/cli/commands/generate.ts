@@ -128,6 +128,7 @@ export async function generateCommand(args: string[]): Promise<number> {
         if (update.type === 'step') progress.step(update.i, update.n)
         else if (update.type === 'artifact') artifacts.push(update.artifact.path)
         else if (update.type === 'started') execution = update.execution
+        else if (update.type === 'warning') process.stderr.write(`warning: ${update.message}\n`)
       }
     )
   } finally {

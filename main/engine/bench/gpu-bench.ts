@@ -15,11 +15,20 @@ import { generateImage } from '../pipelines/image/generate'
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const batches = [1, 2, 8, 32]
 
-async function msPerCall(runtime: Runtime, registry: ModelRegistry, batch: number): Promise<number> {
+async function msPerCall(
+  runtime: Runtime,
+  registry: ModelRegistry,
+  batch: number
+): Promise<number> {
   const model = await registry.resolve('emoji-32')
   const session = await runtime.component(model, 'denoiser', { batch })
   const feeds = {
-    sample: new ort.Tensor('float32', new Float32Array(batch * 3 * 32 * 32).fill(0.1), [batch, 3, 32, 32]),
+    sample: new ort.Tensor('float32', new Float32Array(batch * 3 * 32 * 32).fill(0.1), [
+      batch,
+      3,
+      32,
+      32
+    ]),
     timestep: new ort.Tensor('float32', new Float32Array(batch).fill(500), [batch]),
     class_labels: new ort.Tensor('int64', new BigInt64Array(batch), [batch])
   }
@@ -36,7 +45,14 @@ async function msPerCall(runtime: Runtime, registry: ModelRegistry, batch: numbe
 async function overhead(runtime: Runtime, registry: ModelRegistry) {
   const model = await registry.resolve('emoji-32')
   const session = await runtime.component(model, 'denoiser', { batch: 2 })
-  const spec = JobSpecSchema.parse({ task: 'image.generate', model: 'emoji-32', label: 'Flags', steps: 50, sampler: 'euler', guidance: 2 })
+  const spec = JobSpecSchema.parse({
+    task: 'image.generate',
+    model: 'emoji-32',
+    label: 'Flags',
+    steps: 50,
+    sampler: 'euler',
+    guidance: 2
+  })
   if (spec.task !== 'image.generate') throw new Error('unreachable')
   const context = {
     runtime,
@@ -74,6 +90,8 @@ for (const device of ['webgpu', 'cpu'] as Device[]) {
   )
   await runtime.release()
 }
-console.log(`| runtime | ${batches.map((b) => `batch ${b} ms/call`).join(' | ')} | 50-step run, overhead |`)
+console.log(
+  `| runtime | ${batches.map((b) => `batch ${b} ms/call`).join(' | ')} | 50-step run, overhead |`
+)
 console.log(`|---|${batches.map(() => '---').join('|')}|---|`)
 for (const row of rows) console.log(row)

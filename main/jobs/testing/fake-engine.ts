@@ -64,7 +64,7 @@ export class FakeProcess implements EngineProcess {
         this.#post({ type: 'job', jobId, update: { type: 'cancelled' } })
         return
       }
-      this.#post({ type: 'job', jobId, update: { type: 'step', i: i % steps, n: steps } })
+      this.#post({ type: 'job', jobId, update: { type: 'step', i: (i % steps) + 1, n: steps } })
       if (behaviour === 'hang' && i > 1000) return
     }
     this.#post({

@@ -14,6 +14,7 @@ import type { PipelineContext } from '../context'
 import { denoiserModel, guidanceBranches } from '../denoiser-model'
 import { denoiserSpecFor, scheduleFor } from '../model-schedule'
 import { perImageNoise } from '../seeded-noise'
+import { runWarnings } from '../preflight-warnings'
 
 function classIndex(manifest: ModelManifest, label: string | undefined): number | undefined {
   if (label === undefined || manifest.conditioning.type !== 'class') return undefined
@@ -46,6 +47,9 @@ export async function generateImage(
 
   const cfg = { label: classIndex(manifest, spec.label), scale: guidance }
   const batch = count * guidanceBranches(manifest, cfg)
+  for (const message of runWarnings(manifest, context.settings, batch)) {
+    context.emit({ type: 'warning', message })
+  }
   const session = await context.runtime.component(model, 'denoiser', { batch })
   const network = denoiserModel(session, manifest, cfg)
   const denoise = createDenoiser(network, denoiserSpecFor(manifest))
@@ -64,7 +68,7 @@ export async function generateImage(
         : undefined
     context.emit({
       type: 'step',
-      i: info.i,
+      i: info.i + 1,
       n: info.n,
       preview: preview && {
         width: preview.width,
@@ -73,12 +77,15 @@ export async function generateImage(
       }
     })
   }
-  const result = await sampler.sample(denoise, x, sigmas, {
-    noise,
-    onStep,
-    signal: context.signal,
-    extra: spec.samplerExtra
-  })
+  const result = await sampler
+    .sample(denoise, x, sigmas, { noise, onStep, signal: context.signal, extra: spec.samplerExtra })
+    .catch((error: unknown) => {
+      // Samplers reject bad knobs (a malformed Γ table, an impossible σ list) with RangeError.
+      if (error instanceof RangeError) {
+        throw new StudioError('invalid-request', `Sampler "${sampler.name}": ${error.message}`)
+      }
+      throw error
+    })
 
   const execution = context.runtime.execution
   for (let b = 0; b < count; b++) {

@@ -116,6 +116,14 @@ export function applyJobEvent(table: JobTable, event: JobEvent, now: number): Ap
       }
       return 'applied'
     }
+    case 'warning': {
+      const entry = table[event.jobId]
+      if (!entry) return 'unknown-job'
+      if (!entry.record.warnings.includes(event.message)) {
+        entry.record.warnings = [...entry.record.warnings, event.message]
+      }
+      return 'applied'
+    }
     case 'artifact': {
       const entry = table[event.jobId]
       if (!entry) return 'unknown-job'

@@ -62,6 +62,7 @@ export class JobsState {
     if (event.type === 'failed') {
       this.toasts.error(errorViewFromData(event.error))
     }
+    if (event.type === 'warning') this.toasts.info(event.message)
     if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
       pruneTable(this.table, HISTORY_LIMIT)
     }

@@ -22,7 +22,15 @@ export function spec(over: Partial<JobSpec> = {}): JobSpec {
 }
 
 export function record(id: string, over: Partial<JobRecord> = {}): JobRecord {
-  return { id, spec: spec(), status: 'queued', createdAt: 1000, artifacts: [], ...over }
+  return {
+    id,
+    spec: spec(),
+    status: 'queued',
+    createdAt: 1000,
+    artifacts: [],
+    warnings: [],
+    ...over
+  }
 }
 
 export function model(

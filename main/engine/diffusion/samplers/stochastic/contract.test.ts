@@ -147,7 +147,9 @@ describe('parameters', () => {
       sde.sample(D, x, sigmas, { noise: createNoise(0), extra: { solver_type: 'rk4' } })
     ).rejects.toThrow(RangeError)
     await expect(
-      byName.get('analytic-ddpm')!.sample(D, x, sigmas, { noise: createNoise(0) })
+      byName
+        .get('analytic-ddpm')!
+        .sample(D, x, sigmas, { noise: createNoise(0), extra: { gamma: 'not,numbers' } })
     ).rejects.toThrow(/extra.gamma/)
   })
   it('rejects σ lists that are not strictly decreasing', async () => {
