@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every test. Unit tests (vitest), then the renderer build and the browser flows
-// (Playwright + Chromium against the web host). Prints one closing line `N passed, N failed, N skipped`.
+// `npm test`: every test. Static checks (typecheck, lint: one count each), unit tests (vitest), then the
+// renderer build and the browser flows (Playwright + Chromium against the web host).
+// Prints one closing line `N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -24,6 +25,19 @@ function run(label, command, args, env = {}) {
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 const counts = { passed: 0, failed: 0, skipped: 0 }
 const statuses = []
+
+for (const [label, script] of [
+  ['typecheck', 'typecheck'],
+  ['lint', 'lint']
+]) {
+  const status = run(label, process.platform === 'win32' ? 'npm.cmd' : 'npm', [
+    'run',
+    '--silent',
+    script
+  ])
+  statuses.push(status)
+  counts[status === 0 ? 'passed' : 'failed'] += 1
+}
 
 statuses.push(
   run('unit', npx, [

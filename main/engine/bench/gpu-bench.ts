@@ -5,14 +5,13 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as ort from 'onnxruntime-node'
 import { JobSpecSchema, SettingsSchema, type Device } from '../../contract'
 import { modelRoots } from '../../app/paths'
 import { ModelRegistry } from '../../models/registry'
 import { Runtime } from '../runtime'
 import { generateImage } from '../pipelines/image/generate'
+import { medianMsPerCall, starterFeeds } from './starter-calls'
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const batches = [1, 2, 8, 32]
 
 async function msPerCall(
@@ -22,24 +21,7 @@ async function msPerCall(
 ): Promise<number> {
   const model = await registry.resolve('emoji-32')
   const session = await runtime.component(model, 'denoiser', { batch })
-  const feeds = {
-    sample: new ort.Tensor('float32', new Float32Array(batch * 3 * 32 * 32).fill(0.1), [
-      batch,
-      3,
-      32,
-      32
-    ]),
-    timestep: new ort.Tensor('float32', new Float32Array(batch).fill(500), [batch]),
-    class_labels: new ort.Tensor('int64', new BigInt64Array(batch), [batch])
-  }
-  for (let i = 0; i < 10; i++) await session.run(feeds)
-  const times: number[] = []
-  for (let i = 0; i < 50; i++) {
-    const t = performance.now()
-    await session.run(feeds)
-    times.push(performance.now() - t)
-  }
-  return median(times)
+  return medianMsPerCall(session.run, starterFeeds(batch), 50, 10)
 }
 
 async function overhead(runtime: Runtime, registry: ModelRegistry) {

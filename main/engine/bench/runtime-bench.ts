@@ -10,6 +10,7 @@ import { modelRoots, projectRoot } from '../../app/paths'
 import { ModelRegistry } from '../../models/registry'
 import { Runtime } from '../runtime'
 import { generateImage } from '../pipelines/image/generate'
+import { medianMsPerCall, starterFeeds } from './starter-calls'
 
 export interface RuntimeBenchOptions {
   readonly threads: number
@@ -17,8 +18,6 @@ export interface RuntimeBenchOptions {
   readonly iters: number
   readonly python: string
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 async function engineOverhead(runtime: Runtime, registry: ModelRegistry, steps: number) {
   const out = mkdtempSync(join(tmpdir(), 'bench-'))
@@ -71,25 +70,9 @@ async function ortMsPerCall(
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all'
   })
-  const feeds = {
-    sample: new ort.Tensor('float32', new Float32Array(batch * 3 * 32 * 32).fill(0.1), [
-      batch,
-      3,
-      32,
-      32
-    ]),
-    timestep: new ort.Tensor('float32', new Float32Array(batch).fill(500), [batch]),
-    class_labels: new ort.Tensor('int64', new BigInt64Array(batch), [batch])
-  }
-  for (let i = 0; i < 5; i++) await session.run(feeds)
-  const times: number[] = []
-  for (let i = 0; i < iters; i++) {
-    const t = performance.now()
-    await session.run(feeds)
-    times.push(performance.now() - t)
-  }
+  const ms = await medianMsPerCall((feeds) => session.run(feeds), starterFeeds(batch), iters)
   await session.release()
-  return median(times)
+  return ms
 }
 
 function torchMsPerCall(python: string, threads: number, iters: number): Map<number, number> {
