@@ -9,8 +9,8 @@
 //     (c0, c1, c2, c3) = (hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0)
 //     (k0, k1) += (W0, W1) = (0x9E3779B9, 0xBB67AE85)
 //   output = (c0, c1, c2, c3)
-// The high word of the 32×32 product is formed exactly from the constant's 16-bit halves (every
-// partial product stays below 2^49, exact in float64); the low word is Math.imul.
+// The high word of the 32×32 product is formed exactly from 16-bit partial products (see mulhi);
+// the low word is Math.imul.
 
 const M0 = 0xd2511f53
 const M1 = 0xcd9e8d57
@@ -22,11 +22,17 @@ const M1_LO = M1 & 0xffff
 const M1_HI = M1 >>> 16
 
 /**
- * High 32 bits of a · m for uint32 a and the constant m = mHi·2^16 + mLo:
- * floor(a·m / 2^32) = floor((a·mHi + floor(a·mLo / 2^16)) / 2^16), every term below 2^49 (exact).
+ * High 32 bits of a · m for uint32 a and the constant m = mHi·2^16 + mLo, from four 16×16-bit partial
+ * products (each below 2^32, so every intermediate is an exact integer):
+ *   a·m = aH·mHi·2^32 + (aH·mLo + aL·mHi)·2^16 + aL·mLo.
  */
 function mulhi(a: number, mHi: number, mLo: number): number {
-  return Math.floor((a * mHi + Math.floor((a * mLo) / 65536)) / 65536)
+  const aL = a & 0xffff
+  const aH = a >>> 16
+  const p1 = aH * mLo
+  const p2 = aL * mHi
+  const mid = ((aL * mLo) >>> 16) + (p1 & 0xffff) + (p2 & 0xffff)
+  return (aH * mHi + (p1 >>> 16) + (p2 >>> 16) + (mid >>> 16)) >>> 0
 }
 
 /**
