@@ -4,11 +4,20 @@ import type { EngineInfo, Settings } from '../../contract'
 import { Runtime } from '../runtime'
 import { ModelRegistry } from '../../models/registry'
 import { studioVersion } from '../../app/version'
-import { modelRoots } from '../../app/paths'
+import { dataDir, modelRoots } from '../../app/paths'
+import { join } from 'node:path'
+import type { Calibration } from '../../models/preflight'
+import { calibrate } from '../runtime/calibrate'
+import type { ProviderName } from '../runtime'
+import { CalibrationStore } from './calibration-store'
 
 /** What the engine host keeps between jobs: the model registry and one runtime per device setting. */
 export class EngineState {
   readonly registry = new ModelRegistry(modelRoots())
+  readonly #calibrations = new CalibrationStore(
+    join(dataDir(), 'calibration.json'),
+    (provider, name) => calibrate(provider as ProviderName, name)
+  )
   #runtime: { key: string; value: Promise<Runtime> } | undefined
 
   runtime(settings: Settings): Promise<Runtime> {
@@ -30,6 +39,15 @@ export class EngineState {
       this.#runtime = { key, value }
     }
     return this.#runtime.value
+  }
+
+  /** The device's speed for time estimates (measured once per device); undefined if that fails. */
+  async calibration(runtime: Runtime): Promise<Calibration | undefined> {
+    const { provider, deviceName } = runtime.execution
+    return this.#calibrations.get(provider, deviceName).catch((error: unknown) => {
+      console.error('[engine] calibration failed; no time estimates:', error)
+      return undefined
+    })
   }
 
   async info(settings: Settings): Promise<EngineInfo> {

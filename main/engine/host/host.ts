@@ -29,6 +29,7 @@ async function run(request: Extract<EngineRequest, { type: 'run' }>): Promise<vo
     update(jobId, { type: 'started', execution: runtime.execution })
     await runPipeline(request.spec, {
       runtime,
+      calibration: await state.calibration(runtime),
       registry: state.registry,
       settings: request.settings,
       outputDir: request.outputDir,

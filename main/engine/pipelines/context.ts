@@ -1,4 +1,5 @@
 import type { EngineJobUpdate, Settings } from '../../contract'
+import type { Calibration } from '../../models/preflight'
 import type { ModelRegistry } from '../../models/registry'
 import type { Runtime } from '../runtime'
 
@@ -7,6 +8,8 @@ export interface PipelineContext {
   readonly runtime: Runtime
   readonly registry: ModelRegistry
   readonly settings: Settings
+  /** The device's measured speed, for time estimates; absent where it could not be measured. */
+  readonly calibration?: Calibration
   readonly outputDir: string
   /** Artifact file name without extension (`-2`, `-3`… added for count > 1). */
   readonly fileStem: string

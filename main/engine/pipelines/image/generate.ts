@@ -47,7 +47,8 @@ export async function generateImage(
 
   const cfg = { label: classIndex(manifest, spec.label), scale: guidance }
   const batch = count * guidanceBranches(manifest, cfg)
-  for (const message of runWarnings(manifest, context.settings, batch)) {
+  const run = { batch, steps, callsPerStep: sampler.callsPerStep, calibration: context.calibration }
+  for (const message of runWarnings(manifest, context.settings, run)) {
     context.emit({ type: 'warning', message })
   }
   const session = await context.runtime.component(model, 'denoiser', { batch })
