@@ -32,7 +32,10 @@ function spawnUtilityEngine(): EngineProcess {
 if (!app.requestSingleInstanceLock()) app.quit()
 
 void app.whenReady().then(() => {
-  if (app.isPackaged) process.env.STUDIO_STARTER_DIR ??= join(process.resourcesPath, 'starter')
+  // Bundled code cannot find the checkout from its own location (out/main/chunks/…): say where things are.
+  process.env.STUDIO_STARTER_DIR ??= app.isPackaged
+    ? join(process.resourcesPath, 'starter')
+    : join(app.getAppPath(), 'native-models', 'starter')
   process.env.STUDIO_DATA_DIR ??= app.getPath('userData')
   const studio = createStudio({
     dataDir: process.env.STUDIO_DATA_DIR,
