@@ -30,8 +30,9 @@ function spawnUtilityEngine(): EngineProcess {
 }
 
 if (!app.requestSingleInstanceLock()) app.quit()
+else void app.whenReady().then(start)
 
-void app.whenReady().then(() => {
+function start(): void {
   // Bundled code cannot find the checkout from its own location (out/main/chunks/…): say where things are.
   process.env.STUDIO_STARTER_DIR ??= app.isPackaged
     ? join(process.resourcesPath, 'starter')
@@ -61,15 +62,20 @@ void app.whenReady().then(() => {
     })
   }
   studio.queue.on((event) => {
-    if (!window.isDestroyed()) window.webContents.send(jobEventChannel, event)
-    if (event.type === 'step') window.setProgressBar((event.i + 1) / event.n)
+    if (window.isDestroyed()) return
+    window.webContents.send(jobEventChannel, event)
+    if (event.type === 'step') window.setProgressBar(event.i / event.n)
     if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
       window.setProgressBar(-1)
     }
   })
   void window.loadFile(rendererEntry)
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
   app.on('window-all-closed', () => {
     studio.close()
     app.quit()
   })
-})
+}

@@ -7,6 +7,7 @@ import type { SpawnEngine } from '../jobs/engine-process'
 import { JobQueue } from '../jobs/queue'
 import { JobStore } from '../storage/job-store'
 import { SettingsStore } from '../storage/settings-store'
+import { lockFolder } from '../storage/folder-lock'
 import { modelRoots, type ModelRoots } from './paths'
 
 /** Everything a transport (Electron IPC, the web host, the CLI) needs: one per running studio. */
@@ -35,6 +36,7 @@ export function createStudio(options: StudioOptions): Studio {
   const roots = options.roots ?? modelRoots()
   mkdirSync(outputDir, { recursive: true })
   mkdirSync(roots.user, { recursive: true })
+  const unlock = lockFolder(dataDir)
   const store = new JobStore(join(dataDir, 'history.sqlite'))
   const settings = new SettingsStore(join(dataDir, 'settings.json'))
   const engine = new EngineClient(options.spawnEngine)
@@ -57,6 +59,7 @@ export function createStudio(options: StudioOptions): Studio {
     close() {
       engine.dispose()
       store.close()
+      unlock()
     }
   }
 }

@@ -107,6 +107,9 @@ describe('diffusion-studio generate', () => {
     expect(model.stderr).toMatch(/Unknown model "sd-99"\. Installed: emoji-32/)
     const usage = await cli(['generate', '--steps', 'many', '--out', join(work, 'x.png')])
     expect(usage.code).toBe(2)
+    const long = await cli(['generate', '--out', join(work, 'x'.repeat(201) + '.png')])
+    expect(long.code).toBe(2)
+    expect(long.stderr).toMatch(/over 200 characters/)
     const noOut = await cli(['generate'])
     expect(noOut.code).toBe(2)
     expect(noOut.stderr).toMatch(/--out/)
@@ -123,6 +126,35 @@ describe('diffusion-studio generate', () => {
     expect(run.code).toBe(4)
     expect(run.stderr).toMatch(/unet\.onnx/)
     expect(readdirSync(work).filter((f) => f.startsWith('corrupt'))).toEqual([])
+  })
+})
+
+describe('Ctrl+C during generate', () => {
+  it('cancels between denoiser calls: exit 130, no output, engine not killed by the signal', async () => {
+    const { spawn } = await import('node:child_process')
+    const out = join(work, 'interrupted.png')
+    // A terminal sends SIGINT to the whole foreground process group: the CLI and its engine host.
+    const child = spawn(process.execPath, [bin, 'generate', '--steps', '1000', '--out', out], {
+      env: { ...process.env, STUDIO_DATA_DIR: join(work, 'data') },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    let sent = false
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk
+        if (!sent && /step \d+\/1000/.test(stderr) && child.pid) {
+          sent = true
+          process.kill(-child.pid, 'SIGINT')
+        }
+      })
+      child.on('exit', (c) => resolve(c))
+    })
+    expect(code).toBe(130)
+    expect(stderr).toMatch(/cancelling/)
+    expect(stderr).toMatch(/Cancelled between denoiser calls/)
+    expect(readdirSync(work).filter((f) => f.includes('interrupted'))).toEqual([])
   })
 })
 

@@ -22,6 +22,7 @@ export const errorCodes = [
   'gated',
   'not-found',
   'rate-limited',
+  'in-use',
   'internal'
 ] as const
 
@@ -50,10 +51,11 @@ export const errorTitles: Record<ErrorCode, string> = {
   gated: 'The model needs an access token',
   'not-found': 'Not found',
   'rate-limited': 'The server asked us to slow down',
+  'in-use': 'The data folder is in use by another studio',
   internal: 'Something went wrong inside the studio'
 }
 
-/** CLI exit codes (see docs/cli.md): 2 usage, 3 bad input, 4 model problem, 5 runtime failure, 130 cancelled. */
+/** CLI exit codes (README, "Command line"): 2 usage, 3 bad input, 4 model problem, 5 runtime failure, 130 cancelled. */
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'invalid-request':

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ScheduleNameSchema } from './jobs'
 
 export const ModalitySchema = z.enum(['image', 'point-cloud', 'molecule', 'audio', 'video'])
 export type Modality = z.infer<typeof ModalitySchema>
@@ -147,7 +148,7 @@ export const ModelManifestSchema = z.object({
     sampler: z.string().min(1),
     steps: z.number().int().positive(),
     guidance: z.number().nonnegative(),
-    schedule: z.string().min(1).default('model')
+    schedule: ScheduleNameSchema.default('model')
   }),
   resolutionBuckets: z.array(ResolutionSchema).default([]),
   /** Peak working memory of one batch-1 run, megabytes. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import {
   EngineInfoSchema,
   EngineMessageSchema,
+  EngineRequestSchema,
   StudioError,
   describeIssues,
   type EngineInfo,
@@ -52,6 +53,10 @@ export class EngineClient {
     const child = this.#spawn()
     this.#process = child
     child.onMessage((raw) => this.#receive(raw))
+    child.onError?.((error) => {
+      console.error('[main] engine host error:', error.message)
+      child.kill()
+    })
     child.onExit((code, signal) => {
       if (this.#process !== child) return
       this.#process = undefined
@@ -100,10 +105,16 @@ export class EngineClient {
   /** Runs one job; resolves with its final update (done, failed or cancelled). Never rejects. */
   run(request: RunRequest, onUpdate: (update: EngineJobUpdate) => void): Promise<EngineJobUpdate> {
     if (this.#job) throw new Error('the engine runs one job at a time')
+    // The host drops what fails its schema; check here so such a job fails instead of hanging.
+    const message = EngineRequestSchema.safeParse({ type: 'run', ...request })
+    if (!message.success) {
+      const error = { code: 'invalid-request' as const, message: describeIssues(message.error) }
+      return Promise.resolve({ type: 'failed', error })
+    }
     return new Promise((resolve) => {
       this.#job = { jobId: request.jobId, onUpdate, finished: resolve }
       try {
-        this.#send({ type: 'run', ...request })
+        this.#send(message.data)
       } catch (error) {
         this.#job = undefined
         resolve({ type: 'failed', error: StudioError.from(error).toData() })

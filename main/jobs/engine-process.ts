@@ -8,6 +8,8 @@ export interface EngineProcess {
   send(request: EngineRequest): void
   onMessage(listener: (raw: unknown) => void): void
   onExit(listener: (code: number | null, signal: string | null) => void): void
+  /** Spawn or channel errors (EAGAIN, EPIPE); the client kills the process and fails its job. */
+  onError?(listener: (error: Error) => void): void
   kill(): void
 }
 
@@ -31,6 +33,7 @@ export const spawnNodeEngine: SpawnEngine = () => {
     },
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+    onError: (listener) => child.on('error', listener),
     kill: () => child.kill('SIGKILL')
   }
 }

@@ -150,6 +150,45 @@ describe('JobQueue', () => {
     expect(store.get('left')?.error?.code).toBe('engine-crashed')
   })
 
+  it('runs a job on the device its spec names, else the settings device', async () => {
+    queue.enqueue(JobSpecSchema.parse({ task: 'image.generate', model: 'toy', device: 'webgpu' }))
+    queue.enqueue(spec)
+    await queue.drained()
+    const runs = fake.spawned.flatMap((p) => p.received).filter((r) => r.type === 'run')
+    expect(runs.map((r) => r.type === 'run' && r.settings.device)).toEqual(['webgpu', 'auto'])
+  })
+
+  it('keeps running jobs, and emits their events, when the history store fails to write', async () => {
+    const saved = new Map<string, JobRecord>()
+    const flaky = {
+      save: (job: JobRecord) => {
+        if (job.status !== 'queued') throw new Error('SQLITE_FULL')
+        saved.set(job.id, job)
+      },
+      get: (id: string) => saved.get(id),
+      list: () => [...saved.values()],
+      failInterrupted: () => 0
+    } as unknown as JobStore
+    const original = console.error
+    console.error = () => undefined
+    try {
+      const q = new JobQueue({
+        store: flaky,
+        engine,
+        outputDir: dir,
+        settings: () => SettingsSchema.parse({})
+      })
+      const seen: JobEvent[] = []
+      q.on((e) => seen.push(e))
+      const a = q.enqueue(spec)
+      const b = q.enqueue(spec)
+      await q.drained()
+      expect(seen.filter((e) => e.type === 'done').map((e) => e.jobId)).toEqual([a.id, b.id])
+    } finally {
+      console.error = original
+    }
+  })
+
   it('reports false when cancelling a job that already ended', async () => {
     const job = queue.enqueue(spec)
     await queue.drained()

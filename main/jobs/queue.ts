@@ -116,7 +116,22 @@ export class JobQueue {
     if (this.#running) return
     const next = this.#pending.shift()
     if (!next) return
-    this.#idle = this.#run(next).finally(() => this.#pump())
+    this.#idle = this.#run(next)
+      .catch((error: unknown) => console.error('[queue] job', next.id, 'could not finish:', error))
+      .finally(() => {
+        this.#running = undefined
+        this.#pump()
+      })
+  }
+
+  /** Persists a record; a store failure (disk full, database busy) is logged, never thrown into the engine's callbacks. */
+  #trySave(job: JobRecord): JobRecord {
+    try {
+      return this.#save(job)
+    } catch (error) {
+      console.error('[queue] could not save job', job.id, error)
+      return job
+    }
   }
 
   async #run(queued: JobRecord): Promise<void> {
@@ -125,12 +140,15 @@ export class JobQueue {
       cancelRequested: false
     }
     this.#running = state
-    this.#save(state.job)
+    this.#trySave(state.job)
+    const settings = this.#options.settings()
+    // A device picked for this job wins over the settings' default.
+    const device = queued.spec.device === 'auto' ? settings.device : queued.spec.device
     const final = await this.#options.engine.run(
       {
         jobId: queued.id,
         spec: queued.spec,
-        settings: this.#options.settings(),
+        settings: { ...settings, device },
         outputDir: this.#options.outputDir
       },
       (update) => this.#onUpdate(state, update)
@@ -144,21 +162,24 @@ export class JobQueue {
     const jobId = state.job.id
     switch (update.type) {
       case 'started':
-        state.job = this.#save({ ...state.job, execution: update.execution })
+        state.job = this.#trySave({ ...state.job, execution: update.execution })
         this.#emit({ type: 'started', jobId, execution: update.execution })
         break
       case 'step':
         this.#emit({ type: 'step', jobId, i: update.i, n: update.n, preview: update.preview })
         break
       case 'artifact':
-        state.job = this.#save({
+        state.job = this.#trySave({
           ...state.job,
           artifacts: [...state.job.artifacts, update.artifact]
         })
         this.#emit({ type: 'artifact', jobId, artifact: update.artifact })
         break
       case 'warning':
-        state.job = this.#save({ ...state.job, warnings: [...state.job.warnings, update.message] })
+        state.job = this.#trySave({
+          ...state.job,
+          warnings: [...state.job.warnings, update.message]
+        })
         this.#emit({ type: 'warning', jobId, message: update.message })
         break
     }
@@ -169,13 +190,13 @@ export class JobQueue {
     const jobId = base.id
     // A job we asked to stop counts as cancelled even if the stop took a hard engine restart.
     if (final.type === 'cancelled' || (state.cancelRequested && final.type === 'failed')) {
-      const job = this.#save({ ...base, status: 'cancelled' })
+      const job = this.#trySave({ ...base, status: 'cancelled' })
       this.#emit({ type: 'cancelled', jobId, job })
     } else if (final.type === 'failed') {
-      const job = this.#save({ ...base, status: 'failed', error: final.error })
+      const job = this.#trySave({ ...base, status: 'failed', error: final.error })
       this.#emit({ type: 'failed', jobId, error: final.error, job })
     } else {
-      const job = this.#save({ ...base, status: 'done' })
+      const job = this.#trySave({ ...base, status: 'done' })
       this.#emit({ type: 'done', jobId, job })
     }
   }

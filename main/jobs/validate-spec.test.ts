@@ -28,6 +28,10 @@ describe('validateSpec', () => {
   })
 
   it('rejects unknown, mistyped and out-of-range sampler knobs, naming them', () => {
+    // With no sampler named, the knobs are checked against the model's default sampler (dpmpp-2m).
+    expect(message({ samplerExtra: { eta: 'lots' } })).toMatch(
+      /"dpmpp-2m" parameter "eta": unknown/
+    )
     expect(message({ sampler: 'ddim', samplerExtra: { warp: 9 } })).toMatch(
       /"warp": unknown \(parameters: eta/
     )

@@ -1,6 +1,7 @@
 import { StudioError, type InstalledModel, type JobSpec } from '../contract'
 import { findSampler, samplerNames } from '../engine/diffusion/registry'
 import type { SamplerInfo } from '../engine/diffusion/types'
+import { scheduleFor } from '../engine/pipelines/model-schedule'
 
 /** Sampler knobs must be ones the sampler declares, of the declared type and range. */
 function checkSamplerExtra(sampler: SamplerInfo, extra: Readonly<Record<string, unknown>>): void {
@@ -58,20 +59,22 @@ export function validateSpec(spec: JobSpec, models: readonly InstalledModel[]): 
     )
   }
   const manifest = model.manifest
-  const sampler = spec.sampler ? findSampler(spec.sampler) : undefined
+  const samplerName = spec.sampler ?? manifest.defaults.sampler
+  const sampler = findSampler(samplerName)
   if (sampler?.purpose === 'invert') {
     throw new StudioError(
       'invalid-request',
       `"${sampler.name}" inverts an image to noise; it cannot generate. Pick a sampling method.`
     )
   }
-  if (spec.sampler && !sampler) {
+  if (!sampler) {
     throw new StudioError(
       'unknown-sampler',
-      `Unknown sampler "${spec.sampler}". Available: ${samplerNames().join(', ')}.`
+      `Unknown sampler "${samplerName}". Available: ${samplerNames().join(', ')}.`
     )
   }
-  if (sampler) checkSamplerExtra(sampler, spec.samplerExtra)
+  checkSamplerExtra(sampler, spec.samplerExtra)
+  scheduleFor(manifest, spec.schedule ?? manifest.defaults.schedule) // throws for a schedule the model cannot use
   const conditioning = manifest.conditioning
   if (spec.label !== undefined) {
     if (conditioning.type !== 'class') {

@@ -235,10 +235,10 @@ export async function describeDiffusersFolder(
   const name = options.name ?? basename(dir)
   const fewStep = /turbo/i.test(name)
   const defaults = /LCM/.test(schedulerClass)
-    ? { sampler: 'euler-ancestral', steps: 4, guidance: 1, schedule: 'model' }
+    ? { sampler: 'euler-ancestral', steps: 4, guidance: 1, schedule: 'model' as const }
     : fewStep
-      ? { sampler: 'euler-ancestral', steps: 1, guidance: 0, schedule: 'model' }
-      : { sampler: 'dpmpp-2m', steps: 25, guidance: upscaler ? 9 : 7.5, schedule: 'model' }
+      ? { sampler: 'euler-ancestral', steps: 1, guidance: 0, schedule: 'model' as const }
+      : { sampler: 'dpmpp-2m', steps: 25, guidance: upscaler ? 9 : 7.5, schedule: 'model' as const }
 
   const scalingFactor = vaeConfig?.scaling_factor
   const latentScale =

@@ -7,6 +7,10 @@ import { JobRecordSchema, type JobRecord } from '../contract'
  */
 export class JobStore {
   readonly #db: Database.Database
+  readonly #upsert: Database.Statement
+  readonly #byId: Database.Statement
+  readonly #newest: Database.Statement
+  readonly #unfinished: Database.Statement
 
   constructor(file: string) {
     this.#db = new Database(file)
@@ -19,41 +23,42 @@ export class JobStore {
       record TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at DESC);`)
+    this.#upsert = this.#db.prepare(
+      `INSERT INTO jobs (id, created_at, status, record) VALUES (@id, @createdAt, @status, @record)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, record = excluded.record`
+    )
+    this.#byId = this.#db.prepare('SELECT record FROM jobs WHERE id = ?')
+    this.#newest = this.#db.prepare(
+      'SELECT record FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?'
+    )
+    this.#unfinished = this.#db.prepare(
+      "SELECT record FROM jobs WHERE status IN ('queued', 'running')"
+    )
   }
 
   save(job: JobRecord): void {
-    this.#db
-      .prepare(
-        `INSERT INTO jobs (id, created_at, status, record) VALUES (@id, @createdAt, @status, @record)
-         ON CONFLICT(id) DO UPDATE SET status = excluded.status, record = excluded.record`
-      )
-      .run({
-        id: job.id,
-        createdAt: job.createdAt,
-        status: job.status,
-        record: JSON.stringify(job)
-      })
+    this.#upsert.run({
+      id: job.id,
+      createdAt: job.createdAt,
+      status: job.status,
+      record: JSON.stringify(job)
+    })
   }
 
   get(id: string): JobRecord | undefined {
-    const row = this.#db.prepare('SELECT record FROM jobs WHERE id = ?').get(id) as
-      { record: string } | undefined
+    const row = this.#byId.get(id) as { record: string } | undefined
     return row ? this.#parse(row.record) : undefined
   }
 
   list(limit: number): JobRecord[] {
-    const rows = this.#db
-      .prepare('SELECT record FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?')
-      .all(limit) as { record: string }[]
+    const rows = this.#newest.all(limit) as { record: string }[]
     return rows.map((row) => this.#parse(row.record)).filter((job) => job !== undefined)
   }
 
   /** Jobs left queued or running by a previous process that stopped: marks them failed. */
   failInterrupted(now: number): number {
     let count = 0
-    const rows = this.#db
-      .prepare("SELECT record FROM jobs WHERE status IN ('queued', 'running')")
-      .all() as { record: string }[]
+    const rows = this.#unfinished.all() as { record: string }[]
     for (const row of rows) {
       const job = this.#parse(row.record)
       if (!job) continue

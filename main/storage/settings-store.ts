@@ -28,7 +28,8 @@ export class SettingsStore {
   }
 
   async update(patch: SettingsPatch): Promise<Settings> {
-    const next = SettingsSchema.parse({ ...this.#value, ...patch })
+    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+    const next = SettingsSchema.parse({ ...this.#value, ...changes })
     await writeFileAtomic(this.#file, JSON.stringify(next, null, 2) + '\n')
     this.#value = next
     return next

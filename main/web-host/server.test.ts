@@ -157,3 +157,37 @@ describe('web host', () => {
     expect(types).toContain('step')
   })
 })
+
+describe('web host against malformed requests', () => {
+  it('answers an unparsable request target with 400 and keeps serving', async () => {
+    const { connect } = await import('node:net')
+    const dir = mkdtempSync(join(tmpdir(), 'web-host-bad-'))
+    const studio = createStudio({
+      dataDir: join(dir, 'data'),
+      spawnEngine: new FakeEngine().spawn,
+      roots: { starter: join(dir, 'starter'), user: join(dir, 'models') }
+    })
+    const host = await startWebHost({ studio, rendererDir: dir, port: 0 })
+    try {
+      for (const target of ['http://[', '//[::1']) {
+        const reply = await new Promise<string>((resolve) => {
+          const socket = connect(host.port, '127.0.0.1', () =>
+            socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
+          )
+          let text = ''
+          socket.on('data', (chunk) => {
+            text += chunk
+            socket.end()
+          })
+          socket.on('close', () => resolve(text))
+        })
+        expect(reply).toMatch(/^HTTP\/1\.1 400/)
+      }
+      expect((await call(host.port, `/?token=${host.token}`)).status).toBe(404)
+    } finally {
+      await host.close()
+      studio.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -42,6 +42,15 @@ const securityHeaders = {
   'cache-control': 'no-store'
 }
 
+/** The request's URL, or undefined for a target that does not parse (answered 400, never thrown). */
+function requestUrl(req: IncomingMessage, port: number): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+  } catch {
+    return undefined
+  }
+}
+
 function sameToken(expected: string, given: string | undefined | null): boolean {
   if (!given) return false
   const a = Buffer.from(expected)
@@ -102,7 +111,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server = createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+      const url = requestUrl(req, port)
+      if (!url) return send(res, 400, { error: { code: 'invalid-request', message: 'Bad URL.' } })
       if (!hostOk(req))
         return send(res, 403, { error: { code: 'unauthorized', message: 'Bad Host header.' } })
       if (url.pathname.startsWith('/api/')) {
@@ -145,12 +155,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ...securityHeaders
       })
       res.end(file.body)
-    })()
+    })().catch((error: unknown) => {
+      console.error('[web-host] request failed:', error)
+      if (!res.headersSent) sendError(res, error)
+      else res.destroy()
+    })
   })
 
   const sockets = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    const url = requestUrl(req, port)
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
+      return
+    }
     const originOk =
       !req.headers.origin ||
       req.headers.origin === `http://127.0.0.1:${port}` ||

@@ -73,6 +73,12 @@ export async function generateCommand(args: string[]): Promise<number> {
     throw new StudioError('invalid-request', '--out FILE is required, e.g. --out image.png.')
   const out = resolve(values.out)
   const format = extname(out).toLowerCase()
+  if (basename(out, extname(out)).length > 200) {
+    throw new StudioError(
+      'invalid-request',
+      '--out names a file over 200 characters; use a shorter name.'
+    )
+  }
   if (!imageFormats.includes(format)) {
     throw new StudioError(
       'invalid-request',
@@ -136,8 +142,14 @@ export async function generateCommand(args: string[]): Promise<number> {
     progress.done()
     engine.dispose()
   }
-  if (final.type === 'cancelled' || (interrupts > 0 && final.type === 'failed')) {
-    throw new StudioError('cancelled', 'Cancelled; no partial files were left.')
+  if (final.type === 'cancelled') {
+    throw new StudioError(
+      'cancelled',
+      'Cancelled between denoiser calls; no partial files were left.'
+    )
+  }
+  if (interrupts > 0 && final.type === 'failed') {
+    throw new StudioError('cancelled', 'Stopped at once: the engine was killed mid-step.')
   }
   if (final.type === 'failed') throw new StudioError(final.error.code, final.error.message)
   const seconds = (performance.now() - started) / 1000

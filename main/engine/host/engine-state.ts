@@ -50,8 +50,13 @@ export class EngineState {
     })
   }
 
-  async info(settings: Settings): Promise<EngineInfo> {
-    const runtime = await this.runtime(settings)
+  /**
+   * What the engine runs on. While a job runs, the current runtime answers (switching would release the
+   * sessions under the running job); the next job switches to the new settings.
+   */
+  async info(settings: Settings, jobRunning = false): Promise<EngineInfo> {
+    const runtime =
+      jobRunning && this.#runtime ? await this.#runtime.value : await this.runtime(settings)
     const ortVersion = createRequire(import.meta.url)('onnxruntime-node/package.json') as {
       version: string
     }

@@ -62,7 +62,12 @@ async function reply(requestId: string, work: () => Promise<unknown>): Promise<v
 port.onMessage((raw) => {
   const parsed = EngineRequestSchema.safeParse(raw)
   if (!parsed.success) {
-    console.error('[engine] dropped a malformed request:', describeIssues(parsed.error))
+    const why = describeIssues(parsed.error)
+    console.error('[engine] dropped a malformed request:', why)
+    const jobId = (raw as { type?: unknown; jobId?: unknown } | null)?.jobId
+    if (typeof jobId === 'string' && (raw as { type?: unknown }).type === 'run') {
+      update(jobId, { type: 'failed', error: { code: 'invalid-request', message: why } })
+    }
     return
   }
   const request = parsed.data
@@ -74,9 +79,13 @@ port.onMessage((raw) => {
       running.get(request.jobId)?.abort()
       break
     case 'info':
-      void reply(request.requestId, () => state.info(request.settings))
+      void reply(request.requestId, () => state.info(request.settings, running.size > 0))
       break
   }
 })
+
+// Main decides what Ctrl+C means (cancel between calls); the host only leaves when main goes away.
+process.on('SIGINT', () => undefined)
+process.on('disconnect', () => process.exit(0))
 
 port.send({ type: 'ready', pid: process.pid })

@@ -39,7 +39,7 @@ export async function generateImage(
   }
   const steps = spec.steps ?? manifest.defaults.steps
   const guidance = spec.guidance ?? manifest.defaults.guidance
-  const scheduleName = spec.schedule ?? 'model'
+  const scheduleName = spec.schedule ?? manifest.defaults.schedule
   const sigmas = buildSigmas(scheduleFor(manifest, scheduleName), steps)
   const { channels, width, height } = manifest.sample
   const count = spec.count
@@ -106,7 +106,8 @@ export async function generateImage(
       width,
       height,
       provider: execution.provider,
-      device: execution.deviceName
+      device: execution.deviceName,
+      ...(execution.fallbackReason ? { fallbackReason: execution.fallbackReason } : {})
     }
     const summary =
       `${spec.label ?? spec.prompt}\nSteps: ${steps}, Sampler: ${sampler.name}, Schedule: ${scheduleName}, ` +

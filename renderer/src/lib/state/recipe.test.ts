@@ -38,11 +38,11 @@ describe('modelDefaults', () => {
   })
 
   it('keeps the chosen class when the new model has it, and falls back to a known sampler', () => {
-    const m = model({ defaults: { sampler: 'nope', steps: 5, guidance: 1, schedule: 'weird' } })
+    const m = model({ defaults: { sampler: 'nope', steps: 5, guidance: 1, schedule: 'karras' } })
     const values = modelDefaults(m, samplers, { ...emptyForm(), label: 'dog' })
     expect(values.label).toBe('dog')
     expect(values.sampler).toBe('euler')
-    expect(values.schedule).toBe('model')
+    expect(values.schedule).toBe('karras')
   })
 })
 
