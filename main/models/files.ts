@@ -2,10 +2,17 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, statfs } from 'node:fs/promises'
-import { dirname, join, relative, sep } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { randomBytes } from 'node:crypto'
+
+/** `root`/`rel` resolved, when that lies strictly inside `root`; else (`..`, absolute) undefined. */
+export function containedJoin(root: string, rel: string): string | undefined {
+  const base = resolve(root)
+  const path = resolve(base, rel)
+  return path.startsWith(base + sep) ? path : undefined
+}
 
 /** Flushes a file's data to disk. */
 export async function fsyncFile(path: string): Promise<void> {

@@ -1,7 +1,7 @@
 // sha256 of model files, cached by (path, size, mtime) so a model is hashed once, not on every run.
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 
@@ -17,37 +17,94 @@ interface CacheEntry {
   sha256: string
 }
 
+/** What identifies a version of the cache file, to notice another process's save. */
+interface FileVersion {
+  size: number
+  mtimeMs: number
+}
+
+const isEntry = (value: unknown): value is CacheEntry => {
+  const e = value as Partial<CacheEntry> | null
+  return (
+    typeof e?.sha256 === 'string' && typeof e.size === 'number' && typeof e.mtimeMs === 'number'
+  )
+}
+
 /**
  * Remembers each file's hash with the size and mtime it had; a changed file is hashed again. Persisted
- * as JSON (written atomically) when a `file` is given.
+ * as JSON when a `file` is given, shared by processes (the CLI and a running engine): a lookup reloads
+ * the file when another process saved it, and a save merges this process's changes into what is on
+ * disk (per path, the entry for the newer file wins), written atomically.
  */
 export class HashCache {
+  /** What is on disk (as last read) with this process's unsaved changes applied. */
   #entries = new Map<string, CacheEntry>()
-  #loaded: Promise<void> | undefined
-  #dirty = false
+  /** This process's changes since its last save. */
+  #pending = new Map<string, CacheEntry>()
+  #forgotten: string[] = []
+  /** The cache file as last read or written; undefined: not looked at yet, null: there is none. */
+  #seen: FileVersion | null | undefined
+  #reading: Promise<void> | undefined
   /** Files hashed (misses) and answered from the cache (hits) since creation. */
   readonly counts = { hashed: 0, cached: 0 }
 
   constructor(readonly file?: string) {}
 
-  #load(): Promise<void> {
-    this.#loaded ??= (async () => {
-      if (!this.file) return
-      try {
-        const data = JSON.parse(await readFile(this.file, 'utf8')) as Record<string, CacheEntry>
-        for (const [path, entry] of Object.entries(data)) {
-          if (typeof entry?.sha256 === 'string') this.#entries.set(path, entry)
-        }
-      } catch {
-        // No cache yet, or an unreadable one: start empty.
-      }
-    })()
-    return this.#loaded
+  async #version(): Promise<FileVersion | null> {
+    if (!this.file) return null
+    const s = await stat(this.file).catch(() => undefined)
+    return s ? { size: s.size, mtimeMs: s.mtimeMs } : null
+  }
+
+  async #readDisk(): Promise<Map<string, CacheEntry>> {
+    const entries = new Map<string, CacheEntry>()
+    if (!this.file) return entries
+    try {
+      const data = JSON.parse(await readFile(this.file, 'utf8')) as Record<string, unknown>
+      for (const [path, entry] of Object.entries(data)) if (isEntry(entry)) entries.set(path, entry)
+    } catch {
+      // No cache yet, or an unreadable one: start empty.
+    }
+    return entries
+  }
+
+  /** `disk` with forgotten prefixes, then remembered entries, applied (the newer file wins). */
+  #merge(
+    disk: Map<string, CacheEntry>,
+    pending = this.#pending,
+    forgotten = this.#forgotten
+  ): Map<string, CacheEntry> {
+    for (const prefix of forgotten) {
+      for (const path of [...disk.keys()]) if (path.startsWith(prefix)) disk.delete(path)
+    }
+    for (const [path, entry] of pending) {
+      const other = disk.get(path)
+      if (!other || other.mtimeMs <= entry.mtimeMs) disk.set(path, entry)
+    }
+    return disk
+  }
+
+  /** Reloads the cache file if it changed since this process last read or wrote it. */
+  #refresh(): Promise<void> {
+    this.#reading ??= (async () => {
+      const version = await this.#version()
+      const same =
+        this.#seen !== undefined &&
+        (this.#seen === null
+          ? version === null
+          : version !== null &&
+            version.size === this.#seen.size &&
+            version.mtimeMs === this.#seen.mtimeMs)
+      if (same) return
+      this.#entries = this.#merge(await this.#readDisk())
+      this.#seen = version
+    })().finally(() => (this.#reading = undefined))
+    return this.#reading
   }
 
   /** The hash of `path` if the cache holds it for the file's current size and mtime. */
   async cached(path: string): Promise<string | undefined> {
-    await this.#load()
+    await this.#refresh()
     const entry = this.#entries.get(path)
     if (!entry) return undefined
     const s = await stat(path).catch(() => undefined)
@@ -75,24 +132,45 @@ export class HashCache {
 
   /** Records a hash computed elsewhere (while copying or downloading the file). */
   remember(path: string, size: number, mtimeMs: number, sha256: string): void {
-    this.#entries.set(path, { size, mtimeMs, sha256 })
-    this.#dirty = true
+    const entry = { size, mtimeMs, sha256 }
+    this.#entries.set(path, entry)
+    this.#pending.set(path, entry)
   }
 
+  /** Drops every entry under `prefix` (a removed model's folder), here and, on save, on disk. */
   forget(prefix: string): void {
-    for (const path of [...this.#entries.keys()]) {
-      if (path.startsWith(prefix)) this.#entries.delete(path)
+    for (const map of [this.#entries, this.#pending]) {
+      for (const path of [...map.keys()]) if (path.startsWith(prefix)) map.delete(path)
     }
-    this.#dirty = true
+    this.#forgotten.push(prefix)
   }
 
+  /** Merges this process's changes into the cache file (re-read now) and writes it atomically. */
   async save(): Promise<void> {
-    if (!this.file || !this.#dirty) return
-    await this.#load()
-    this.#dirty = false
-    await mkdir(dirname(this.file), { recursive: true })
-    const temp = `${this.file}.${process.pid}.tmp`
-    await writeFile(temp, JSON.stringify(Object.fromEntries(this.#entries)))
-    await rename(temp, this.file)
+    if (!this.file || (this.#pending.size === 0 && this.#forgotten.length === 0)) return
+    await this.#reading
+    const pending = this.#pending
+    const forgotten = this.#forgotten
+    this.#pending = new Map()
+    this.#forgotten = []
+    const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
+    try {
+      const merged = this.#merge(await this.#readDisk(), pending, forgotten)
+      await mkdir(dirname(this.file), { recursive: true })
+      await writeFile(temp, JSON.stringify(Object.fromEntries(merged)))
+      await rename(temp, this.file)
+      this.#seen = await this.#version()
+      this.#entries = this.#merge(merged) // with anything remembered while writing
+    } catch (error) {
+      await unlink(temp).catch(() => undefined)
+      // Not saved: keep the changes for the next save (those made meanwhile take precedence).
+      const later = this.#forgotten
+      this.#forgotten = [...forgotten, ...later]
+      for (const [path, entry] of pending) {
+        const dropped = later.some((prefix) => path.startsWith(prefix))
+        if (!dropped && !this.#pending.has(path)) this.#pending.set(path, entry)
+      }
+      throw error
+    }
   }
 }

@@ -15,7 +15,9 @@ import * as ort from 'onnxruntime-node'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { StudioError } from '../contract'
 import { Runtime } from '../engine/runtime'
+import { buildModel } from '../engine/runtime/onnx-builder'
 import { tinyDenoiser, writeOnnx, specsOf } from '../engine/runtime/testing/tiny-models'
+import { containedJoin, listFiles } from './files'
 import { importModel } from './import'
 import { ModelRegistry } from './registry'
 import { writeDiffusersFolder } from './testing/diffusers-fixture'
@@ -206,6 +208,20 @@ describe('importModel: diffusers layout', () => {
     expect(full.message).toMatch(/needs about [\d.]+ kB of disk; 1.0 kB is free/)
   })
 
+  it('a model the CLI imported is not hashed again by an engine that was already running', async () => {
+    writeDiffusersFolder(source)
+    await importModel(source, { modelsDir, id: 'earlier', hashCache: registry.hashes })
+    await registry.resolve('earlier') // the engine has read the hash cache
+    const before = { ...registry.hashes.counts }
+    const cli = new ModelRegistry(registry.roots)
+    const { manifest } = await importModel(source, { modelsDir, hashCache: cli.hashes })
+    await registry.resolve('sd-tiny')
+    expect(registry.hashes.counts).toEqual({
+      hashed: before.hashed,
+      cached: before.cached + manifest.files.length
+    })
+  })
+
   it('a cancelled import leaves nothing behind', async () => {
     writeDiffusersFolder(source)
     const controller = new AbortController()
@@ -301,5 +317,73 @@ describe('importModel: a studio model folder', () => {
     expect(error.code).toBe('model-corrupt')
     expect(error.message).toContain(weights)
     expect(readdirSync(modelsDir).sort()).toEqual(['copy', 'original'])
+  })
+})
+
+describe('importModel: paths that would leave the models folder', () => {
+  const sidecar = {
+    name: 'Hostile',
+    modality: 'image',
+    tasks: ['unconditional'],
+    licence: 'MIT',
+    parameterization: 'epsilon',
+    schedule: {
+      type: 'discrete',
+      betaSchedule: 'linear',
+      betaStart: 0.0001,
+      betaEnd: 0.02,
+      trainSteps: 1000,
+      timestepDtype: 'int64'
+    },
+    conditioning: { type: 'none' },
+    sample: { channels: 4, width: 8, height: 8 },
+    defaults: { sampler: 'ddim', steps: 20, guidance: 1 }
+  }
+
+  /** Every file under the test root, to show an import wrote nothing anywhere. */
+  const everything = () => listFiles(root)
+
+  it('an external-data location of ../victim/w.bin is model-corrupt and writes nothing outside', async () => {
+    mkdirSync(source)
+    const location = '../victim/w.bin'
+    const built = buildModel(tinyDenoiser({ external: location }))
+    const onnx = join(source, 'denoiser.onnx')
+    writeFileSync(onnx, built.model)
+    mkdirSync(join(root, 'victim'))
+    writeFileSync(join(root, 'victim/w.bin'), built.externalData.get(location)!)
+    writeFileSync(join(source, 'denoiser.json'), JSON.stringify(sidecar))
+    const before = await everything()
+    const error = await failure(importModel(onnx, { modelsDir }))
+    expect(error.code).toBe('model-corrupt')
+    expect(error.message).toContain(onnx)
+    expect(error.message).toContain(location)
+    expectNothingInstalled()
+    expect(await everything()).toEqual(before)
+  })
+
+  it('an id that is not a plain name is refused before any path is built from it', async () => {
+    mkdirSync(source)
+    writeOnnx(source, 'denoiser.onnx', tinyDenoiser())
+    writeFileSync(join(source, 'denoiser.json'), JSON.stringify(sidecar))
+    const before = await everything()
+    const given = await failure(
+      importModel(join(source, 'denoiser.onnx'), { modelsDir, id: '../escape' })
+    )
+    expect(given.code).toBe('invalid-request')
+    expect(given.message).toContain('"../escape" is not a valid model id')
+    writeFileSync(join(source, 'denoiser.json'), JSON.stringify({ ...sidecar, id: '../../x' }))
+    const drafted = await failure(importModel(join(source, 'denoiser.onnx'), { modelsDir }))
+    expect(drafted.code).toBe('bad-input')
+    expect(drafted.message).toContain('"../../x" is not a valid model id')
+    expect(drafted.message).toContain(join(source, 'denoiser.onnx'))
+    expectNothingInstalled()
+    expect(await everything()).toEqual(before)
+  })
+
+  it('containedJoin keeps a relative path inside its folder or refuses it', () => {
+    expect(containedJoin(modelsDir, 'a/b.onnx')).toBe(join(modelsDir, 'a/b.onnx'))
+    for (const path of ['../x', 'a/../../x', '/etc/passwd', '..', '']) {
+      expect(containedJoin(modelsDir, path)).toBeUndefined()
+    }
   })
 })

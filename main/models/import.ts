@@ -18,10 +18,12 @@ import {
   assertInterface,
   checkExternalData,
   inspectOnnx,
+  isContainedPath,
   sessionMemoryFactor
 } from '../engine/runtime/inspect'
 import { describeDiffusersFolder, slugId, type ManifestDraft } from './diffusers-layout'
 import {
+  containedJoin,
   copyWithHash,
   formatBytes,
   freeBytes,
@@ -218,11 +220,39 @@ export async function describeSource(
   return describeDiffusersFolder(source, options)
 }
 
+/** Refuses an id that is not a plain folder name, before any path is built from it. */
+function assertModelId(id: string, source: string, given: boolean): void {
+  if (ModelManifestSchema.shape.id.safeParse(id).success) return
+  const rule =
+    'ids are 1–64 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit'
+  if (given) {
+    throw new StudioError(
+      'invalid-request',
+      `"${id}" is not a valid model id: ${rule}. Import under another id, e.g. --id ${slugId(id)}.`
+    )
+  }
+  throw new StudioError(
+    'bad-input',
+    `"${id}" is not a valid model id (drafted from ${source}): ${rule}. Fix "id" in the sidecar or manifest.json, or import under another id, e.g. --id ${slugId(id)}.`
+  )
+}
+
+/** `model-corrupt` for a drafted file whose path would leave the model folder. */
+function outsideFolder(source: string, path: string, from: string): StudioError {
+  return new StudioError(
+    'model-corrupt',
+    `${source} lists ${from} as "${path}", a path outside the model's folder; nothing was installed. The model is damaged or hostile: export or download it again.`
+  )
+}
+
 /** Imports `source` (see the module comment); returns the installed manifest. */
 export async function importModel(source: string, options: ImportOptions): Promise<ImportResult> {
   const draft = await describeSource(source, options)
   const { manifest: partial } = draft
   const id = partial.id
+  assertModelId(id, source, options.id !== undefined)
+  const bad = draft.files.find((f) => !isContainedPath(f.path))
+  if (bad) throw outsideFolder(source, bad.path, bad.from)
   const target = join(options.modelsDir, id)
   if (await exists(target)) {
     throw new StudioError(
@@ -246,7 +276,8 @@ export async function importModel(source: string, options: ImportOptions): Promi
     const files: ModelFile[] = []
     for (const file of draft.files) {
       options.signal?.throwIfAborted()
-      const to = join(staging, file.path)
+      const to = containedJoin(staging, file.path)
+      if (!to) throw outsideFolder(source, file.path, file.from)
       let sha256: string
       if (options.move) {
         await mkdir(dirname(to), { recursive: true })

@@ -1,6 +1,7 @@
 // The runtime the pipelines call: one execution provider chosen at start, sessions per model component
 // and shape bucket under a memory budget, dtype conversion at the graph boundary, timing per call.
 import * as ort from 'onnxruntime-node'
+import { createHash } from 'node:crypto'
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -53,6 +54,17 @@ export function bucketKey(shape: Record<string, number>): string {
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(',') : 'dynamic'
 }
 
+/**
+ * A short digest of the sha256s the manifest records for `paths`: a model removed and imported again
+ * under the same id, with other files, gets new sessions and new pre-checks.
+ */
+export function filesDigest(manifest: ModelManifest, paths: readonly string[]): string {
+  const sha256 = new Map(manifest.files.map((f) => [f.path, f.sha256]))
+  const hash = createHash('sha256')
+  for (const path of paths) hash.update(`${path}\0${sha256.get(path) ?? ''}\n`)
+  return hash.digest('hex').slice(0, 16)
+}
+
 /** The input's shape with overrides applied, or undefined while any dimension stays unknown. */
 function concreteShape(spec: TensorSpec, shape: Record<string, number>): number[] | undefined {
   if (spec.shape.length === 0) return undefined
@@ -71,7 +83,7 @@ function foundValues(values: readonly ort.InferenceSession.ValueMetadata[]): Fou
 export class Runtime {
   readonly #pool: SessionPool
   readonly #options: RuntimeOptions
-  /** Pre-checks (file readable, external data present) done once per file. */
+  /** Pre-checks (file readable, external data present) done once per file and content digest. */
   readonly #checked = new Map<string, Promise<void>>()
 
   private constructor(
@@ -126,8 +138,10 @@ export class Runtime {
         `The ${role} component of ${manifest.id} (${spec.file}) is not an ONNX graph; it has no session.`
       )
     }
+    const digest = filesDigest(manifest, [spec.file, ...spec.externalData])
     await this.#precheck(
       file,
+      digest,
       spec.externalData.map((p) => join(dir, p))
     )
 
@@ -137,7 +151,9 @@ export class Runtime {
       spec.memoryEstimateMB ?? Math.max(1, Math.ceil((bytes * sessionMemoryFactor) / MiB))
     const feedsShape = spec.inputs.map((input) => concreteShape(input, shape))
     const isStatic = feedsShape.every((s) => s !== undefined)
-    const key = [manifest.id, role, bucketKey(shape), this.provider].join('|')
+    const slot = [manifest.id, role, bucketKey(shape), this.provider].join('|')
+    const key = `${slot}|${digest}`
+    this.#pool.retire(`${slot}|`, key) // sessions of files this id no longer has
     const { provider } = this
     const threads = this.#options.cpuThreads
 
@@ -218,8 +234,9 @@ export class Runtime {
     return { inputs: spec.inputs, outputs: spec.outputs, run, stats }
   }
 
-  async #precheck(file: string, declaredExternal: string[]): Promise<void> {
-    let check = this.#checked.get(file)
+  async #precheck(file: string, digest: string, declaredExternal: string[]): Promise<void> {
+    const key = `${file}|${digest}`
+    let check = this.#checked.get(key)
     if (!check) {
       check = (async () => {
         const graph = await inspectOnnx(file)
@@ -233,8 +250,8 @@ export class Runtime {
         }
         await checkExternalData(file, graph.info)
       })()
-      check.catch(() => this.#checked.delete(file))
-      this.#checked.set(file, check)
+      check.catch(() => this.#checked.delete(key))
+      this.#checked.set(key, check)
     }
     return check
   }

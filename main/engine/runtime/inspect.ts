@@ -13,6 +13,25 @@ export type { OnnxGraphInfo } from './onnx-reader'
 /** A session's working memory is estimated as its weight bytes × this (arena, activations, copies). */
 export const sessionMemoryFactor = 1.5
 
+/**
+ * Whether `path` is relative and stays below its folder on every platform: not empty, no leading `/` or
+ * `\`, no drive letter, no `..` part (split on either slash).
+ */
+export function isContainedPath(path: string): boolean {
+  if (!path || /^[\\/]/.test(path) || /^[a-zA-Z]:/.test(path)) return false
+  return !path.split(/[\\/]/).includes('..')
+}
+
+/** `model-corrupt` for the first external-data location that would leave the graph's folder. */
+function assertContainedLocations(file: string, info: OnnxGraphInfo): void {
+  const bad = info.externalData.find((ref) => !isContainedPath(ref.location))
+  if (!bad) return
+  throw new StudioError(
+    'model-corrupt',
+    `${file} keeps tensor ${bad.tensor} in external data at "${bad.location}", outside the model's folder; such a graph is damaged or hostile and is not used. Export the model again with its weights beside the .onnx file.`
+  )
+}
+
 export interface InspectedGraph {
   info: OnnxGraphInfo
   inputs: TensorSpec[]
@@ -21,7 +40,10 @@ export interface InspectedGraph {
   externalFiles: string[]
 }
 
-/** Reads an .onnx file's interface. Missing file: `model-missing`; unreadable: `model-corrupt`. */
+/**
+ * Reads an .onnx file's interface. Missing file: `model-missing`; unreadable, or external data outside
+ * the file's folder: `model-corrupt`.
+ */
 export async function inspectOnnx(file: string): Promise<InspectedGraph> {
   let info: OnnxGraphInfo
   try {
@@ -42,6 +64,7 @@ export async function inspectOnnx(file: string): Promise<InspectedGraph> {
     }
     throw error
   }
+  assertContainedLocations(file, info)
   return {
     info,
     inputs: toTensorSpecs(file, info.inputs),
@@ -55,6 +78,7 @@ export async function inspectOnnx(file: string): Promise<InspectedGraph> {
  * stored in it: `model-missing` or `model-corrupt`, naming the data file and the graph that needs it.
  */
 export async function checkExternalData(file: string, info: OnnxGraphInfo): Promise<void> {
+  assertContainedLocations(file, info)
   const needed = new Map<string, number>()
   for (const ref of info.externalData) {
     const end = ref.offset + (ref.length ?? 0)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { StudioError, type ModelManifest } from '../../contract'
-import { Runtime, bucketKey } from '.'
+import { Runtime, bucketKey, filesDigest } from '.'
 import { fromHalfBits, toHalfBits } from './float16'
 import { denoiserManifest, randomWeights, tinyDenoiser, writeOnnx } from './testing/tiny-models'
 import type { ModelSpec } from './onnx-builder'
@@ -33,6 +33,9 @@ function model(id: string, spec: ModelSpec, patch: (m: ModelManifest) => void = 
   patch(manifest)
   return { dir, manifest }
 }
+
+/** A pool key without its file digest: model|role|bucket|provider. */
+const slotOf = (key: string) => key.split('|').slice(0, 4).join('|')
 
 const feeds = (batch: number, h: number, w: number) => ({
   sample: new ort.Tensor(
@@ -77,7 +80,9 @@ describe('Runtime', () => {
     await session.run(feeds(2, 3, 5)) // no shape bucket given: dynamic shapes
     expect(session.stats.calls).toBe(2)
     expect(session.stats.totalMs).toBeGreaterThanOrEqual(0)
-    const timing = runtime.timings().find((t) => t.key === 'ext|denoiser|dynamic|cpu')
+    const digest = filesDigest(m.manifest, ['unet/model.onnx', 'unet/weights.pb'])
+    expect(digest).toMatch(/^[0-9a-f]{16}$/)
+    const timing = runtime.timings().find((t) => t.key === `ext|denoiser|dynamic|cpu|${digest}`)
     expect(timing).toMatchObject({ calls: 2, loads: 1, resident: true })
   })
 
@@ -141,7 +146,7 @@ describe('Runtime', () => {
       spy.mockRestore()
     }
     expect(bucketKey({ width: 3, batch: 2 })).toBe('batch=2,width=3')
-    const keys = runtime.timings().map((t) => t.key)
+    const keys = runtime.timings().map((t) => slotOf(t.key))
     expect(keys).toContain('bucket|denoiser|batch=2,height=3,sequence=3,width=3|cpu')
   })
 
@@ -226,6 +231,40 @@ describe('Runtime', () => {
   })
 })
 
+describe('re-import under the same id', () => {
+  it('loads a new session when the files behind the id changed, and drops the old one', async () => {
+    const pool = await Runtime.create(cpuOnly)
+    try {
+      const dir = join(root, 'reimported')
+      const first = model('reimported', tinyDenoiser({ external: 'weights.pb' }))
+      const before = await (await pool.component(first, 'denoiser')).run(feeds(1, 1, 1))
+
+      // models remove + import again: same id and folder, other weights (other sha256 in the manifest).
+      rmSync(dir, { recursive: true, force: true })
+      const spec = tinyDenoiser({ external: 'weights.pb' })
+      const w = spec.initializers![0]
+      const retrained = { ...spec, initializers: [{ ...w, values: randomWeights(4, 99) }] }
+      const files = writeOnnx(dir, 'unet/model.onnx', retrained)
+      const second = { dir, manifest: denoiserManifest('reimported', files, retrained) }
+      expect(second.manifest.files[1].sha256).not.toBe(first.manifest.files[1].sha256)
+      const after = await (await pool.component(second, 'denoiser')).run(feeds(1, 1, 1))
+
+      const w2 = Float32Array.from(randomWeights(4, 99))
+      const sample = feeds(1, 1, 1).sample.data as Float32Array
+      expect(Array.from(after.out_sample.data as Float32Array)).toEqual(
+        Array.from(sample, (v, i) => Math.fround(v * w2[i]))
+      )
+      expect(after.out_sample.data).not.toEqual(before.out_sample.data)
+      const timings = pool.timings().filter((t) => t.key.startsWith('reimported|'))
+      expect(timings.map((t) => t.loads)).toEqual([1, 1])
+      expect(new Set(timings.map((t) => t.key)).size).toBe(2)
+      expect(pool.resident().keys).toEqual([timings[1].key]) // the stale session was released
+    } finally {
+      await pool.release()
+    }
+  })
+})
+
 describe('session pool budget', () => {
   it('releases the least recently used session to stay under the budget, and reloads it on demand', async () => {
     const pool = await Runtime.create({ ...cpuOnly, memoryBudgetMB: 10 })
@@ -238,23 +277,16 @@ describe('session pool budget', () => {
       const [a, b, c] = ['lru-a', 'lru-b', 'lru-c'].map(make)
       const sa = await pool.component(a, 'denoiser')
       await pool.component(b, 'denoiser')
-      expect(pool.resident()).toEqual({
-        mb: 8,
-        keys: ['lru-a|denoiser|dynamic|cpu', 'lru-b|denoiser|dynamic|cpu']
-      })
+      const resident = () => pool.resident().keys.map(slotOf)
+      expect(pool.resident().mb).toBe(8)
+      expect(resident()).toEqual(['lru-a|denoiser|dynamic|cpu', 'lru-b|denoiser|dynamic|cpu'])
       expect(release).not.toHaveBeenCalled()
       await pool.component(c, 'denoiser') // 12 MB > 10: a (least recently used) goes
       expect(release).toHaveBeenCalledTimes(1)
-      expect(pool.resident().keys).toEqual([
-        'lru-b|denoiser|dynamic|cpu',
-        'lru-c|denoiser|dynamic|cpu'
-      ])
+      expect(resident()).toEqual(['lru-b|denoiser|dynamic|cpu', 'lru-c|denoiser|dynamic|cpu'])
       await sa.run(feeds(1, 1, 1)) // a's handle still works: reloaded, and b (now oldest) released
       expect(release).toHaveBeenCalledTimes(2)
-      expect(pool.resident().keys).toEqual([
-        'lru-c|denoiser|dynamic|cpu',
-        'lru-a|denoiser|dynamic|cpu'
-      ])
+      expect(resident()).toEqual(['lru-c|denoiser|dynamic|cpu', 'lru-a|denoiser|dynamic|cpu'])
       const timing = pool.timings().find((t) => t.key.startsWith('lru-a'))
       expect(timing).toMatchObject({ loads: 2, calls: 1 })
       await pool.release()

@@ -1,5 +1,5 @@
-// Loaded sessions, keyed by (model, component, shape bucket, provider), kept under a memory budget:
-// the least recently used idle session is released when a new one would not fit. Timing per key.
+// Loaded sessions, keyed by (model, component, shape bucket, provider, file digest), kept under a memory
+// budget: the least recently used idle session is released when a new one would not fit. Timing per key.
 import type * as ort from 'onnxruntime-node'
 
 export interface SessionStats {
@@ -158,6 +158,19 @@ export class SessionPool {
         estimateMB: entry?.spec.estimateMB ?? 0
       }
     })
+  }
+
+  /** Releases the sessions whose key starts with `prefix`, except `keep`; a running one when it ends. */
+  retire(prefix: string, keep: string): void {
+    for (const entry of this.#entries.values()) {
+      if (!entry.session || entry.spec.key === keep || !entry.spec.key.startsWith(prefix)) continue
+      if (entry.busy > 0) {
+        entry.doomed = true
+        continue
+      }
+      void releaseQuietly(entry.session)
+      entry.session = undefined
+    }
   }
 
   /** Releases every session; one still running is released when its run ends. */

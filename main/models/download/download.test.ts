@@ -16,6 +16,7 @@ import { listFiles } from '../files'
 import { ModelRegistry } from '../registry'
 import { writeDiffusersFolder } from '../testing/diffusers-fixture'
 import {
+  defaultInclude,
   discardDownload,
   downloadModel,
   listPartialDownloads,
@@ -132,6 +133,7 @@ describe('downloadModel', () => {
       expect(downloading[i].bytes).toBeGreaterThanOrEqual(downloading[i - 1].bytes)
     const last = downloading.at(-1)!
     expect(last.bytes).toBe(last.total)
+    expect(result.warnings.filter((w) => w.startsWith('not verified'))).toEqual([])
     expect(readdirSync(modelsDir).filter((n) => n.startsWith('.download-'))).toEqual([])
   })
 
@@ -182,6 +184,45 @@ describe('downloadModel', () => {
     expect(
       existsSync(join(stagingDirFor(modelsDir, repo, revision), 'files', `${noise}.part`))
     ).toBe(false)
+  })
+
+  it('installs a file the hub gave no checksum for, listing it as not verified', async () => {
+    hub.unchecked.add('model_index.json')
+    hub.unchecked.add(noise)
+    const result = await downloadModel({ repo, revision }, options())
+    const unverified = result.warnings.filter((w) => w.startsWith('not verified'))
+    expect(unverified).toEqual([
+      `not verified: the hub gave no checksum for ${repo}/model_index.json (installed as received; its sha256 is recorded, so later changes are detected)`,
+      `not verified: the hub gave no checksum for ${repo}/${noise} (installed as received; its sha256 is recorded, so later changes are detected)`
+    ])
+    expect(sha256(installedNoise())).toBe(sha256(noiseBytes))
+    await registry.resolve('sd-tiny-onnx')
+  })
+
+  it('the default filter skips paths that would leave the download folder', () => {
+    expect(defaultInclude('unet/model.onnx')).toBe(true)
+    for (const path of [
+      '../x.onnx',
+      'a/../../x.onnx',
+      'a\\..\\x.onnx',
+      '/etc/x.onnx',
+      'C:\\x.onnx'
+    ])
+      expect([path, defaultInclude(path)]).toEqual([path, false])
+  })
+
+  it('refuses a listed path outside the download folder even when the caller includes it', async () => {
+    hub.files.set('a\\..\\..\\x.json', {
+      path: 'a\\..\\..\\x.json',
+      bytes: Buffer.from('{}'),
+      lfs: false,
+      sha256: sha256(Buffer.from('{}')),
+      oid: ''
+    })
+    const error = await failure(downloadModel({ repo, revision, include: () => true }, options()))
+    expect(error.code).toBe('download-failed')
+    expect(error.message).toContain('a\\..\\..\\x.json')
+    await noModels()
   })
 
   it('401 without a token and 403 with one are gated errors that say what to do', async () => {

@@ -1,8 +1,9 @@
 // Downloads a model repo from a Hugging Face-style hub into the models folder: file list from the API,
 // each file resumable (HTTP Range into `<file>.part`, resumable after a restart through the state file),
-// sha256-verified against the LFS oid, retried with backoff (and Retry-After), through the system proxy,
-// with an optional bearer token. When every file is in, the folder is imported (moved) into place, so a
-// model is complete or absent.
+// verified against the LFS sha256 or the git blob id (a file the hub gives neither for is installed and
+// listed in the result's warnings as not verified), retried with backoff (and Retry-After), through the
+// system proxy, with an optional bearer token. When every file is in, the folder is imported (moved)
+// into place, so a model is complete or absent. Listed paths that would leave the folder are refused.
 //
 // Cancelling (aborting the signal) pauses: the .part files and the state stay in
 // `<models>/.download-<repo>@<revision>/`, and the same download started again resumes from them.
@@ -24,8 +25,16 @@ import {
 import type { IncomingMessage } from 'node:http'
 import { dirname, join } from 'node:path'
 import { StudioError } from '../../contract'
+import { isContainedPath } from '../../engine/runtime/inspect'
 import { slugId } from '../diffusers-layout'
-import { formatBytes, freeBytes, fsyncFile, removeTree, type FreeSpaceFn } from '../files'
+import {
+  containedJoin,
+  formatBytes,
+  freeBytes,
+  fsyncFile,
+  removeTree,
+  type FreeSpaceFn
+} from '../files'
 import type { HashCache } from '../hash'
 import { importModel, type ImportResult } from '../import'
 import { get, firstHeader } from './http'
@@ -88,9 +97,10 @@ export interface DownloadResult extends ImportResult {
   fetchedBytes: number
 }
 
-/** Hidden files and framework weights are not needed by the studio's ONNX runtime. */
+/** Hidden files, framework weights and paths outside the repo folder are never fetched by default. */
 export function defaultInclude(path: string): boolean {
-  if (path.split('/').some((part) => part.startsWith('.'))) return false
+  if (!isContainedPath(path) || path.split(/[\\/]/).some((part) => part.startsWith('.')))
+    return false
   return !/\.(safetensors|bin|ckpt|pt|pth|msgpack|h5|ot)$/i.test(path)
 }
 
@@ -450,6 +460,15 @@ export async function downloadModel(
     const listing = await withRetries(() => listRepoFiles(hub, repo, revision), policy, options)
     const include = request.include ?? defaultInclude
     const wanted = listing.files.filter((f) => include(f.path))
+    const outside = wanted.find(
+      (f) => !isContainedPath(f.path) || !containedJoin(join(staging, 'files'), f.path)
+    )
+    if (outside) {
+      throw new StudioError(
+        'download-failed',
+        `The hub listed "${outside.path}" in ${repo}@${revision}, a path outside the model's folder; nothing was downloaded. The repo or the server cannot be trusted: download the model from another source.`
+      )
+    }
     if (wanted.length === 0) {
       throw new StudioError(
         'not-found',
@@ -536,7 +555,20 @@ export async function downloadModel(
     })
     await removeTree(staging)
     emit({ phase: 'done', fileIndex: files.length, fileCount: files.length, fileBytes: 0 }, true)
-    return { ...result, repo, revision, fetchedBytes: fetched.bytes }
+    // No LFS sha256 and no git blob id (in the listing or the headers): nothing was checked.
+    const unverified = files
+      .filter((f) => !f.sha256 && !f.gitOid)
+      .map(
+        (f) =>
+          `not verified: the hub gave no checksum for ${repo}/${f.path} (installed as received; its sha256 is recorded, so later changes are detected)`
+      )
+    return {
+      ...result,
+      warnings: [...result.warnings, ...unverified],
+      repo,
+      revision,
+      fetchedBytes: fetched.bytes
+    }
   } catch (error) {
     if (options.signal?.aborted && !(error instanceof StudioError && error.code !== 'cancelled')) {
       throw new StudioError(

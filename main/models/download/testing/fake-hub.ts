@@ -38,6 +38,8 @@ export class FakeHub {
   onDrop?: (path: string) => void
   /** Serve different bytes (same length) for these files. */
   readonly corrupt = new Set<string>()
+  /** List and serve these files with no checksum at all (no LFS sha256, blob id or ETag). */
+  readonly unchecked = new Set<string>()
   /** Status answers queued per file path (or 'api'): each request takes the next one. */
   readonly statuses = new Map<string, { status: number; headers?: Record<string, string> }[]>()
   /** Send this file in small chunks with a pause between them. */
@@ -125,14 +127,16 @@ export class FakeHub {
       if (queued) return void res.writeHead(queued.status, queued.headers).end()
       if (path.slice(apiPrefix.length) !== this.revision) return void res.writeHead(404).end()
       const siblings = [...this.files.values()].map((f) =>
-        f.lfs
-          ? {
-              rfilename: f.path,
-              size: f.bytes.length,
-              blobId: f.oid,
-              lfs: { sha256: f.sha256, size: f.bytes.length, pointerSize: 134 }
-            }
-          : { rfilename: f.path, size: f.bytes.length, blobId: f.oid }
+        this.unchecked.has(f.path)
+          ? { rfilename: f.path, size: f.bytes.length }
+          : f.lfs
+            ? {
+                rfilename: f.path,
+                size: f.bytes.length,
+                blobId: f.oid,
+                lfs: { sha256: f.sha256, size: f.bytes.length, pointerSize: 134 }
+              }
+            : { rfilename: f.path, size: f.bytes.length, blobId: f.oid }
       )
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
@@ -151,13 +155,13 @@ export class FakeHub {
       return void res
         .writeHead(302, {
           location: `${this.cdnUrl}/cdn/${file.sha256}?signature=abc`,
-          'x-linked-etag': `"${file.sha256}"`,
+          ...(this.unchecked.has(file.path) ? {} : { 'x-linked-etag': `"${file.sha256}"` }),
           'x-linked-size': String(file.bytes.length),
           'x-repo-commit': this.commit
         })
         .end()
     }
-    this.#serve(file, req, res, { etag: `"${file.oid}"` })
+    this.#serve(file, req, res, this.unchecked.has(file.path) ? {} : { etag: `"${file.oid}"` })
   }
 
   #serve(
