@@ -3,7 +3,7 @@
 import { app, ipcMain, utilityProcess } from 'electron'
 import { join } from 'node:path'
 import { createDispatch, createHandlers } from '../ipc/handlers'
-import { forwardJobEvents, registerIpcHandlers } from './ipc-bridge'
+import { forwardJobEvents, forwardModelEvents, registerIpcHandlers } from './ipc-bridge'
 import { createStudio } from './studio'
 import { utilityEngineSpawner } from './utility-engine'
 import { createMainWindow } from './window'
@@ -33,6 +33,7 @@ function start(): void {
   const window = createMainWindow(preloadEntry)
   registerIpcHandlers(ipcMain, window, createDispatch(createHandlers(studio)))
   forwardJobEvents(studio.queue, window)
+  forwardModelEvents(studio.downloads, window)
   void window.loadFile(rendererEntry)
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore()

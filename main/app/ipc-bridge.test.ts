@@ -7,8 +7,10 @@ import {
   errorTitles,
   invokeContract,
   jobEventChannel,
+  modelEventChannel,
   verbs,
   type JobEvent,
+  type ModelEvent,
   type JobRecord,
   type Verb
 } from '../contract'
@@ -16,6 +18,7 @@ import { createDispatch, createHandlers, type Dispatch } from '../ipc/handlers'
 import { FakeEngine } from '../jobs/testing/fake-engine'
 import {
   forwardJobEvents,
+  forwardModelEvents,
   registerIpcHandlers,
   type InvokeHandler,
   type InvokeReply
@@ -296,5 +299,31 @@ describe('forwardJobEvents', () => {
     expect(queue.listeners.size).toBe(0)
     queue.emit(step(1, 2))
     expect(window.webContents.send).not.toHaveBeenCalled()
+  })
+})
+
+describe('forwardModelEvents', () => {
+  it('sends model events on their own channel until the window is destroyed or unsubscribed', () => {
+    const listeners = new Set<(event: ModelEvent) => void>()
+    const downloads = {
+      on(listener: (event: ModelEvent) => void) {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      }
+    }
+    let destroyed = false
+    const send = vi.fn<(channel: string, ...args: unknown[]) => void>()
+    const stop = forwardModelEvents(downloads, {
+      isDestroyed: () => destroyed,
+      webContents: { send }
+    })
+    const paused: ModelEvent = { type: 'download-paused', downloadId: 'd1' }
+    for (const l of listeners) l(paused)
+    expect(send.mock.calls).toEqual([[modelEventChannel, paused]])
+    destroyed = true
+    for (const l of listeners) l(paused)
+    expect(send).toHaveBeenCalledTimes(1)
+    stop()
+    expect(listeners.size).toBe(0)
   })
 })

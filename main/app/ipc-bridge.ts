@@ -5,11 +5,14 @@ import {
   channelOf,
   errorTitles,
   jobEventChannel,
+  modelEventChannel,
   verbs,
-  type JobEvent
+  type JobEvent,
+  type ModelEvent
 } from '../contract'
 import type { Dispatch } from '../ipc/handlers'
 import type { JobQueue } from '../jobs/queue'
+import type { DownloadManager } from '../models/downloads'
 
 /** What a handler learns about its caller (Electron's IpcMainInvokeEvent has more). */
 export interface InvokeEvent {
@@ -80,5 +83,16 @@ export function forwardJobEvents(queue: Pick<JobQueue, 'on'>, window: EventWindo
     if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
       window.setProgressBar(-1)
     }
+  })
+}
+
+/** Sends every model event (download progress and outcomes) to the window on `modelEventChannel`. */
+export function forwardModelEvents(
+  downloads: Pick<DownloadManager, 'on'>,
+  window: Pick<EventWindow, 'isDestroyed' | 'webContents'>
+): () => void {
+  return downloads.on((event: ModelEvent) => {
+    if (window.isDestroyed()) return
+    window.webContents.send(modelEventChannel, event)
   })
 }

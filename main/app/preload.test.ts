@@ -3,8 +3,10 @@ import {
   channelOf,
   errorTitles,
   jobEventChannel,
+  modelEventChannel,
   verbs,
   type JobEvent,
+  type ModelEvent,
   type StudioApi
 } from '../contract'
 
@@ -62,9 +64,10 @@ describe('preload', () => {
     expect([...fake.exposed.keys()]).toEqual(['studio'])
   })
 
-  it('exposes exactly the contract verbs and onJobEvent, all functions, nothing of ipcRenderer', () => {
-    expect(Object.keys(studio).sort()).toEqual([...verbs, 'onJobEvent'].sort())
-    expect(Object.getOwnPropertyNames(studio).sort()).toEqual([...verbs, 'onJobEvent'].sort())
+  it('exposes exactly the contract verbs and the two event subscriptions, nothing of ipcRenderer', () => {
+    const expected = [...verbs, 'onJobEvent', 'onModelEvent'].sort()
+    expect(Object.keys(studio).sort()).toEqual(expected)
+    expect(Object.getOwnPropertyNames(studio).sort()).toEqual(expected)
     expect(Object.getOwnPropertySymbols(studio)).toEqual([])
     for (const value of Object.values(studio)) expect(typeof value).toBe('function')
     for (const name of ['ipcRenderer', 'invoke', 'send', 'sendSync', 'on', 'off', 'postMessage']) {
@@ -172,5 +175,24 @@ describe('preload', () => {
     expect(second).toHaveBeenCalledTimes(2)
     stopSecond()
     expect(fake.listeners.get(jobEventChannel)?.size).toBe(before)
+  })
+
+  it('parses model events on their own channel and drops malformed ones', () => {
+    const received: ModelEvent[] = []
+    const stop = studio.onModelEvent((event) => received.push(event))
+    for (const raw of [
+      null,
+      { type: 'download-progress', downloadId: 'd', repo: 'a/b', bytes: -1, bytesPerSecond: 0 },
+      { type: 'download-done', downloadId: 'd' },
+      { type: 'step', jobId: 'j', i: 1, n: 2 }
+    ]) {
+      fake.emit(modelEventChannel, raw)
+    }
+    fake.emit(modelEventChannel, { type: 'download-paused', downloadId: 'd', extra: 1 })
+    fake.emit(jobEventChannel, { type: 'download-paused', downloadId: 'd' })
+    expect(received).toEqual([{ type: 'download-paused', downloadId: 'd' }])
+    stop()
+    fake.emit(modelEventChannel, { type: 'download-paused', downloadId: 'd' })
+    expect(received).toHaveLength(1)
   })
 })

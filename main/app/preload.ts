@@ -1,8 +1,15 @@
 // The only bridge between the sandboxed renderer and main: one named function per contract verb.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { z } from 'zod'
-import { channelOf, jobEventChannel, verbs, type StudioApi } from '../contract/api'
+import {
+  channelOf,
+  jobEventChannel,
+  modelEventChannel,
+  verbs,
+  type StudioApi
+} from '../contract/api'
 import { JobEventSchema } from '../contract/jobs'
+import { ModelEventSchema } from '../contract/models'
 
 // zod 4 compiles parsers with `new Function` unless told not to; the page's CSP forbids eval.
 z.config({ jitless: true })
@@ -24,6 +31,14 @@ api.onJobEvent = (listener: Parameters<StudioApi['onJobEvent']>[0]) => {
   }
   ipcRenderer.on(jobEventChannel, forward)
   return () => ipcRenderer.off(jobEventChannel, forward)
+}
+api.onModelEvent = (listener: Parameters<StudioApi['onModelEvent']>[0]) => {
+  const forward = (_event: IpcRendererEvent, raw: unknown) => {
+    const parsed = ModelEventSchema.safeParse(raw)
+    if (parsed.success) listener(parsed.data)
+  }
+  ipcRenderer.on(modelEventChannel, forward)
+  return () => ipcRenderer.off(modelEventChannel, forward)
 }
 
 contextBridge.exposeInMainWorld('studio', Object.freeze(api))

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Settings } from '../contract'
+import type { ModelsContext } from '../models/commands'
+import { DownloadManager } from '../models/downloads'
 import { ModelRegistry } from '../models/registry'
 import { EngineClient } from '../jobs/engine-client'
 import type { SpawnEngine } from '../jobs/engine-process'
@@ -19,6 +21,9 @@ export interface Studio {
   readonly queue: JobQueue
   readonly settings: SettingsStore
   readonly store: JobStore
+  /** Where the model commands look (roots, hub, proxy variables). */
+  readonly models: ModelsContext
+  readonly downloads: DownloadManager
   currentSettings(): Settings
   close(): void
 }
@@ -28,6 +33,8 @@ export interface StudioOptions {
   readonly spawnEngine: SpawnEngine
   readonly roots?: ModelRoots
   readonly hardCancelMs?: number
+  /** Hub URL, proxy environment, … for model downloads (tests point these at a fake hub). */
+  readonly models?: Omit<ModelsContext, 'roots'>
 }
 
 export function createStudio(options: StudioOptions): Studio {
@@ -47,6 +54,8 @@ export function createStudio(options: StudioOptions): Studio {
     settings: () => settings.get(),
     hardCancelMs: options.hardCancelMs
   })
+  const models: ModelsContext = { ...options.models, roots }
+  const downloads = new DownloadManager(models)
   return {
     dataDir,
     outputDir,
@@ -55,8 +64,11 @@ export function createStudio(options: StudioOptions): Studio {
     queue,
     settings,
     store,
+    models,
+    downloads,
     currentSettings: () => settings.get(),
     close() {
+      downloads.dispose()
       engine.dispose()
       store.close()
       unlock()

@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { InstalledModelSchema } from './models'
+import {
+  CatalogueEntrySchema,
+  InstalledModelSchema,
+  ModelListingSchema,
+  type ModelEvent
+} from './models'
 import { JobRecordSchema, JobSpecSchema, type JobEvent } from './jobs'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 
@@ -50,6 +55,28 @@ export type ArtifactData = z.infer<typeof ArtifactDataSchema>
 
 const none = z.undefined().optional()
 
+const modelId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, dot, dash, underscore')
+
+/** An absolute local path (POSIX or Windows), no NUL bytes. */
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL')
+  .refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'), {
+    message: 'must be an absolute path'
+  })
+
+/** What an import or a finished download installed. */
+export const InstallSummarySchema = z.object({
+  id: z.string(),
+  dir: z.string(),
+  warnings: z.array(z.string())
+})
+export type InstallSummary = z.infer<typeof InstallSummarySchema>
+
 /**
  * Every request/response verb between the renderer and main, with the schema of its one argument and of
  * its answer. Both transports (Electron IPC and the web host) are built from this table; the receiving
@@ -72,6 +99,45 @@ export const invokeContract = {
     request: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0).max(63) }),
     response: ArtifactDataSchema
   },
+  /** Models, folders with problems and paused downloads (the Models screen). */
+  scanModels: { request: none, response: ModelListingSchema },
+  listCatalogue: { request: none, response: z.array(CatalogueEntrySchema) },
+  importModel: {
+    request: z.object({
+      path: absolutePath,
+      id: modelId.optional(),
+      name: z.string().trim().min(1).max(200).optional()
+    }),
+    response: InstallSummarySchema
+  },
+  removeModel: {
+    request: z.object({ id: modelId }),
+    response: z.object({ id: z.string() })
+  },
+  startDownload: {
+    request: z.object({
+      /** owner/name on the hub, or a catalogue id. */
+      repo: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/, 'owner/name or a catalogue id')
+        .max(200),
+      revision: z
+        .string()
+        .trim()
+        .regex(/^[\w./-]+$/)
+        .max(200)
+        .refine((r) => !r.split('/').includes('..'), 'must not contain ..')
+        .optional(),
+      /** Hugging Face token; kept in memory for this download only, never logged. */
+      token: z.string().min(1).max(500).optional()
+    }),
+    response: z.object({ downloadId: z.string() })
+  },
+  cancelDownload: {
+    request: z.object({ downloadId: z.string().min(1).max(64) }),
+    response: z.object({ cancelled: z.boolean() })
+  },
   getSettings: { request: none, response: SettingsSchema },
   updateSettings: { request: SettingsPatchSchema, response: SettingsSchema }
 } as const
@@ -86,6 +152,7 @@ export type VerbResponse<V extends Verb> = z.output<InvokeContract[V]['response'
 /** IPC channel of a verb; the preload and main both derive channel names from here. */
 export const channelOf = (verb: Verb): string => `studio:${verb}`
 export const jobEventChannel = 'studio:job-event'
+export const modelEventChannel = 'studio:model-event'
 
 /** The API the renderer sees as `window.studio` (Electron) or through the web host client. */
 export type StudioApi = {
@@ -95,6 +162,8 @@ export type StudioApi = {
 } & {
   /** Subscribes to job events; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void
+  /** Subscribes to model events (download progress and outcomes); returns the unsubscribe function. */
+  onModelEvent(listener: (event: ModelEvent) => void): () => void
 }
 
 /** What a failed call returns over either transport. */

@@ -178,3 +178,79 @@ export const ModelFolderProblemSchema = z.object({
   problem: z.string()
 })
 export type ModelFolderProblem = z.infer<typeof ModelFolderProblemSchema>
+
+/** One known community ONNX export (native-models/catalogue.json); see main/models/catalogue.ts. */
+export const CatalogueEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  name: z.string().min(1),
+  repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
+  revision: z.string().min(1),
+  layout: z.enum(['diffusers-script', 'optimum', 'olive', 'webnn', 'single-onnx']),
+  precision: z.enum(['fp32', 'fp16', 'mixed', 'unknown']),
+  tasks: z.array(TaskSchema).min(1),
+  licence: z.string().min(1),
+  /** Download size in bytes, or null when unknown (never guessed). */
+  sizeBytes: z.number().int().positive().nullable(),
+  sizeSource: z.string().min(1),
+  memoryEstimateMB: z.number().positive().nullable(),
+  /** expected: should import and run; partial: needs pipeline work; unsupported: not yet. */
+  studioSupport: z.enum(['expected', 'partial', 'unsupported']),
+  notes: z.array(z.string()).default([]),
+  /** Shown before downloading (security or licence concerns). */
+  warnings: z.array(z.string()).default([]),
+  sources: z.array(z.string()).min(1),
+  /** Path prefixes to fetch instead of the default selection. */
+  include: z.array(z.string()).optional(),
+  /** Path prefixes to leave out of the default selection. */
+  exclude: z.array(z.string()).optional(),
+  /** True only once the studio has run the real files. */
+  verified: z.boolean()
+})
+export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>
+
+/** A paused or interrupted download (downloading the same repo again resumes it). */
+export const PartialDownloadSchema = z.object({
+  repo: z.string(),
+  revision: z.string(),
+  dir: z.string(),
+  bytes: z.number().nonnegative(),
+  total: z.number().nonnegative().optional()
+})
+export type PartialDownload = z.infer<typeof PartialDownloadSchema>
+
+/** Everything in the model roots: usable models, folders that are not, and paused downloads. */
+export const ModelListingSchema = z.object({
+  models: z.array(InstalledModelSchema),
+  problems: z.array(ModelFolderProblemSchema),
+  partialDownloads: z.array(PartialDownloadSchema)
+})
+export type ModelListing = z.infer<typeof ModelListingSchema>
+
+const downloadId = z.string().min(1).max(64)
+
+/** Download progress and outcomes, a second event stream beside job events. */
+export const ModelEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('download-progress'),
+    downloadId,
+    repo: z.string(),
+    bytes: z.number().nonnegative(),
+    total: z.number().nonnegative().optional(),
+    bytesPerSecond: z.number().nonnegative(),
+    etaSeconds: z.number().nonnegative().optional(),
+    file: z.string().optional()
+  }),
+  z.object({
+    type: z.literal('download-done'),
+    downloadId,
+    id: z.string(),
+    warnings: z.array(z.string())
+  }),
+  z.object({
+    type: z.literal('download-failed'),
+    downloadId,
+    error: z.object({ code: z.string(), message: z.string() })
+  }),
+  z.object({ type: z.literal('download-paused'), downloadId })
+])
+export type ModelEvent = z.infer<typeof ModelEventSchema>

@@ -11,6 +11,12 @@ import {
 import type { Studio } from '../app/studio'
 import { samplers } from '../engine/diffusion/registry'
 import { validateSpec } from '../jobs/validate-spec'
+import {
+  importModel,
+  listCatalogue,
+  listModels as scanModels,
+  removeModel
+} from '../models/commands'
 
 type Handlers = { [V in Verb]: (request: VerbRequestParsed<V>) => Promise<VerbResponse<V>> }
 
@@ -51,6 +57,21 @@ export function createHandlers(studio: Studio): Handlers {
         throw new StudioError('not-found', `The output file ${artifact.path} is gone.`)
       }
     },
+    scanModels: () => scanModels(studio.models),
+    listCatalogue: () => listCatalogue(),
+    importModel: async ({ path, id, name }) => {
+      const summary = await importModel(
+        path,
+        { ...(id ? { id } : {}), ...(name ? { name } : {}) },
+        studio.models
+      )
+      return { id: summary.id, dir: summary.dir, warnings: summary.warnings }
+    },
+    removeModel: async ({ id }) => ({ id: (await removeModel(id, studio.models)).id }),
+    startDownload: async (request) => studio.downloads.start(request),
+    cancelDownload: async ({ downloadId }) => ({
+      cancelled: studio.downloads.cancel(downloadId)
+    }),
     getSettings: async () => studio.currentSettings(),
     updateSettings: (patch) => studio.settings.update(patch)
   }

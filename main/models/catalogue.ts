@@ -3,37 +3,11 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { StudioError, TaskSchema, describeIssues } from '../contract'
+import { CatalogueEntrySchema, StudioError, describeIssues, type CatalogueEntry } from '../contract'
 import type { DownloadRequest } from './download/manager'
 import { defaultInclude } from './download/manager'
 
-export const CatalogueEntrySchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
-  name: z.string().min(1),
-  repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/),
-  revision: z.string().min(1),
-  layout: z.enum(['diffusers-script', 'optimum', 'olive', 'webnn', 'single-onnx']),
-  precision: z.enum(['fp32', 'fp16', 'mixed', 'unknown']),
-  tasks: z.array(TaskSchema).min(1),
-  licence: z.string().min(1),
-  /** Download size in bytes, or null when unknown (never guessed). */
-  sizeBytes: z.number().int().positive().nullable(),
-  sizeSource: z.string().min(1),
-  memoryEstimateMB: z.number().positive().nullable(),
-  /** expected: should import and run; partial: needs pipeline work; unsupported: not yet. */
-  studioSupport: z.enum(['expected', 'partial', 'unsupported']),
-  notes: z.array(z.string()).default([]),
-  /** Shown before downloading (security or licence concerns). */
-  warnings: z.array(z.string()).default([]),
-  sources: z.array(z.string()).min(1),
-  /** Path prefixes to fetch instead of the default selection. */
-  include: z.array(z.string()).optional(),
-  /** Path prefixes to leave out of the default selection. */
-  exclude: z.array(z.string()).optional(),
-  /** True only once the studio has run the real files. */
-  verified: z.boolean()
-})
-export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>
+export { CatalogueEntrySchema, type CatalogueEntry }
 
 export const CatalogueSchema = z.object({
   schemaVersion: z.literal(1),

@@ -182,10 +182,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => sockets.emit('connection', ws))
   })
-  const unsubscribe = options.studio.queue.on((event) => {
-    const text = JSON.stringify(event)
+  const broadcast = (text: string) => {
     for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text)
-  })
+  }
+  // Job events go out as they are (the format clients already parse); model events are wrapped as
+  // {stream: 'model', event}, which no job event can be mistaken for (job events have no `stream`).
+  const stopJobs = options.studio.queue.on((event) => broadcast(JSON.stringify(event)))
+  const stopModels = options.studio.downloads.on((event) =>
+    broadcast(JSON.stringify({ stream: 'model', event }))
+  )
+  const unsubscribe = () => {
+    stopJobs()
+    stopModels()
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -1,10 +1,12 @@
 import {
   JobEventSchema,
+  ModelEventSchema,
   StudioError,
   describeIssues,
   invokeContract,
   verbs,
   type JobEvent,
+  type ModelEvent,
   type StudioApi,
   type Verb,
   type VerbRequest,
@@ -19,7 +21,18 @@ import { toStudioError } from './errors'
  */
 export interface Transport {
   call(verb: Verb, request: unknown): Promise<unknown>
+  /**
+   * Every event message of both streams: a job event as is, a model event wrapped as
+   * `{ stream: 'model', event }` (the web host's wire format).
+   */
   subscribe(listener: (raw: unknown) => void): () => void
+}
+
+/** A model event's envelope on the event link; job events travel bare (they have no `stream`). */
+export function modelEnvelope(raw: unknown): { event: unknown } | null {
+  if (typeof raw !== 'object' || raw === null) return null
+  const { stream, event } = raw as { stream?: unknown; event?: unknown }
+  return stream === 'model' ? { event } : null
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
@@ -52,6 +65,14 @@ export function parseJobEvent(raw: unknown): JobEvent | null {
   return null
 }
 
+/** Parses one model event; returns null (and logs) for anything that does not match the contract. */
+export function parseModelEvent(raw: unknown): ModelEvent | null {
+  const parsed = ModelEventSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  console.warn('Dropped a malformed model event:', describeIssues(parsed.error))
+  return null
+}
+
 export function createStudioClient(
   transport: Transport,
   kind: 'electron' | 'web',
@@ -75,7 +96,16 @@ export function createStudioClient(
     transport: kind,
     onJobEvent(listener) {
       return transport.subscribe((raw) => {
+        if (modelEnvelope(raw)) return
         const event = parseJobEvent(raw)
+        if (event) listener(event)
+      })
+    },
+    onModelEvent(listener) {
+      return transport.subscribe((raw) => {
+        const envelope = modelEnvelope(raw)
+        if (!envelope) return
+        const event = parseModelEvent(envelope.event)
         if (event) listener(event)
       })
     },
@@ -88,6 +118,13 @@ export function electronTransport(studio: StudioApi): Transport {
   const byVerb = studio as unknown as Record<Verb, (request: unknown) => Promise<unknown>>
   return {
     call: (verb, request) => byVerb[verb](request),
-    subscribe: (listener) => studio.onJobEvent((event) => listener(event))
+    subscribe: (listener) => {
+      const stopJobs = studio.onJobEvent((event) => listener(event))
+      const stopModels = studio.onModelEvent((event) => listener({ stream: 'model', event }))
+      return () => {
+        stopJobs()
+        stopModels()
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { StudioError, type JobEvent } from '../contract'
+import { StudioError, type JobEvent, type ModelEvent } from '../contract'
 import { record } from '../testing/fixtures'
 import {
   TOKEN_HEADER,
@@ -165,6 +165,41 @@ describe('events over WebSocket', () => {
     timers[1].fn()
     FakeSocket.all[2].open()
     expect(states).toEqual(['connecting', 'open', 'reconnecting', 'reconnecting', 'open+'])
+  })
+})
+
+describe('model events', () => {
+  it('share the socket with job events, wrapped as {stream: model}; each listener gets its own', () => {
+    const { client } = harness()
+    const jobs: JobEvent[] = []
+    const models: ModelEvent[] = []
+    const offJobs = client.onJobEvent((e) => jobs.push(e))
+    const offModels = client.onModelEvent((e) => models.push(e))
+    expect(FakeSocket.all).toHaveLength(1)
+    const socket = FakeSocket.all[0]
+    socket.open()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const paused = { type: 'download-paused', downloadId: 'd1' }
+    const progress = {
+      type: 'download-progress',
+      downloadId: 'd1',
+      repo: 'org/tiny',
+      bytes: 10,
+      total: 100,
+      bytesPerSecond: 5,
+      etaSeconds: 18
+    }
+    socket.message({ stream: 'model', event: progress })
+    socket.message({ stream: 'model', event: { type: 'download-progress', downloadId: 'd1' } })
+    socket.message({ stream: 'model', event: paused })
+    socket.message(paused) // bare: not a model event, and not a job event either
+    warn.mockRestore()
+    expect(models).toEqual([progress, paused])
+    expect(jobs).toEqual([])
+    offJobs()
+    expect(socket.closed).toBe(false)
+    offModels()
+    expect(socket.closed).toBe(true)
   })
 })
 

@@ -12,7 +12,8 @@ import {
  *
  * - every verb is `POST /api/<verb>` with header `x-studio-token` and body `{"request": …}` (the key is left
  *   out for verbs without an argument); the answer is `{"result": …}` (2xx) or `{"error": {code, message}}`;
- * - job events arrive on `WebSocket /api/events?token=…`, one JSON JobEvent per message; the socket is
+ * - job events arrive on `WebSocket /api/events?token=…`, one JSON JobEvent per message, and model events
+ *   (download progress and outcomes) on the same socket wrapped as `{"stream": "model", "event": …}`; the socket is
  *   opened with the first listener, reconnects with exponential backoff, and closes with the last listener.
  */
 
@@ -142,7 +143,7 @@ export function webTransport(options: WebClientOptions): Transport & {
       try {
         raw = JSON.parse(message.data)
       } catch {
-        console.warn('Dropped a job event that is not JSON')
+        console.warn('Dropped an event that is not JSON')
         return
       }
       for (const l of listeners) l(raw)

@@ -6,6 +6,7 @@ import { ArtifactsState } from './artifacts.svelte'
 import { EngineState } from './engine.svelte'
 import { GenerateForm } from './generate-form.svelte'
 import { JobsState } from './jobs.svelte'
+import { ModelManagerState } from './model-manager.svelte'
 import { ModelsState } from './models.svelte'
 import { SamplersState } from './samplers.svelte'
 import { SettingsState } from './settings.svelte'
@@ -22,6 +23,7 @@ export class Studio {
   readonly jobs: JobsState
   readonly artifacts: ArtifactsState
   readonly form: GenerateForm
+  readonly modelManager: ModelManagerState
 
   connection = $state<ConnectionState>('connecting')
   booting = $state(true)
@@ -37,19 +39,25 @@ export class Studio {
     this.jobs = new JobsState(api, this.toasts)
     this.artifacts = new ArtifactsState(api)
     this.form = new GenerateForm(this.models, this.samplers, this.jobs, this.toasts)
+    this.modelManager = new ModelManagerState(api, this.models, this.toasts)
   }
 
   /** Loads everything, subscribes to events; returns the cleanup. */
   start = (): (() => void) => {
     const stopJobs = this.jobs.start()
+    const stopModels = this.modelManager.start()
     const stopConnection = this.api.onConnection((state, reconnected) => {
       this.connection = state
       // Events were missed while the link was down: catch up from the store.
-      if (reconnected) void this.jobs.refresh()
+      if (reconnected) {
+        void this.jobs.refresh()
+        void this.modelManager.refresh()
+      }
     })
     void this.boot()
     return () => {
       stopJobs()
+      stopModels()
       stopConnection()
     }
   }

@@ -1,0 +1,130 @@
+// Downloads started from the UI: one AbortController per download, progress and outcomes as model events.
+// Cancelling pauses (the .part files stay; starting the same repo again resumes), as in the CLI.
+import { randomUUID } from 'node:crypto'
+import { StudioError, type ModelEvent } from '../contract'
+import { downloadModel, type ModelsContext } from './commands'
+
+export type DownloadRunner = typeof downloadModel
+
+export interface StartDownload {
+  repo: string
+  revision?: string
+  /** Kept only in this download's closure, never logged or stored. */
+  token?: string
+}
+
+interface Active {
+  key: string
+  controller: AbortController
+  settled: Promise<void>
+}
+
+export class DownloadManager {
+  readonly #active = new Map<string, Active>()
+  readonly #listeners = new Set<(event: ModelEvent) => void>()
+
+  constructor(
+    private readonly context: ModelsContext,
+    private readonly run: DownloadRunner = downloadModel
+  ) {}
+
+  /** Subscribes to model events; returns the unsubscribe function. */
+  on(listener: (event: ModelEvent) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #emit(event: ModelEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch {
+        // A listener's failure must not stop the download or other listeners.
+      }
+    }
+  }
+
+  /** Starts (or resumes) a download; its outcome arrives as a model event. */
+  start({ repo, revision, token }: StartDownload): { downloadId: string } {
+    const key = `${repo.trim()}@${revision?.trim() || 'main'}`
+    for (const active of this.#active.values()) {
+      if (active.key === key) {
+        throw new StudioError('invalid-request', `${key} is already downloading.`)
+      }
+    }
+    const downloadId = randomUUID()
+    const controller = new AbortController()
+    const settled = this.run(
+      repo,
+      revision,
+      {
+        signal: controller.signal,
+        ...(token ? { token } : {}),
+        onProgress: (p) => {
+          if (p.phase !== 'downloading' && p.phase !== 'installing') return
+          this.#emit({
+            type: 'download-progress',
+            downloadId,
+            repo,
+            bytes: p.bytes,
+            ...(p.total !== undefined ? { total: p.total } : {}),
+            bytesPerSecond: Math.max(0, p.bytesPerSecond),
+            ...(p.etaSeconds !== undefined ? { etaSeconds: Math.max(0, p.etaSeconds) } : {}),
+            ...(p.file ? { file: p.file } : {})
+          })
+        }
+      },
+      this.context
+    ).then(
+      (result) => {
+        this.#emit({
+          type: 'download-done',
+          downloadId,
+          id: result.id,
+          warnings: [...result.catalogueWarnings, ...result.warnings]
+        })
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) {
+          this.#emit({ type: 'download-paused', downloadId })
+          return
+        }
+        const typed = StudioError.from(error)
+        this.#emit({
+          type: 'download-failed',
+          downloadId,
+          error: { code: typed.code, message: typed.message }
+        })
+      }
+    )
+    const active: Active = {
+      key,
+      controller,
+      settled: settled.finally(() => this.#active.delete(downloadId))
+    }
+    this.#active.set(downloadId, active)
+    return { downloadId }
+  }
+
+  /** Pauses a running download; false when it is not running (finished, or never started). */
+  cancel(downloadId: string): boolean {
+    const active = this.#active.get(downloadId)
+    if (!active || active.controller.signal.aborted) return false
+    active.controller.abort(new StudioError('cancelled', 'Download paused.'))
+    return true
+  }
+
+  /** Resolves once the download has ended (done, failed or paused); at once when it is not running. */
+  settled(downloadId: string): Promise<void> {
+    return this.#active.get(downloadId)?.settled ?? Promise.resolve()
+  }
+
+  get running(): string[] {
+    return [...this.#active.keys()]
+  }
+
+  /** Pauses every download (the studio is closing). */
+  dispose(): void {
+    for (const id of this.#active.keys()) this.cancel(id)
+  }
+}
