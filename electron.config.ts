@@ -40,6 +40,7 @@ export const builder: Configuration = {
   // Native addons cannot load from inside the asar archive.
   asarUnpack: ['**/node_modules/onnxruntime-node/**', '**/node_modules/better-sqlite3/**'],
   extraResources: [{ from: 'native-models/starter', to: 'starter', filter: ['**/*.onnx', '**/*.json'] }],
+  icon: 'assets/icon.png',
   linux: { target: ['AppImage', 'deb'], category: 'Graphics' },
   win: { target: ['nsis'] },
   mac: { target: ['dmg'], category: 'public.app-category.graphics-design' },
