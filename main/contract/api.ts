@@ -100,7 +100,15 @@ export const invokeContract = {
     response: ArtifactDataSchema
   },
   /** Models, folders with problems and paused downloads (the Models screen). */
-  scanModels: { request: none, response: ModelListingSchema },
+  scanModels: {
+    request: none,
+    response: ModelListingSchema.extend({
+      /** Downloads running now; a row the UI shows as running that is not listed here is not. */
+      activeDownloads: z
+        .array(z.object({ downloadId: z.string(), repo: z.string(), revision: z.string() }))
+        .default([])
+    })
+  },
   listCatalogue: { request: none, response: z.array(CatalogueEntrySchema) },
   importModel: {
     request: z.object({
@@ -130,7 +138,9 @@ export const invokeContract = {
         .refine((r) => !r.split('/').includes('..'), 'must not contain ..')
         .optional(),
       /** Hugging Face token; kept in memory for this download only, never logged. */
-      token: z.string().min(1).max(500).optional()
+      token: z.string().min(1).max(500).optional(),
+      /** The installed model's id (default: the catalogue entry's, else the repo's name). */
+      id: modelId.optional()
     }),
     response: z.object({ downloadId: z.string() })
   },

@@ -57,7 +57,10 @@ export function createHandlers(studio: Studio): Handlers {
         throw new StudioError('not-found', `The output file ${artifact.path} is gone.`)
       }
     },
-    scanModels: () => scanModels(studio.models),
+    scanModels: async () => ({
+      ...(await scanModels(studio.models)),
+      activeDownloads: studio.downloads.active
+    }),
     listCatalogue: () => listCatalogue(),
     importModel: async ({ path, id, name }) => {
       const summary = await importModel(
@@ -67,8 +70,17 @@ export function createHandlers(studio: Studio): Handlers {
       )
       return { id: summary.id, dir: summary.dir, warnings: summary.warnings }
     },
-    removeModel: async ({ id }) => ({ id: (await removeModel(id, studio.models)).id }),
-    startDownload: async (request) => studio.downloads.start(request),
+    removeModel: async ({ id }) => {
+      const using = studio.queue.active().filter((job) => job.spec.model === id)
+      if (using.length > 0) {
+        throw new StudioError(
+          'invalid-request',
+          `${id} is used by ${using.length} queued or running job${using.length === 1 ? '' : 's'} (${using.map((j) => j.id).join(', ')}); cancel ${using.length === 1 ? 'it' : 'them'} or wait, then remove the model.`
+        )
+      }
+      return { id: (await removeModel(id, studio.models)).id }
+    },
+    startDownload: (request) => studio.downloads.start(request),
     cancelDownload: async ({ downloadId }) => ({
       cancelled: studio.downloads.cancel(downloadId)
     }),

@@ -1,8 +1,17 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { StudioError, type ModelEvent } from '../contract'
 import { createStudio, type Studio } from '../app/studio'
 import { FakeEngine } from '../jobs/testing/fake-engine'
@@ -19,6 +28,7 @@ let root: string
 let studio: Studio
 let dispatch: Dispatch
 let hub: FakeHub
+let engine: FakeEngine
 
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'model-verbs-'))
@@ -33,7 +43,7 @@ beforeEach(async () => {
   cpSync(starterEmoji, join(root, 'starter', 'emoji-32'), { recursive: true })
   studio = createStudio({
     dataDir: join(root, 'data'),
-    spawnEngine: new FakeEngine().spawn,
+    spawnEngine: (engine = new FakeEngine()).spawn,
     roots: { starter: join(root, 'starter'), user: join(root, 'models') },
     models: { hubUrl: hub.hubUrl, env: {} }
   })
@@ -44,6 +54,16 @@ afterEach(async () => {
   await hub.close()
   rmSync(root, { recursive: true, force: true })
 })
+
+async function errorOf(promise: Promise<unknown>): Promise<StudioError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  if (!(error instanceof StudioError))
+    throw new Error(`expected a StudioError, got ${String(error)}`)
+  return error
+}
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -141,5 +161,98 @@ describe('model verbs', () => {
     expect(await ids()).toContain('tiny')
     const catalogue = (await dispatch('listCatalogue', undefined)) as { verified: boolean }[]
     expect(Array.isArray(catalogue)).toBe(true)
+  })
+
+  it('refuses an import under an id a starter model uses, before copying anything', async () => {
+    const copy = join(root, 'elsewhere', 'emoji')
+    cpSync(starterEmoji, copy, { recursive: true })
+    const error = await errorOf(dispatch('importModel', { path: copy, id: 'emoji-32' }))
+    expect(error.code).toBe('invalid-request')
+    expect(error.message).toContain(join(root, 'starter', 'emoji-32'))
+    expect(error.message).toMatch(/another id, e\.g\. emoji-32-2/)
+    expect(existsSync(join(root, 'models', 'emoji-32'))).toBe(false)
+    expect(readdirSync(join(root, 'models')).filter((n) => n.startsWith('.import'))).toEqual([])
+  })
+
+  it('refuses a download under a taken id before asking the hub; another id installs', async () => {
+    const events: ModelEvent[] = []
+    studio.downloads.on((e) => events.push(e))
+    const taken = (await dispatch('startDownload', { repo: 'org/tiny', id: 'emoji-32' })) as {
+      downloadId: string
+    }
+    await studio.downloads.settled(taken.downloadId)
+    expect(events.at(-1)).toMatchObject({
+      type: 'download-failed',
+      downloadId: taken.downloadId,
+      error: { code: 'invalid-request', message: expect.stringContaining('emoji-32-2') }
+    })
+    expect(hub.requests).toEqual([])
+    expect(await codeOf(dispatch('startDownload', { repo: 'org/tiny', id: 'Bad/Id' }))).toBe(
+      'invalid-request'
+    )
+    const other = (await dispatch('startDownload', { repo: 'org/tiny', id: 'tiny-2' })) as {
+      downloadId: string
+    }
+    await studio.downloads.settled(other.downloadId)
+    expect(events.at(-1)).toMatchObject({ type: 'download-done', id: 'tiny-2' })
+    expect(await ids()).toContain('tiny-2')
+  })
+
+  it('scanModels lists the running downloads', async () => {
+    hub.slow = { path: 'unet/model.onnx', chunk: 64, everyMs: 20 }
+    const { downloadId } = (await dispatch('startDownload', { repo: 'org/tiny' })) as {
+      downloadId: string
+    }
+    const listing = (await dispatch('scanModels', undefined)) as { activeDownloads: unknown[] }
+    expect(listing.activeDownloads).toEqual([{ downloadId, repo: 'org/tiny', revision: 'main' }])
+    studio.downloads.cancel(downloadId)
+    await studio.downloads.settled(downloadId)
+    expect(
+      ((await dispatch('scanModels', undefined)) as { activeDownloads: unknown[] }).activeDownloads
+    ).toEqual([])
+  })
+
+  it('refuses to remove a model a queued or running job uses', async () => {
+    const copy = join(root, 'elsewhere', 'emoji')
+    cpSync(starterEmoji, copy, { recursive: true })
+    await dispatch('importModel', { path: copy, id: 'my-emoji' })
+    engine.behaviour = 'hang'
+    const running = (await dispatch('enqueueJob', {
+      task: 'image.generate',
+      model: 'my-emoji'
+    })) as { id: string }
+    const queued = (await dispatch('enqueueJob', {
+      task: 'image.generate',
+      model: 'my-emoji'
+    })) as { id: string }
+    const error = await errorOf(dispatch('removeModel', { id: 'my-emoji' }))
+    expect(error.code).toBe('invalid-request')
+    expect(error.message).toContain(running.id)
+    expect(error.message).toContain(queued.id)
+    expect(await ids()).toContain('my-emoji')
+    studio.queue.cancel(queued.id)
+    engine.behaviour = 'normal'
+    studio.queue.cancel(running.id)
+    await studio.queue.drained()
+    expect(await dispatch('removeModel', { id: 'my-emoji' })).toEqual({ id: 'my-emoji' })
+  })
+
+  it('a filesystem failure while removing is a typed error naming the folder', async () => {
+    const copy = join(root, 'elsewhere', 'emoji')
+    cpSync(starterEmoji, copy, { recursive: true })
+    await dispatch('importModel', { path: copy, id: 'my-emoji' })
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1234)
+    try {
+      // The trash folder's name is taken by a non-empty folder: the rename fails.
+      const blocker = join(root, 'models', `.removing-my-emoji-${process.pid}-1234`)
+      mkdirSync(blocker)
+      writeFileSync(join(blocker, 'x'), 'x')
+      const error = await errorOf(dispatch('removeModel', { id: 'my-emoji' }))
+      expect(error.code).toBe('internal')
+      expect(error.message).toContain(join(root, 'models', 'my-emoji'))
+    } finally {
+      now.mockRestore()
+    }
+    expect(await ids()).toContain('my-emoji')
   })
 })

@@ -103,6 +103,11 @@ export class JobQueue {
     return this.#pending.find((job) => job.id === jobId) ?? this.#options.store.get(jobId)
   }
 
+  /** The jobs not yet ended: the running one, then the queued ones in order. */
+  active(): JobRecord[] {
+    return [...(this.#running ? [this.#running.job] : []), ...this.#pending]
+  }
+
   list(limit: number): JobRecord[] {
     return this.#options.store.list(limit)
   }

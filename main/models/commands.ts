@@ -65,6 +65,7 @@ export async function importModel(
   const result = await importInto(source, {
     modelsDir: ctx.roots.user,
     hashCache: registry.hashes,
+    idOwner: (id) => registry.idOwner(id),
     ...(ctx.freeSpace ? { freeSpace: ctx.freeSpace } : {}),
     ...options
   })
@@ -119,6 +120,7 @@ export async function downloadModel(
       modelsDir: ctx.roots.user,
       env,
       hashCache: registry.hashes,
+      idOwner: (id) => registry.idOwner(id),
       ...(ctx.hubUrl ? { baseUrl: ctx.hubUrl } : {}),
       ...(ctx.ca ? { ca: ctx.ca } : {}),
       ...(ctx.freeSpace ? { freeSpace: ctx.freeSpace } : {}),

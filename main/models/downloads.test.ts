@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ModelEvent } from '../contract'
+import { StudioError, type ModelEvent } from '../contract'
+import { loadCatalogue } from './catalogue'
 import { listModels, type ModelsContext } from './commands'
 import { FakeHub } from './download/testing/fake-hub'
 import { DownloadManager } from './downloads'
@@ -48,7 +49,7 @@ const of = (id: string, type: ModelEvent['type']) =>
 
 describe('DownloadManager', () => {
   it('emits progress, then done with the installed id; the model is listed', async () => {
-    const { downloadId } = manager.start({ repo: 'org/tiny' })
+    const { downloadId } = await manager.start({ repo: 'org/tiny' })
     expect(manager.running).toEqual([downloadId])
     await manager.settled(downloadId)
     const progress = of(downloadId, 'download-progress')
@@ -66,15 +67,15 @@ describe('DownloadManager', () => {
 
   it('refuses a second download of the same repo while one runs', async () => {
     hub.slow = { path: noise, chunk: 4096, everyMs: 5 }
-    const { downloadId } = manager.start({ repo: 'org/tiny' })
-    expect(() => manager.start({ repo: 'org/tiny', revision: 'main' })).toThrow(/already/)
+    const { downloadId } = await manager.start({ repo: 'org/tiny' })
+    await expect(manager.start({ repo: 'org/tiny', revision: 'main' })).rejects.toThrow(/already/)
     manager.cancel(downloadId)
     await manager.settled(downloadId)
   })
 
   it('cancel pauses: download-paused, the parts stay, and starting again resumes', async () => {
     hub.slow = { path: noise, chunk: 4096, everyMs: 5 }
-    const { downloadId } = manager.start({ repo: 'org/tiny' })
+    const { downloadId } = await manager.start({ repo: 'org/tiny' })
     const stop = manager.on((e) => {
       if (e.type === 'download-progress' && e.file === noise && e.bytes > 0) {
         expect(manager.cancel(downloadId)).toBe(true)
@@ -89,7 +90,7 @@ describe('DownloadManager', () => {
     expect(listing.partialDownloads.map((p) => p.repo)).toEqual(['org/tiny'])
 
     hub.slow = undefined
-    const again = manager.start({ repo: 'org/tiny' })
+    const again = await manager.start({ repo: 'org/tiny' })
     await manager.settled(again.downloadId)
     expect(of(again.downloadId, 'download-done')).toHaveLength(1)
     expect((await listModels(ctx)).partialDownloads).toEqual([])
@@ -97,21 +98,47 @@ describe('DownloadManager', () => {
 
   it('a failure is download-failed with the typed error; the token reaches the hub only', async () => {
     hub.token = 'hf_secret'
-    const anonymous = manager.start({ repo: 'org/tiny' })
+    const anonymous = await manager.start({ repo: 'org/tiny' })
     await manager.settled(anonymous.downloadId)
     const [failed] = of(anonymous.downloadId, 'download-failed')
     expect(failed).toMatchObject({ error: { code: 'gated' } })
 
-    const missing = manager.start({ repo: 'org/nope', token: 'hf_secret' })
+    const missing = await manager.start({ repo: 'org/nope', token: 'hf_secret' })
     await manager.settled(missing.downloadId)
     expect(of(missing.downloadId, 'download-failed')[0]).toMatchObject({
       error: { code: 'not-found' }
     })
 
-    const authorised = manager.start({ repo: 'org/tiny', token: 'hf_secret' })
+    const authorised = await manager.start({ repo: 'org/tiny', token: 'hf_secret' })
     await manager.settled(authorised.downloadId)
     expect(of(authorised.downloadId, 'download-done')).toHaveLength(1)
     expect(hub.requests.some((r) => r.authorization === 'Bearer hf_secret')).toBe(true)
     expect(JSON.stringify(events)).not.toContain('hf_secret')
+  })
+
+  it('a catalogue id and its owner/name@revision are the same download: the second is refused', async () => {
+    const [entry] = (await loadCatalogue()).entries.filter((e) => e.id === 'sd15-onnx')
+    expect(entry).toBeDefined()
+    const [first, second] = await Promise.allSettled([
+      manager.start({ repo: 'sd15-onnx' }),
+      manager.start({ repo: entry!.repo, revision: entry!.revision })
+    ])
+    expect(first.status).toBe('fulfilled')
+    expect(second.status).toBe('rejected')
+    const error = (second as PromiseRejectedResult).reason as StudioError
+    expect(error).toBeInstanceOf(StudioError)
+    expect(error.code).toBe('invalid-request')
+    expect(error.message).toContain(`${entry!.repo}@${entry!.revision}`)
+    const { downloadId } = (first as PromiseFulfilledResult<{ downloadId: string }>).value
+    expect(manager.active).toEqual([{ downloadId, repo: entry!.repo, revision: entry!.revision }])
+    manager.cancel(downloadId)
+    await manager.settled(downloadId)
+    expect(manager.active).toEqual([])
+  })
+
+  it('passes the requested id through', async () => {
+    const { downloadId } = await manager.start({ repo: 'org/tiny', id: 'tiny-custom' })
+    await manager.settled(downloadId)
+    expect(of(downloadId, 'download-done')[0]).toMatchObject({ id: 'tiny-custom' })
   })
 })

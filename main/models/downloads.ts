@@ -2,7 +2,9 @@
 // Cancelling pauses (the .part files stay; starting the same repo again resumes), as in the CLI.
 import { randomUUID } from 'node:crypto'
 import { StudioError, type ModelEvent } from '../contract'
+import { findCatalogueEntry, loadCatalogue, type Catalogue } from './catalogue'
 import { downloadModel, type ModelsContext } from './commands'
+import { stagingDirFor } from './download/manager'
 
 export type DownloadRunner = typeof downloadModel
 
@@ -11,9 +13,19 @@ export interface StartDownload {
   revision?: string
   /** Kept only in this download's closure, never logged or stored. */
   token?: string
+  /** The installed model's id (default: the catalogue entry's, else the repo's name). */
+  id?: string
 }
 
-interface Active {
+/** A running download, as `scanModels` reports it. */
+export interface ActiveDownload {
+  downloadId: string
+  repo: string
+  revision: string
+}
+
+interface Active extends ActiveDownload {
+  /** The resolved staging folder: two downloads of the same repo revision would share it. */
   key: string
   controller: AbortController
   settled: Promise<void>
@@ -25,7 +37,8 @@ export class DownloadManager {
 
   constructor(
     private readonly context: ModelsContext,
-    private readonly run: DownloadRunner = downloadModel
+    private readonly run: DownloadRunner = downloadModel,
+    private readonly catalogue: () => Promise<Catalogue> = () => loadCatalogue()
   ) {}
 
   /** Subscribes to model events; returns the unsubscribe function. */
@@ -44,12 +57,22 @@ export class DownloadManager {
     }
   }
 
-  /** Starts (or resumes) a download; its outcome arrives as a model event. */
-  start({ repo, revision, token }: StartDownload): { downloadId: string } {
-    const key = `${repo.trim()}@${revision?.trim() || 'main'}`
+  /**
+   * Starts (or resumes) a download; its outcome arrives as a model event. A catalogue id and its
+   * owner/name@revision are the same download: a second one while the first runs is refused.
+   */
+  async start({ repo, revision, token, id }: StartDownload): Promise<{ downloadId: string }> {
+    const entry = findCatalogueEntry(await this.catalogue(), repo.trim())
+    const resolvedRepo = entry?.repo ?? repo.trim()
+    const resolvedRevision = revision?.trim() || entry?.revision || 'main'
+    // From here to #active.set nothing awaits, so two starts cannot both pass the check.
+    const key = stagingDirFor(this.context.roots.user, resolvedRepo, resolvedRevision)
     for (const active of this.#active.values()) {
       if (active.key === key) {
-        throw new StudioError('invalid-request', `${key} is already downloading.`)
+        throw new StudioError(
+          'invalid-request',
+          `${resolvedRepo}@${resolvedRevision} is already downloading (download ${active.downloadId}); wait for it or cancel it.`
+        )
       }
     }
     const downloadId = randomUUID()
@@ -60,6 +83,7 @@ export class DownloadManager {
       {
         signal: controller.signal,
         ...(token ? { token } : {}),
+        ...(id ? { id } : {}),
         onProgress: (p) => {
           if (p.phase !== 'downloading' && p.phase !== 'installing') return
           this.#emit({
@@ -98,6 +122,9 @@ export class DownloadManager {
       }
     )
     const active: Active = {
+      downloadId,
+      repo: resolvedRepo,
+      revision: resolvedRevision,
       key,
       controller,
       settled: settled.finally(() => this.#active.delete(downloadId))
@@ -121,6 +148,15 @@ export class DownloadManager {
 
   get running(): string[] {
     return [...this.#active.keys()]
+  }
+
+  /** The downloads running now (a paused one is no longer listed once it has settled). */
+  get active(): ActiveDownload[] {
+    return [...this.#active.values()].map(({ downloadId, repo, revision }) => ({
+      downloadId,
+      repo,
+      revision
+    }))
   }
 
   /** Pauses every download (the studio is closing). */

@@ -51,6 +51,29 @@ export interface ImportOptions {
   freeSpace?: FreeSpaceFn
   hashCache?: HashCache
   signal?: AbortSignal
+  /**
+   * Where a model already uses `id` in any root (starter or user), or undefined when it is free; checked
+   * before anything is copied. Default: only the target folder in `modelsDir`.
+   */
+  idOwner?: IdOwner
+}
+
+/** The folder of the model that already uses an id (in any root), or undefined when the id is free. */
+export type IdOwner = (id: string) => Promise<string | undefined>
+
+/** Refuses an id another model already uses, naming that model and suggesting a free id. */
+export async function assertIdFree(id: string, owner: IdOwner): Promise<void> {
+  const dir = await owner(id)
+  if (dir === undefined) return
+  let suggestion: string | undefined
+  for (let n = 2; n < 100 && !suggestion; n++) {
+    const candidate = `${id.slice(0, 60)}-${n}`
+    if ((await owner(candidate)) === undefined) suggestion = candidate
+  }
+  throw new StudioError(
+    'invalid-request',
+    `A model with the id "${id}" is already installed (${dir}); nothing was installed. Remove it first (models remove ${id}) or use another id${suggestion ? `, e.g. ${suggestion}` : ''}.`
+  )
 }
 
 export interface ImportResult {
@@ -254,12 +277,10 @@ export async function importModel(source: string, options: ImportOptions): Promi
   const bad = draft.files.find((f) => !isContainedPath(f.path))
   if (bad) throw outsideFolder(source, bad.path, bad.from)
   const target = join(options.modelsDir, id)
-  if (await exists(target)) {
-    throw new StudioError(
-      'invalid-request',
-      `A model with the id "${id}" is already installed (${target}). Remove it first (models remove ${id}) or import under another id.`
-    )
-  }
+  await assertIdFree(id, async (each) => {
+    const inRoot = join(options.modelsDir, each)
+    return (await exists(inRoot)) ? inRoot : options.idOwner?.(each)
+  })
   const total = draft.files.reduce((sum, f) => sum + f.size, 0)
   if (!options.move) {
     const free = await (options.freeSpace ?? freeBytes)(options.modelsDir).catch(() => Infinity)

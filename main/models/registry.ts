@@ -67,6 +67,22 @@ function manifestProblem(manifest: ModelManifest): string | undefined {
   return undefined
 }
 
+/** A filesystem failure while removing a model, as a typed error naming the folder. */
+function removeFailed(error: unknown, what: string, outcome: string): StudioError {
+  const code = (error as NodeJS.ErrnoException).code
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'EBUSY'
+        ? 'a file is in use by another program'
+        : (error as Error).message
+  return new StudioError(
+    code === 'EACCES' || code === 'EPERM' || code === 'EBUSY' ? 'invalid-request' : 'internal',
+    `${what} ${outcome} (${reason}). Close programs using it, check its permissions, and try again.`,
+    { cause: error }
+  )
+}
+
 export class ModelRegistry {
   readonly hashes: HashCache
 
@@ -155,6 +171,27 @@ export class ModelRegistry {
       }
     }
     return { models, problems }
+  }
+
+  /**
+   * The folder of the model that uses `id` in any root (by manifest id, or a folder of that name, listed
+   * or not), or undefined when the id is free.
+   */
+  async idOwner(id: string): Promise<string | undefined> {
+    const { models } = await this.scan()
+    const listed = models.find((m) => m.manifest.id === id)
+    if (listed) return listed.dir
+    for (const root of [this.roots.starter, this.roots.user]) {
+      const dir = join(root, id)
+      if (
+        await stat(dir).then(
+          () => true,
+          () => false
+        )
+      )
+        return dir
+    }
+    return undefined
   }
 
   async list(): Promise<InstalledModel[]> {
@@ -249,8 +286,20 @@ export class ModelRegistry {
     }
     // Renamed away first, so the model disappears at once even if deleting takes a while.
     const trash = join(this.roots.user, `.removing-${id}-${process.pid}-${Date.now()}`)
-    await rename(dir, trash)
-    await removeTree(trash)
+    try {
+      await rename(dir, trash)
+    } catch (error) {
+      throw removeFailed(error, `${id} could not be removed: its folder ${dir}`, 'is unchanged')
+    }
+    try {
+      await removeTree(trash)
+    } catch (error) {
+      throw removeFailed(
+        error,
+        `${id} was removed from the list, but its files in ${trash}`,
+        'were not all deleted; delete that folder by hand'
+      )
+    }
     this.hashes.forget(dir + sep)
     await this.hashes.save().catch(() => undefined)
     return { dir }

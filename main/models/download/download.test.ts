@@ -389,4 +389,31 @@ describe('downloadModel through a proxy', () => {
       await proxy.close()
     }
   })
+
+  it('refuses a second download of the same staging folder started in the same tick', async () => {
+    const first = downloadModel({ repo, revision }, options())
+    const second = await failure(downloadModel({ repo, revision: ` ${revision} ` }, options()))
+    expect(second.code).toBe('invalid-request')
+    expect(second.message).toMatch(/already being downloaded/)
+    expect((await first).id).toBe('sd-tiny-onnx')
+    expect(hub.requests.filter((r) => r.path.startsWith('/api/'))).toHaveLength(1)
+  })
+
+  it('refuses an id another root uses before listing anything', async () => {
+    const starterDir = join(root, 'starter', 'sd-tiny-onnx')
+    const error = await failure(
+      downloadModel(
+        { repo, revision },
+        options({ idOwner: async (id) => (id === 'sd-tiny-onnx' ? starterDir : undefined) })
+      )
+    )
+    expect(error.code).toBe('invalid-request')
+    expect(error.message).toContain(starterDir)
+    expect(error.message).toContain('sd-tiny-onnx-2')
+    expect(hub.requests).toEqual([])
+    expect(existsSync(stagingDirFor(modelsDir, repo, revision))).toBe(false)
+    // The staging claim was released: the same download under a free id runs.
+    const ok = await downloadModel({ repo, revision, id: 'tiny-b' }, options())
+    expect(ok.id).toBe('tiny-b')
+  })
 })

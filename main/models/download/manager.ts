@@ -36,7 +36,7 @@ import {
   type FreeSpaceFn
 } from '../files'
 import type { HashCache } from '../hash'
-import { importModel, type ImportResult } from '../import'
+import { assertIdFree, importModel, type IdOwner, type ImportResult } from '../import'
 import { get, firstHeader } from './http'
 import {
   defaultHubUrl,
@@ -88,6 +88,8 @@ export interface DownloadOptions {
   random?: () => number
   now?: () => number
   hashCache?: HashCache
+  /** Finds a model that already uses an id in any root (starter or user); see import.ts. */
+  idOwner?: IdOwner
 }
 
 export interface DownloadResult extends ImportResult {
@@ -168,7 +170,7 @@ async function lock(staging: string): Promise<() => Promise<void>> {
       } catch {
         alive = false
       }
-      if (alive || activeStaging.has(staging)) {
+      if (alive) {
         throw new StudioError(
           'invalid-request',
           `This model is already being downloaded (process ${pid || process.pid}); wait for it or cancel it.`
@@ -419,6 +421,7 @@ export async function downloadModel(
       `"${request.repo}" is not a hub repo name; use owner/name, e.g. stabilityai/sd-turbo.`
     )
   }
+  const id = request.id ?? slugId(repo.split('/').pop()!)
   const baseUrl = (options.baseUrl ?? defaultHubUrl).replace(/\/$/, '')
   const hub: HubConnection = {
     baseUrl,
@@ -431,9 +434,25 @@ export async function downloadModel(
   const policy = { ...defaultRetryPolicy, ...options.retry }
   const now = options.now ?? (() => performance.now())
   const staging = stagingDirFor(options.modelsDir, repo, revision)
-  await mkdir(join(staging, 'files'), { recursive: true })
-  const unlock = await lock(staging)
+  // Claimed before the first await, so a second download of the same staging folder in this process
+  // is refused instead of sharing its files.
+  if (activeStaging.has(staging)) {
+    throw new StudioError(
+      'invalid-request',
+      `${repo}@${revision} is already being downloaded; wait for it or cancel it.`
+    )
+  }
   activeStaging.add(staging)
+  let unlock: () => Promise<void>
+  try {
+    // Checked before anything is listed or fetched: an id taken in any root could never be installed.
+    if (options.idOwner) await assertIdFree(id, options.idOwner)
+    await mkdir(join(staging, 'files'), { recursive: true })
+    unlock = await lock(staging)
+  } catch (error) {
+    activeStaging.delete(staging)
+    throw error
+  }
   const fetched = { bytes: 0 }
   const base = { done: 0 }
   const meter = new SpeedMeter(now)
@@ -548,8 +567,9 @@ export async function downloadModel(
       origin: 'downloaded',
       source: { repo, revision, url: `${baseUrl}/${repo}` },
       knownSha256: Object.fromEntries(files.map((f) => [f.path, f.content!])),
-      id: request.id ?? slugId(repo.split('/').pop()!),
+      id,
       name: request.name ?? repo,
+      ...(options.idOwner ? { idOwner: options.idOwner } : {}),
       ...(request.licence ? { licence: request.licence } : {}),
       ...(options.hashCache ? { hashCache: options.hashCache } : {})
     })

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { CatalogueEntry, InstalledModel, ModelEvent } from '../contract'
 import {
   activeFor,
+  afterCancel,
   applyModelEvent,
+  dismissable,
+  reconcileDownloads,
+  runningIds,
   catalogueSize,
   endsDownload,
   formatBytes,
@@ -115,5 +119,46 @@ describe('display helpers', () => {
     expect(modelSize(model)).toBe(15)
     expect(removable(model)).toBe(true)
     expect(removable({ ...model, origin: 'starter' })).toBe(false)
+  })
+})
+
+describe('stuck rows', () => {
+  const running = (id: string): DownloadView => ({
+    ...startedDownload(id, 'org/tiny'),
+    bytes: 5,
+    bytesPerSecond: 50,
+    etaSeconds: 3
+  })
+
+  it('a pause the host answers with cancelled:false marks the row paused', () => {
+    const list = [running('a'), running('b')]
+    expect(afterCancel(list, 'a', true)).toBe(list)
+    const next = afterCancel(list, 'a', false)
+    expect(next.map((d) => d.status)).toEqual(['paused', 'running'])
+    expect(next[0]).toMatchObject({ bytes: 5, bytesPerSecond: 0, etaSeconds: undefined })
+    expect(dismissable(next[0])).toBe(true)
+    // A row that already ended keeps its state.
+    const done = { ...running('c'), status: 'done' as const }
+    expect(afterCancel([done], 'c', false)[0].status).toBe('done')
+  })
+
+  it('after a refresh, running rows the host does not run are paused', () => {
+    const failed = { ...running('f'), status: 'failed' as const }
+    const list = [running('a'), running('b'), running('late'), failed]
+    const checked = runningIds(list).filter((id) => id !== 'late') // 'late' started after the scan was asked for
+    expect(checked).toEqual(['a', 'b'])
+    const next = reconcileDownloads(
+      list,
+      [{ downloadId: 'b', repo: 'org/tiny', revision: 'main' }],
+      checked
+    )
+    expect(next.map((d) => [d.downloadId, d.status])).toEqual([
+      ['a', 'paused'],
+      ['b', 'running'],
+      ['late', 'running'],
+      ['f', 'failed']
+    ])
+    expect(next.map(dismissable)).toEqual([true, false, false, true])
+    expect(activeFor(next, 'org/tiny')?.downloadId).toBe('b')
   })
 })

@@ -9,6 +9,8 @@ export type DownloadView = {
   /** What the user asked for: owner/name or a catalogue id (downloading it again resumes). */
   repo: string
   revision?: string
+  /** The id asked for the installed model, if any (a resume or retry asks for it again). */
+  requestedId?: string
   status: DownloadStatus
   bytes: number
   total?: number
@@ -73,6 +75,45 @@ export function applyModelEvent(list: DownloadView[], event: ModelEvent): Downlo
   }
   return at >= 0 ? list.with(at, next) : [...list, next]
 }
+
+/**
+ * After a refresh (or a reconnect): rows this window shows as running that the host no longer runs are
+ * paused (their end was missed). Only rows in `checked` (those running when the scan was asked for) are
+ * touched, so a download started while the scan was on its way keeps its state.
+ */
+export function reconcileDownloads(
+  list: DownloadView[],
+  running: readonly { downloadId: string; repo?: string; revision?: string }[],
+  checked: readonly string[]
+): DownloadView[] {
+  const live = new Set(running.map((d) => d.downloadId))
+  return list.map((d) =>
+    d.status === 'running' && checked.includes(d.downloadId) && !live.has(d.downloadId)
+      ? { ...d, status: 'paused', bytesPerSecond: 0, etaSeconds: undefined }
+      : d
+  )
+}
+
+/** After a pause request: a download the host says is not running is shown as paused, not running. */
+export function afterCancel(
+  list: DownloadView[],
+  downloadId: string,
+  cancelled: boolean
+): DownloadView[] {
+  if (cancelled) return list
+  return list.map((d) =>
+    d.downloadId === downloadId && d.status === 'running'
+      ? { ...d, status: 'paused', bytesPerSecond: 0, etaSeconds: undefined }
+      : d
+  )
+}
+
+/** Running downloads' ids. */
+export const runningIds = (list: DownloadView[]): string[] =>
+  list.filter((d) => d.status === 'running').map((d) => d.downloadId)
+
+/** Whether a row can be dismissed: every state but running (done, failed, paused). */
+export const dismissable = (d: DownloadView): boolean => d.status !== 'running'
 
 /** Whether an event ends a download (the model list may have changed). */
 export const endsDownload = (event: ModelEvent): boolean =>

@@ -3,8 +3,11 @@ import { errorView, type ErrorView } from '../api/errors'
 import type { CatalogueEntry, ModelListing } from '../contract'
 import type { ModelsState } from './models.svelte'
 import {
+  afterCancel,
   applyModelEvent,
   endsDownload,
+  reconcileDownloads,
+  runningIds,
   startedDownload,
   type DownloadView
 } from './model-downloads'
@@ -27,6 +30,8 @@ export class ModelManagerState {
   importId = $state('')
   importing = $state(false)
   importError = $state<ErrorView | null>(null)
+  /** Catalogue id -> the id to install it under (optional; empty: the entry's own id). */
+  downloadIds = $state<Record<string, string>>({})
   /** Ids being removed right now. */
   removing = $state<string[]>([])
 
@@ -57,8 +62,11 @@ export class ModelManagerState {
   }
 
   scan = async (): Promise<void> => {
+    const checked = runningIds(this.downloads)
     try {
-      this.listing = await this.api.scanModels(undefined)
+      const listing = await this.api.scanModels(undefined)
+      this.listing = listing
+      this.downloads = reconcileDownloads(this.downloads, listing.activeDownloads, checked)
       this.error = null
     } catch (error) {
       this.error = errorView(error)
@@ -121,16 +129,22 @@ export class ModelManagerState {
   }
 
   /** Starts (or resumes) a download of a catalogue id or owner/name. */
-  download = async (repo: string, revision?: string): Promise<void> => {
+  download = async (repo: string, revision?: string, id?: string): Promise<void> => {
     try {
       const { downloadId } = await this.api.startDownload({
         repo,
-        ...(revision ? { revision } : {})
+        ...(revision ? { revision } : {}),
+        ...(id ? { id } : {})
       })
       // An event may have come in before this answer; an earlier attempt at the same repo that ended is
       // replaced by this one.
       const known = this.downloads.find((d) => d.downloadId === downloadId)
-      const view = { ...startedDownload(downloadId, repo, revision), ...known, repo }
+      const view = {
+        ...startedDownload(downloadId, repo, revision),
+        ...known,
+        repo,
+        ...(id ? { requestedId: id } : {})
+      }
       this.downloads = [
         ...this.downloads.filter(
           (d) => d.downloadId !== downloadId && (d.repo !== repo || d.status === 'running')
@@ -144,7 +158,9 @@ export class ModelManagerState {
 
   pause = async (downloadId: string): Promise<void> => {
     try {
-      await this.api.cancelDownload({ downloadId })
+      const { cancelled } = await this.api.cancelDownload({ downloadId })
+      // Not running on the host (it ended, or the host restarted): the row must not stay "running".
+      this.downloads = afterCancel(this.downloads, downloadId, cancelled)
     } catch (error) {
       this.toasts.error(errorView(error))
     }
