@@ -232,26 +232,26 @@ describe('importModel: diffusers layout', () => {
   })
 })
 
+/** A sidecar with every required field; tests override name and I/O. */
+const sidecarBase = {
+  name: 'Pixel denoiser',
+  modality: 'image',
+  tasks: ['unconditional'],
+  licence: 'MIT',
+  parameterization: 'epsilon',
+  schedule: {
+    type: 'discrete',
+    betaSchedule: 'linear',
+    betaStart: 0.0001,
+    betaEnd: 0.02,
+    trainSteps: 1000,
+    timestepDtype: 'int64'
+  },
+  conditioning: { type: 'none' },
+  sample: { channels: 4, width: 8, height: 8 },
+  defaults: { sampler: 'ddim', steps: 20, guidance: 1 }
+}
 describe('importModel: single .onnx with a sidecar', () => {
-  const sidecarBase = {
-    name: 'Pixel denoiser',
-    modality: 'image',
-    tasks: ['unconditional'],
-    licence: 'MIT',
-    parameterization: 'epsilon',
-    schedule: {
-      type: 'discrete',
-      betaSchedule: 'linear',
-      betaStart: 0.0001,
-      betaEnd: 0.02,
-      trainSteps: 1000,
-      timestepDtype: 'int64'
-    },
-    conditioning: { type: 'none' },
-    sample: { channels: 4, width: 8, height: 8 },
-    defaults: { sampler: 'ddim', steps: 20, guidance: 1 }
-  }
-
   it('imports the graph and its external data, reading the I/O from the graph', async () => {
     mkdirSync(source)
     writeOnnx(source, 'denoiser.onnx', tinyDenoiser({ external: 'denoiser.onnx_data' }))
@@ -321,24 +321,7 @@ describe('importModel: a studio model folder', () => {
 })
 
 describe('importModel: paths that would leave the models folder', () => {
-  const sidecar = {
-    name: 'Hostile',
-    modality: 'image',
-    tasks: ['unconditional'],
-    licence: 'MIT',
-    parameterization: 'epsilon',
-    schedule: {
-      type: 'discrete',
-      betaSchedule: 'linear',
-      betaStart: 0.0001,
-      betaEnd: 0.02,
-      trainSteps: 1000,
-      timestepDtype: 'int64'
-    },
-    conditioning: { type: 'none' },
-    sample: { channels: 4, width: 8, height: 8 },
-    defaults: { sampler: 'ddim', steps: 20, guidance: 1 }
-  }
+  const sidecar = { ...sidecarBase, name: 'Hostile' }
 
   /** Every file under the test root, to show an import wrote nothing anywhere. */
   const everything = () => listFiles(root)
