@@ -1,0 +1,34 @@
+// Runs a starter model's parity.json fixture through its ONNX file with onnxruntime-node and
+// prints the max abs error against the stored PyTorch output. Generic over named inputs:
+//   parity.json = { model, tolerance, inputs: [{name, dtype, shape, data}], outputs: [{name, shape, data}] }
+// Usage (from the repo root): node native-models/train/shapes/check_parity.mjs native-models/starter/shapes-2k
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import ort from 'onnxruntime-node'
+
+const dir = resolve(process.argv[2] ?? 'native-models/starter/shapes-2k')
+const fx = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8'))
+const session = await ort.InferenceSession.create(join(dir, fx.model))
+const feeds = {}
+for (const inp of fx.inputs) {
+  const data =
+    inp.dtype === 'int64' ? BigInt64Array.from(inp.data.map(BigInt)) : Float32Array.from(inp.data)
+  feeds[inp.name] = new ort.Tensor(inp.dtype, data, inp.shape)
+}
+const result = await session.run(feeds)
+let maxAbs = 0
+for (const out of fx.outputs) {
+  const got = result[out.name]
+  if (!got || got.dims.join(',') !== out.shape.join(',')) {
+    console.log(JSON.stringify({ ok: false, error: `output ${out.name} shape ${got?.dims} != ${out.shape}` }))
+    process.exit(1)
+  }
+  out.data.forEach((v, i) => {
+    maxAbs = Math.max(maxAbs, Math.abs(got.data[i] - v))
+  })
+}
+const ok = maxAbs <= fx.tolerance
+console.log(
+  JSON.stringify({ model: fx.model, ort: ort.env.versions.common, maxAbsError: maxAbs, tolerance: fx.tolerance, ok })
+)
+process.exit(ok ? 0 : 1)
