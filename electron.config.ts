@@ -39,10 +39,26 @@ export const builder: Configuration = {
   files: ['out/**', 'package.json', '!**/*.map'],
   // Native addons cannot load from inside the asar archive.
   asarUnpack: ['**/node_modules/onnxruntime-node/**', '**/node_modules/better-sqlite3/**'],
-  extraResources: [{ from: 'native-models/starter', to: 'starter', filter: ['**/*.onnx', '**/*.json'] }],
+  extraResources: [
+    { from: 'native-models/starter', to: 'starter', filter: ['**/*.onnx', '**/*.json'] }
+  ],
   icon: 'assets/icon.png',
   linux: { target: ['AppImage', 'deb'], category: 'Graphics' },
   win: { target: ['nsis'] },
   mac: { target: ['dmg'], category: 'public.app-category.graphics-design' },
-  nsis: { oneClick: false, allowToChangeInstallationDirectory: true }
+  nsis: { oneClick: false, allowToChangeInstallationDirectory: true },
+  // Every fuse the app does not need is off (Electron's security checklist): no ELECTRON_RUN_AS_NODE,
+  // NODE_OPTIONS or --inspect running code as the signed app, app.asar integrity-checked and the only
+  // place code loads from, no extra privileges for file:// (the renderer is served from studio://).
+  // The engine runs in a utility process, which needs none of runAsNode.
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    loadBrowserProcessSpecificV8Snapshot: false,
+    grantFileProtocolExtraPrivileges: false
+  }
 }

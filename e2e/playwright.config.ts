@@ -1,20 +1,29 @@
 import { defineConfig } from '@playwright/test'
+import { resolveChromium } from './fixtures/browser'
 
 /**
  * End-to-end tests. The web-host specs start `diffusion-studio serve` (fixtures/web-host.ts) and drive
- * Debian's Chromium; the Electron spec runs where the Electron binary exists and skips elsewhere.
- * Screenshots and traces go to test-results/ (the JSON report to test-results/e2e.json).
+ * Chromium — Playwright's own, a system one, or the one inside the npm package @sparticuz/chromium
+ * (fixtures/browser.ts) — with WebGL through SwiftShader (software). The Electron spec runs where the
+ * Electron binary exists and skips elsewhere. Screenshots and traces go to test-results/.
  */
 export const chromiumArgs = [
   '--headless',
   '--no-sandbox',
-  '--disable-gpu',
+  '--no-zygote',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
   '--disable-quic',
   '--no-first-run'
 ]
+
+const browser = await resolveChromium()
+process.stderr.write(`e2e: Chromium from ${browser.source} (${browser.executablePath})\n`)
 
 export default defineConfig({
   testDir: './specs',
@@ -34,8 +43,9 @@ export default defineConfig({
     screenshot: 'on',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.STUDIO_CHROMIUM ?? '/usr/bin/chromium',
-      args: chromiumArgs
+      executablePath: browser.executablePath,
+      args: chromiumArgs,
+      env: { ...process.env, ...browser.env } as Record<string, string>
     }
   }
 })

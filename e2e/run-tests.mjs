@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test. Static checks (typecheck, lint: one count each), unit tests (vitest), then the
 // renderer build and the browser flows (Playwright + Chromium against the web host).
-// Prints one closing line `N passed, N failed, N skipped`.
+// Prints the skipped count, then one closing line `N passed, N failed`.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -81,6 +81,6 @@ else {
 
 const ok = statuses.every((s) => s === 0) && counts.failed === 0
 process.stdout.write(
-  `\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`
+  `\n${counts.skipped} skipped\n${counts.passed} passed, ${counts.failed} failed\n`
 )
 process.exit(ok ? 0 : 1)

@@ -1,18 +1,35 @@
-// Electron main: the wiring only. One window, IPC handlers parsed with the contract (ipc-bridge.ts), the
-// engine in a utility process (utility-engine.ts).
-import { app, ipcMain, utilityProcess } from 'electron'
-import { join } from 'node:path'
-import { createDispatch, createHandlers } from '../ipc/handlers'
+// Electron main: the wiring only. One window loaded from the privileged `studio://app/` scheme (the
+// renderer, artifacts and inputs, with the CSP as a header), IPC handlers parsed with the contract
+// (ipc-bridge.ts), native dialogs for files, the engine in a utility process with a filtered environment.
+import { app, dialog, ipcMain, protocol, session, utilityProcess } from 'electron'
+import { readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { createDispatch, createHandlers, type Handlers } from '../ipc/handlers'
+import { createStudio } from '../ipc/studio'
 import { forwardJobEvents, forwardModelEvents, registerIpcHandlers } from './ipc-bridge'
-import { createStudio } from './studio'
+import { handleStudioRequest, studioOrigin, studioScheme } from './protocol'
 import { utilityEngineSpawner } from './utility-engine'
-import { createMainWindow } from './window'
+import { createMainWindow, denyPermissions } from './window'
+import { StudioError, inputSizeCaps } from '../contract'
 
 // Bundled layout (electron-vite): out/main/index.js, out/main/engine-host.js, out/preload/index.cjs.
 const here = import.meta.dirname
 const engineEntry = join(here, 'engine-host.js')
 const preloadEntry = join(here, '../preload/index.cjs')
-const rendererEntry = join(here, '../renderer/index.html')
+const rendererDir = join(here, '../renderer')
+
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: studioScheme,
+    privileges: {
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      stream: true,
+      codeCache: true
+    }
+  }
+])
 
 if (!app.requestSingleInstanceLock()) app.quit()
 else void app.whenReady().then(start)
@@ -30,11 +47,60 @@ function start(): void {
       engineEntry
     )
   })
+  denyPermissions(session.defaultSession)
+  protocol.handle(studioScheme, (request) => handleStudioRequest(request, { studio, rendererDir }))
   const window = createMainWindow(preloadEntry)
-  registerIpcHandlers(ipcMain, window, createDispatch(createHandlers(studio)))
+
+  // Files come from native dialogs in main: the renderer never names a path Electron opens.
+  const chosenModelPaths = new Set<string>()
+  const generic = createHandlers(studio)
+  const handlers: Handlers = {
+    ...generic,
+    chooseModelPath: async ({ kind }) => {
+      const result = await dialog.showOpenDialog(window, {
+        title: kind === 'folder' ? 'Import a model folder' : 'Import an .onnx model',
+        properties: kind === 'folder' ? ['openDirectory'] : ['openFile'],
+        ...(kind === 'file' ? { filters: [{ name: 'ONNX model', extensions: ['onnx'] }] } : {})
+      })
+      const path = result.canceled ? undefined : result.filePaths[0]
+      if (!path) return null
+      chosenModelPaths.add(path)
+      return { path }
+    },
+    importModel: (request) => {
+      if (!chosenModelPaths.has(request.path)) {
+        throw new StudioError('unauthorized', 'Choose the model with the Import… dialog.')
+      }
+      return generic.importModel(request)
+    },
+    chooseInput: async ({ kind }) => {
+      const result = await dialog.showOpenDialog(window, {
+        title:
+          kind === 'mask' ? 'Open a mask' : `Open ${kind === 'image' ? 'an image' : `a ${kind}`}`,
+        properties: ['openFile'],
+        filters:
+          kind === 'image' || kind === 'mask'
+            ? [
+                {
+                  name: 'Images',
+                  extensions: ['png', 'jpg', 'jpeg', 'webp', 'avif', 'tif', 'tiff']
+                }
+              ]
+            : []
+      })
+      const path = result.canceled ? undefined : result.filePaths[0]
+      if (!path) return null
+      const bytes = await readFile(path)
+      if (bytes.byteLength > inputSizeCaps[kind]) {
+        throw new StudioError('bad-input', `${basename(path)} is larger than the ${kind} limit.`)
+      }
+      return studio.inputs.add(kind, bytes, basename(path))
+    }
+  }
+  registerIpcHandlers(ipcMain, window, createDispatch(handlers))
   forwardJobEvents(studio.queue, window)
   forwardModelEvents(studio.downloads, window)
-  void window.loadFile(rendererEntry)
+  void window.loadURL(`${studioOrigin}/index.html`)
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore()
     window.focus()

@@ -23,8 +23,8 @@ import {
   type InvokeHandler,
   type InvokeReply
 } from './ipc-bridge'
-import { projectRoot } from './paths'
-import { createStudio, type Studio } from './studio'
+import { projectRoot } from '../platform/paths'
+import { createStudio, type Studio } from '../ipc/studio'
 
 /** ipcMain as far as the bridge sees it; like Electron, a second handler for a channel throws. */
 function fakeIpcMain() {
@@ -121,8 +121,13 @@ describe('registerIpcHandlers with the real dispatch', () => {
     ['cancelJob', { jobId: 'x'.repeat(10_000) }],
     ['cancelJob', JSON.parse('{"__proto__": {"jobId": "abc"}}')],
     ['cancelJob', JSON.parse('{"constructor": {"prototype": {"jobId": "abc"}}}')],
-    ['readArtifact', { jobId: 'a', index: 1e9 }],
-    ['readArtifact', JSON.parse('{"jobId": "a", "__proto__": {"index": 0}}')],
+    ['addInput', { kind: 'image', bytes: 'aGVsbG8=' }],
+    ['addInput', { kind: 'shell-script', bytes: new Uint8Array(4) }],
+    ['addInput', { kind: 'image', bytes: [1, 2, 3] }],
+    ['getInput', { ref: '../../etc/passwd' }],
+    ['importModel', { path: '\\\\attacker\\share\\model' }],
+    ['importModel', { path: '//attacker/share/model' }],
+    ['importModel', { path: 'relative/model' }],
     ['listJobs', { limit: 'all' }],
     ['listJobs', { limit: 1e9 }],
     ['updateSettings', { memoryBudgetMB: 'lots' }],
@@ -253,7 +258,15 @@ describe('forwardJobEvents', () => {
       {
         type: 'artifact',
         jobId: 'j1',
-        artifact: { path: '/o/a.png', mime: 'image/png', index: 0 }
+        artifact: {
+          kind: 'image',
+          path: '/o/a.png',
+          mime: 'image/png',
+          index: 0,
+          width: 32,
+          height: 32,
+          role: 'output'
+        }
       },
       { type: 'done', jobId: 'j1', job }
     ]

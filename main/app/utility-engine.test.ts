@@ -35,10 +35,35 @@ describe('utilityEngineSpawner', () => {
     spawn()
     spawn()
     expect(fork).toHaveBeenCalledTimes(2)
-    expect(fork).toHaveBeenLastCalledWith('/app/out/main/engine-host.js', [], {
-      serviceName: 'Diffusion Studio engine',
-      stdio: 'inherit'
+    const [entry, args, options] = fork.mock.lastCall!
+    expect([entry, args]).toEqual(['/app/out/main/engine-host.js', []])
+    expect(options).toMatchObject({ serviceName: 'Diffusion Studio engine', stdio: 'pipe' })
+  })
+
+  it('passes the engine only the environment it needs: no tokens, proxies or NODE_OPTIONS', () => {
+    const saved = { ...process.env }
+    Object.assign(process.env, {
+      HF_TOKEN: 'hf_secret',
+      HTTPS_PROXY: 'http://proxy:3128',
+      NODE_OPTIONS: '--require /tmp/evil.js',
+      STUDIO_DATA_DIR: '/data',
+      STUDIO_API_TOKEN: 'x',
+      CUDA_VISIBLE_DEVICES: '0'
     })
+    try {
+      const { fork, spawn } = setup()
+      spawn()
+      const env = (fork.mock.lastCall![2] as { env: NodeJS.ProcessEnv }).env
+      expect(env.HF_TOKEN).toBeUndefined()
+      expect(env.HTTPS_PROXY).toBeUndefined()
+      expect(env.NODE_OPTIONS).toBeUndefined()
+      expect(env.STUDIO_API_TOKEN).toBeUndefined()
+      expect(env.STUDIO_DATA_DIR).toBe('/data')
+      expect(env.CUDA_VISIBLE_DEVICES).toBe('0')
+      expect(env.PATH).toBe(process.env.PATH)
+    } finally {
+      process.env = saved
+    }
   })
 
   it('maps the EngineProcess interface onto the utility process', () => {

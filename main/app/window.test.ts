@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMainWindow } from './window'
+import { createMainWindow, denyPermissions, externalAllowed } from './window'
 
 // A BrowserWindow and shell just large enough for the window factory; handlers are kept to be called.
 const fake = vi.hoisted(() => {
@@ -83,7 +83,7 @@ describe('createMainWindow', () => {
     expect(window.shown).toBe(1)
   })
 
-  it('denies every window.open, handing only https links to the system browser', () => {
+  it('denies every window.open, handing only links to the allowed sites to the system browser', () => {
     const window = create()
     const open = window.webContents.windowOpenHandler
     expect(open).toBeTypeOf('function')
@@ -97,7 +97,11 @@ describe('createMainWindow', () => {
       'javascript:alert(1)',
       'smb://host/share',
       'about:blank',
-      ' https://leading-space.example/'
+      ' https://leading-space.example/',
+      'https://example.com/',
+      'https://huggingface.co.evil.example/',
+      'https://user:pass@huggingface.co/x',
+      'https://huggingface.co:8443/x'
     ]) {
       expect(open({ url })).toEqual({ action: 'deny' })
     }
@@ -113,5 +117,48 @@ describe('createMainWindow', () => {
       expect(event.preventDefault).toHaveBeenCalledTimes(1)
     }
     expect(fake.shell.openExternal).not.toHaveBeenCalled()
+  })
+})
+
+describe('external links and permissions', () => {
+  it('allows only https URLs on the listed sites', () => {
+    expect(externalAllowed('https://huggingface.co/stabilityai/sd-turbo')).toBe(true)
+    expect(externalAllowed('https://github.com/microsoft/onnxruntime')).toBe(true)
+    expect(externalAllowed('http://huggingface.co/x')).toBe(false)
+    expect(externalAllowed('https://huggingface.co@evil.example/')).toBe(false)
+    expect(externalAllowed('not a url')).toBe(false)
+  })
+
+  it('denies every permission but the clipboard write, for requests and checks', () => {
+    let request: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | undefined
+    let check: ((c: unknown, p: string) => boolean) | undefined
+    let device: (() => boolean) | undefined
+    denyPermissions({
+      setPermissionRequestHandler: (h) => (request = h),
+      setPermissionCheckHandler: (h) => (check = h),
+      setDevicePermissionHandler: (h) => (device = h)
+    })
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'hid',
+      'serial',
+      'usb',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen'
+    ]) {
+      const cb = vi.fn()
+      request!(null, permission, cb)
+      expect(cb).toHaveBeenCalledExactlyOnceWith(false)
+      expect(check!(null, permission)).toBe(false)
+    }
+    const cb = vi.fn()
+    request!(null, 'clipboard-sanitized-write', cb)
+    expect(cb).toHaveBeenCalledExactlyOnceWith(true)
+    expect(check!(null, 'clipboard-sanitized-write')).toBe(true)
+    expect(device!()).toBe(false)
   })
 })

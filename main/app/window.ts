@@ -22,11 +22,57 @@ export function createMainWindow(preload: string): BrowserWindow {
     }
   })
   window.once('ready-to-show', () => window.show())
-  // Links open in the system browser; the app never navigates away from its own page.
+  // Only known sites open in the system browser; the app never navigates away from its own page.
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
+    if (externalAllowed(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())
+  window.webContents.on('will-redirect', (event) => event.preventDefault())
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault())
   return window
+}
+
+/** Sites the UI links to (model sources and docs); every other URL is refused. */
+export const externalOrigins = ['https://huggingface.co', 'https://github.com'] as const
+
+/** An https URL on one of the allowed sites, with no credentials in it. */
+export function externalAllowed(raw: string): boolean {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return false
+  }
+  return (
+    raw === url.href &&
+    url.protocol === 'https:' &&
+    !url.username &&
+    !url.password &&
+    (externalOrigins as readonly string[]).includes(url.origin)
+  )
+}
+
+/** Permissions the renderer may have: writing to the clipboard (copy a recipe, an image). */
+const grantedPermissions = new Set(['clipboard-sanitized-write'])
+
+/** The part of Electron's Session that decides permissions. */
+export interface PermissionSession {
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void
+  ): void
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void
+  setDevicePermissionHandler?(handler: () => boolean): void
+}
+
+/**
+ * Denies every permission request and check (camera, microphone, geolocation, notifications, HID, USB,
+ * serial, …) except the clipboard write the UI uses; Electron would grant them by default.
+ */
+export function denyPermissions(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(grantedPermissions.has(permission))
+  )
+  session.setPermissionCheckHandler((_contents, permission) => grantedPermissions.has(permission))
+  session.setDevicePermissionHandler?.(() => false)
 }

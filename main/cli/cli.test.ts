@@ -1,11 +1,37 @@
 // The command line end to end: real engine host process, real starter model, real files.
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync } from 'node:fs'
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { projectRoot, modelRoots } from '../app/paths'
+import { projectRoot, modelRoots } from '../platform/paths'
+import sharp from 'sharp'
+import { vi } from 'vitest'
 import { decodePng } from '../engine/tensor/png'
+import { main } from './main'
+
+/** What `run` printed on stdout (in this process). */
+async function captured(run: () => Promise<unknown>): Promise<string> {
+  let text = ''
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    text += String(chunk)
+    return true
+  })
+  try {
+    await run()
+  } finally {
+    spy.mockRestore()
+  }
+  return text
+}
 
 const bin = join(projectRoot, 'main', 'cli', 'bin.mjs')
 const work = mkdtempSync(join(tmpdir(), 'cli-'))
@@ -43,10 +69,19 @@ describe('diffusion-studio generate', () => {
     const a = await cli([...args, '--out', join(work, 'a.png'), '--json'])
     expect(a.stderr).not.toMatch(/error/)
     expect(a.code).toBe(0)
-    const result = JSON.parse(a.stdout) as { artifacts: string[]; execution: { provider: string } }
-    expect(result.artifacts).toEqual([join(work, 'a.png')])
+    const result = JSON.parse(a.stdout) as {
+      artifacts: { path: string }[]
+      execution: { provider: string }
+    }
+    expect(result.artifacts.map((x) => x.path)).toEqual([join(work, 'a.png')])
     const b = await cli([...args, '--out', join(work, 'b.png')])
     expect(b.code).toBe(0)
+    // stderr holds the studio's own lines only: no Vulkan/Dawn or onnxruntime traces from probing
+    // providers that are not there (those show with --verbose).
+    const foreign = b.stderr
+      .split('\n')
+      .filter((l) => l && !/^(step \d+\/\d+|warning: |done in )/.test(l))
+    expect(foreign).toEqual([])
     const bytesA = readFileSync(join(work, 'a.png'))
     expect(bytesA.equals(readFileSync(join(work, 'b.png')))).toBe(true)
     const png = decodePng(bytesA)
@@ -102,6 +137,8 @@ describe('diffusion-studio generate', () => {
     const sampler = await cli(['generate', '--sampler', 'warp-drive', '--out', join(work, 'x.png')])
     expect(sampler.code).toBe(2)
     expect(sampler.stderr).toMatch(/Unknown sampler "warp-drive"\. Available: euler/)
+    const near = await cli(['generate', '--sampler', 'dpmpp2m', '--out', join(work, 'x.png')])
+    expect(near.stderr).toMatch(/Did you mean "dpmpp-2m"\?/)
     const model = await cli(['generate', '--model', 'sd-99', '--out', join(work, 'x.png')])
     expect(model.code).toBe(4)
     expect(model.stderr).toMatch(/Unknown model "sd-99"\. Installed: emoji-32/)
@@ -109,7 +146,7 @@ describe('diffusion-studio generate', () => {
     expect(usage.code).toBe(2)
     const long = await cli(['generate', '--out', join(work, 'x'.repeat(201) + '.png')])
     expect(long.code).toBe(2)
-    expect(long.stderr).toMatch(/over 200 characters/)
+    expect(long.stderr).toMatch(/1–200 characters/)
     const noOut = await cli(['generate'])
     expect(noOut.code).toBe(2)
     expect(noOut.stderr).toMatch(/--out/)
@@ -155,6 +192,163 @@ describe('Ctrl+C during generate', () => {
     expect(stderr).toMatch(/cancelling/)
     expect(stderr).toMatch(/Cancelled between denoiser calls/)
     expect(readdirSync(work).filter((f) => f.includes('interrupted'))).toEqual([])
+  })
+})
+
+describe('paths, ports and what the user asked for', () => {
+  it('refuses bad --out and --data-dir paths with typed errors, never a stack trace', async () => {
+    const file = join(work, 'plain-file')
+    writeFileSync(file, 'x')
+    const cases: [string[], RegExp][] = [
+      [
+        ['generate', '--out', join(file, 'x.png')],
+        /is a file, not a folder|part of the path is a file/
+      ],
+      [['generate', '--out', work], /is a folder; name a file inside it/],
+      [['generate', '--out', '/proc/studio/x.png'], /system folder/],
+      [['generate', '--out', join(work, 'x.gif')], /--out must end in \.png or \.webp/],
+      [['serve', '--data-dir', file], /--data-dir .* is a file, not a folder/],
+      [['serve', '--data-dir', '/proc/studio'], /system folder/],
+      [['serve', '--port', '70000'], /a port is 0–65535/],
+      [['serve', '--port=-1'], /a port is 0–65535/]
+    ]
+    for (const [args, message] of cases) {
+      const run = await cli(args)
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr, args.join(' ')).toMatch(message)
+      expect(run.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+
+  it('says when the requested device was not available, and records it', async () => {
+    const run = await cli([
+      'generate',
+      '--device',
+      'cuda',
+      '--steps',
+      '2',
+      '--out',
+      join(work, 'dev.png'),
+      '--json'
+    ])
+    expect(run.code).toBe(0)
+    const result = JSON.parse(run.stdout) as {
+      execution: { provider: string; fallbackReason?: string }
+      warnings: string[]
+    }
+    expect(result.execution.provider).not.toBe('cuda')
+    expect(result.warnings.join(' ')).toMatch(
+      /--device cuda is not available here; ran on \w+ instead/
+    )
+    expect(run.stderr).toMatch(/warning: --device cuda is not available/)
+    const recipe = JSON.parse(
+      decodePng(readFileSync(join(work, 'dev.png'))).text['diffusion-studio']
+    )
+    expect(recipe.device).toBe('cuda')
+    expect(recipe.provider).toBe(result.execution.provider)
+    expect(recipe.fallbackReason).toBeTruthy()
+  })
+
+  it('refuses a prompt on a class-only model', async () => {
+    const run = await cli(['generate', '--prompt', 'a red fox', '--out', join(work, 'fox.png')])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/takes a class label, not a prompt/)
+  })
+
+  it('img2img reworks an input file and records its hash', async () => {
+    const input = join(work, 'in.png')
+    writeFileSync(
+      input,
+      await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } })
+        .png()
+        .toBuffer()
+    )
+    const run = await cli([
+      'img2img',
+      '--image',
+      input,
+      '--strength',
+      '0.5',
+      '--steps',
+      '6',
+      '--out',
+      join(work, 'i2i.png'),
+      '--json'
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    const recipe = JSON.parse(
+      decodePng(readFileSync(join(work, 'i2i.png'))).text['diffusion-studio']
+    )
+    expect(recipe).toMatchObject({ task: 'image.img2img', strength: 0.5 })
+    expect(recipe.image).toMatch(/^[0-9a-f]{64}$/)
+    const missing = await cli([
+      'img2img',
+      '--image',
+      join(work, 'nope.png'),
+      '--out',
+      join(work, 'n.png')
+    ])
+    expect(missing.code).toBe(3)
+    expect(missing.stderr).toMatch(/no such file/)
+    const notImage = await cli([
+      'img2img',
+      '--image',
+      join(work, 'plain-file'),
+      '--out',
+      join(work, 'n.png')
+    ])
+    expect(notImage.code).toBe(3)
+    expect(notImage.stderr).toMatch(/could not be read|Unsupported/)
+  })
+})
+
+describe('discoverability', () => {
+  it('every command and subcommand answers --help with its options, types and defaults', async () => {
+    const commands = [
+      ['generate'],
+      ['img2img'],
+      ['info'],
+      ['samplers'],
+      ['serve'],
+      ['start'],
+      ['bench'],
+      ['bench', 'runtime'],
+      ['models'],
+      ['models', 'list'],
+      ['models', 'import'],
+      ['models', 'download'],
+      ['models', 'verify']
+    ]
+    for (const command of commands) {
+      const run = await main([...command, '--help'])
+      expect(run, command.join(' ')).toBe(0)
+    }
+    const out = await captured(() => main(['generate', '--help']))
+    expect(out).toMatch(/--steps <int>/)
+    expect(out).toMatch(/--schedule <string>.*\(choices: "model"/s)
+    expect(out).toMatch(/--count <int>.*\(default: 1\)/s)
+    expect(out).toMatch(/Examples:/)
+  })
+
+  it('prints --version, models help without a subcommand, and "did you mean" for commands', async () => {
+    expect(await captured(() => main(['--version']))).toMatch(/^\d+\.\d+\.\d+/)
+    expect(await captured(() => main(['models']))).toMatch(/Commands:[\s\S]*list[\s\S]*import/)
+    const typo = await cli(['generat'])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toMatch(/Did you mean generate\?/)
+    const option = await cli(['generate', '--stepz', '3', '--out', join(work, 'x.png')])
+    expect(option.code).toBe(2)
+    expect(option.stderr).toMatch(/Did you mean --steps\?/)
+  })
+
+  it('models download validates the repository, revision and id like the web API, offline-safe', async () => {
+    for (const target of ['../../etc@main', 'owner/name@../../x', 'a/b/c']) {
+      const run = await cli(['models', 'download', target])
+      expect(run.code, target).toBe(2)
+    }
+    const id = await cli(['models', 'download', 'owner/name', '--id', '../evil'])
+    expect(id.code).toBe(2)
+    expect(readdirSync(join(work, 'data')).filter((f) => f.includes('download'))).toEqual([])
   })
 })
 

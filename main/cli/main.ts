@@ -1,70 +1,71 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+// The `diffusion-studio` command line: one commander program; every command lists its options with
+// types and defaults (--help), unknown commands and options get a "did you mean", and every failure is
+// a typed error with the README's exit code (2 usage, 3 bad input, 4 model problem, 5 runtime, 130).
+import { Command, CommanderError, Option } from 'commander'
 import { StudioError, errorTitles, exitCodeFor } from '../contract'
-import { generateCommand } from './commands/generate'
-import { infoCommand } from './commands/info'
-import { samplersCommand } from './commands/samplers'
-import { modelsCommand } from './commands/models'
-import { serveCommand } from './commands/serve'
-import { startCommand } from './commands/start'
-import { benchCommand } from './commands/bench'
+import { studioVersion } from '../platform/version'
+import { registerBenchCommand } from './commands/bench'
+import { registerDistCommand } from './commands/dist'
+import { registerInfoCommand } from './commands/info'
+import { registerModelsCommand } from './commands/models'
+import { registerSamplersCommand } from './commands/samplers'
+import { registerServeCommand } from './commands/serve'
+import { registerStartCommand } from './commands/start'
+import { registerTaskCommands } from './commands/tasks'
 
-const usage = `diffusion-studio <command> [options]
-
-  info [--json]                         execution providers found, the one chosen and why, versions
-  samplers [--json]                     every sampler: name, order, model calls per step, description
-  models list [--json]                  installed models and their status
-  generate [options] --out FILE.png     generate images (see --help of generate)
-  serve [--port N] [--data-dir DIR]     the web host on 127.0.0.1; prints the URL with its token
-  start                                 the Electron app, or the web host where Electron is absent
-  bench <samplers|runtime>              benchmarks; tables go to docs/benchmarks.md
-
-Exit codes: 0 done, 2 usage, 3 bad input, 4 model problem, 5 runtime failure, 130 cancelled.`
-
-/** Parses one command's flags; unknown flags are a usage error. */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(
-  args: string[],
-  options: O
-) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true } as const)
-  } catch (error) {
-    throw new StudioError('invalid-request', (error as Error).message)
-  }
+/** The program, with `exit` receiving each action's exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command()
+    .name('diffusion-studio')
+    .description(
+      'Runs diffusion models in-process through onnxruntime-node: images, and more to come.'
+    )
+    .version(studioVersion, '-V, --version', 'print the version')
+    .addOption(new Option('--verbose', 'show the engine’s own log and native libraries’ traces'))
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for the options)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done, 2 usage, 3 bad input, 4 model problem, 5 runtime failure, 130 cancelled.\n' +
+        'Every command takes --help.'
+    )
+  program.hook('preAction', (thisCommand) => {
+    if (thisCommand.opts().verbose) process.env.STUDIO_VERBOSE = '1'
+  })
+  registerTaskCommands(program, exit)
+  registerInfoCommand(program, exit)
+  registerSamplersCommand(program, exit)
+  registerModelsCommand(program, exit)
+  registerServeCommand(program, exit)
+  registerStartCommand(program, exit)
+  registerBenchCommand(program, exit)
+  registerDistCommand(program, exit)
+  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true)
+  return program
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
+  let code = 0
+  const program = buildProgram((c) => (code = c))
   try {
-    switch (command) {
-      case 'info':
-        return await infoCommand(rest)
-      case 'samplers':
-        return await samplersCommand(rest)
-      case 'models':
-        return await modelsCommand(rest)
-      case 'generate':
-        return await generateCommand(rest)
-      case 'serve':
-        return await serveCommand(rest)
-      case 'start':
-        return await startCommand(rest)
-      case 'bench':
-        return await benchCommand(rest)
-      case 'dist':
-        return await (await import('./commands/dist')).distCommand()
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(usage + '\n')
-        return command === undefined ? 2 : 0
-      default:
-        process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`)
-        return 2
+    if (argv.length === 0) {
+      program.outputHelp()
+      return 2
     }
+    await program.parseAsync(argv, { from: 'user' })
+    return code
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and end normally; every other parse error is a usage error.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0
+      if (error.code === 'commander.help') return 0
+      return 2
+    }
     const typed = StudioError.from(error)
-    process.stderr.write(`error: ${errorTitles[typed.code]}: ${typed.message}\n`)
+    // The message names the thing and the fix; internal errors (bugs) also get their title and stack.
+    const title = typed.code === 'internal' ? `${errorTitles.internal}: ` : ''
+    process.stderr.write(`error: ${title}${typed.message}\n`)
     if (typed.code === 'internal' && error instanceof Error && error.stack) {
       process.stderr.write(error.stack + '\n')
     }

@@ -5,11 +5,21 @@ import {
   ModelListingSchema,
   type ModelEvent
 } from './models'
+import { BytesSchema } from './artifacts'
+import {
+  InputInfoSchema,
+  InputKindSchema,
+  inputSizeCaps,
+  type InputInfo,
+  type InputKind
+} from './inputs'
 import { JobRecordSchema, JobSpecSchema, type JobEvent } from './jobs'
+import { ProviderNameSchema } from './sampling'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
+import { TaskIdSchema } from './tasks'
 
 export const ProviderProbeSchema = z.object({
-  name: z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']),
+  name: ProviderNameSchema,
   available: z.boolean(),
   /** Why it is not available, or why it was passed over. */
   reason: z.string().optional(),
@@ -46,12 +56,11 @@ export const SamplerDescriptorSchema = z.object({
   /** 'sample' walks σ down to 0 (generation); 'invert' walks it up (image → noise, for editing). */
   purpose: z.enum(['sample', 'invert']),
   reference: z.string(),
-  params: z.array(SamplerParamSchema)
+  params: z.array(SamplerParamSchema),
+  /** Step counts where it gives clean results on the starter model (measured; see docs/benchmarks.md). */
+  steps: z.object({ min: z.number().int().positive(), default: z.number().int().positive() })
 })
 export type SamplerDescriptor = z.infer<typeof SamplerDescriptorSchema>
-
-export const ArtifactDataSchema = z.object({ mime: z.string(), dataBase64: z.string() })
-export type ArtifactData = z.infer<typeof ArtifactDataSchema>
 
 const none = z.undefined().optional()
 
@@ -59,15 +68,23 @@ const modelId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, dot, dash, underscore')
 
-/** An absolute local path (POSIX or Windows), no NUL bytes. */
-const absolutePath = z
+/**
+ * An absolute local path (POSIX, or a Windows drive path), no NUL bytes. Network paths (`\\host\share`,
+ * `//host/share`, `\\?\UNC\…`) are refused: opening one makes Windows send the user's NTLM credentials.
+ */
+export const LocalPathSchema = z
   .string()
   .min(1)
   .max(4096)
   .refine((p) => !p.includes('\0'), 'must not contain NUL')
-  .refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'), {
-    message: 'must be an absolute path'
+  .refine(
+    (p) => !/^[\\/]{2}/.test(p),
+    'network paths (\\\\host\\share, //host/share) are not allowed'
+  )
+  .refine((p) => (p.startsWith('/') && !p.startsWith('//')) || /^[a-zA-Z]:[\\/]/.test(p), {
+    message: 'must be an absolute local path'
   })
+const absolutePath = LocalPathSchema
 
 /** What an import or a finished download installed. */
 export const InstallSummarySchema = z.object({
@@ -95,9 +112,37 @@ export const invokeContract = {
     request: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).optional(),
     response: z.array(JobRecordSchema)
   },
-  readArtifact: {
-    request: z.object({ jobId: z.string().min(1).max(64), index: z.number().int().min(0).max(63) }),
-    response: ArtifactDataSchema
+  /** Stores an input's bytes (validated, content-addressed) and returns what it is. */
+  addInput: {
+    request: z
+      .object({
+        kind: InputKindSchema,
+        name: z.string().max(255).optional(),
+        bytes: BytesSchema
+      })
+      .refine((r) => r.bytes.length <= inputSizeCaps[r.kind], {
+        message: 'over the size limit for its kind',
+        path: ['bytes']
+      }),
+    response: InputInfoSchema
+  },
+  /** An input already in the store (e.g. for "reuse recipe"). */
+  getInput: {
+    request: z.object({ ref: z.string().regex(/^[0-9a-f]{64}$/) }),
+    response: InputInfoSchema
+  },
+  /**
+   * Electron only: a model folder or .onnx file chosen in a native dialog in main (null if cancelled);
+   * Electron's importModel then accepts only paths chosen this way. The web host answers not-found.
+   */
+  chooseModelPath: {
+    request: z.object({ kind: z.enum(['folder', 'file']) }),
+    response: z.object({ path: z.string() }).nullable()
+  },
+  /** Electron only: choose a file in a native dialog in main and store it (the web host answers not-found). */
+  chooseInput: {
+    request: z.object({ kind: InputKindSchema, task: TaskIdSchema.optional() }),
+    response: InputInfoSchema.nullable()
   },
   /** Models, folders with problems and paused downloads (the Models screen). */
   scanModels: {
@@ -175,6 +220,14 @@ export type StudioApi = {
   /** Subscribes to model events (download progress and outcomes); returns the unsubscribe function. */
   onModelEvent(listener: (event: ModelEvent) => void): () => void
 }
+
+/** Where an artifact is served (same origin as the page on both transports). */
+export const artifactPath = (jobId: string, index: number): string =>
+  `/artifacts/${encodeURIComponent(jobId)}/${index}`
+/** Where an input's bytes are served. */
+export const inputPath = (ref: string): string => `/inputs/${ref}`
+
+export type { InputInfo, InputKind }
 
 /** What a failed call returns over either transport. */
 export const RemoteErrorSchema = z.object({

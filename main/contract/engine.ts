@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { StudioErrorDataSchema } from './errors'
-import { ArtifactSchema, ExecutionSchema, JobSpecSchema, PreviewSchema } from './jobs'
+import { ArtifactSchema, PreviewSchema } from './artifacts'
+import { ExecutionSchema, JobSpecSchema } from './jobs'
 import { SettingsSchema } from './settings'
 
 // Messages between main and the engine host process. Both ends parse what they receive.
@@ -14,7 +15,9 @@ export const EngineRequestSchema = z.discriminatedUnion('type', [
     /** Folder the artifacts go to; files appear there only complete (written, then renamed). */
     outputDir: z.string(),
     /** Artifact file name without extension; `-2`, `-3`… are added for count > 1. Default: the job id. */
-    fileStem: z.string().min(1).max(200).optional()
+    fileStem: z.string().min(1).max(200).optional(),
+    /** The content-addressed input store the spec's input refs point into. */
+    inputsDir: z.string().optional()
   }),
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
   z.object({ type: z.literal('info'), requestId: z.string(), settings: SettingsSchema })
@@ -27,6 +30,7 @@ export const EngineJobUpdateSchema = z.discriminatedUnion('type', [
     type: z.literal('step'),
     i: z.number().int().nonnegative(),
     n: z.number().int().positive(),
+    stage: z.string().max(200).optional(),
     preview: PreviewSchema.optional()
   }),
   z.object({ type: z.literal('artifact'), artifact: ArtifactSchema }),

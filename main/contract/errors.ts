@@ -51,7 +51,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   gated: 'The model needs an access token',
   'not-found': 'Not found',
   'rate-limited': 'The server asked us to slow down',
-  'in-use': 'The data folder is in use by another studio',
+  'in-use': 'Already in use',
   internal: 'Something went wrong inside the studio'
 }
 

@@ -1,7 +1,13 @@
 // The only module the renderer, preload, main and engine host all share: schemas and inferred types.
 export * from './errors'
+export * from './tasks'
+export * from './sampling'
+export * from './inputs'
+export * from './artifacts'
+export * from './specs/image'
 export * from './models'
 export * from './jobs'
 export * from './settings'
 export * from './api'
 export * from './engine'
+export * from './frames'

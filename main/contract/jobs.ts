@@ -1,68 +1,25 @@
 import { z } from 'zod'
+import { ArtifactSchema, PreviewSchema } from './artifacts'
 import { StudioErrorDataSchema } from './errors'
+import { imageSpecSchemas } from './specs/image'
+import type { TaskId } from './tasks'
 
-export const DeviceSchema = z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu'])
-export type Device = z.infer<typeof DeviceSchema>
-
-/** Named σ schedules a user can pick; "model" is the model's own training schedule. */
-export const scheduleNames = [
-  'model',
-  'linspace',
-  'leading',
-  'trailing',
-  'karras',
-  'exponential',
-  'polyexponential',
-  'vp'
-] as const
-export const ScheduleNameSchema = z.enum(scheduleNames)
-export type ScheduleName = z.infer<typeof ScheduleNameSchema>
-
-const seed = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
-const samplerExtra = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
-
-/** Options every denoising job shares. Unset fields take the model manifest's defaults. */
-const SamplingFields = {
-  model: z.string().min(1).max(64).optional(),
-  seed: seed.default(0),
-  steps: z.number().int().min(1).max(1000).optional(),
-  sampler: z.string().min(1).max(64).optional(),
-  samplerExtra: samplerExtra.default({}),
-  schedule: ScheduleNameSchema.optional(),
-  guidance: z.number().min(0).max(50).optional(),
-  count: z.number().int().min(1).max(64).default(1),
-  device: DeviceSchema.default('auto')
-}
-
-export const ImageGenerateSpecSchema = z.object({
-  task: z.literal('image.generate'),
-  prompt: z.string().max(2000).default(''),
-  negativePrompt: z.string().max(2000).default(''),
-  /** Class name for class-conditional models (see the manifest's conditioning.classes). */
-  label: z.string().min(1).max(64).optional(),
-  width: z.number().int().min(8).max(4096).optional(),
-  height: z.number().int().min(8).max(4096).optional(),
-  ...SamplingFields
-})
-export type ImageGenerateSpec = z.infer<typeof ImageGenerateSpecSchema>
-
-/** Every job the engine runs. New tasks (inpaint, upscale, point-cloud, molecule, audio, video) join here. */
-export const JobSpecSchema = z.discriminatedUnion('task', [ImageGenerateSpecSchema])
+/**
+ * Every job the engine runs, discriminated by its task id. A task joins by adding its spec schema here
+ * (contract/specs/<modality>.ts); the engine's pipeline table then fails typecheck until it has a pipeline.
+ */
+export const JobSpecSchema = z.discriminatedUnion('task', [...imageSpecSchemas])
 export type JobSpec = z.infer<typeof JobSpecSchema>
 export type JobSpecInput = z.input<typeof JobSpecSchema>
+/** The tasks that have a spec (and so a pipeline); a subset of the vocabulary in tasks.ts. */
+export type RunnableTaskId = JobSpec['task'] & TaskId
+export type SpecOf<T extends RunnableTaskId> = Extract<JobSpec, { task: T }>
+export const runnableTaskIds = JobSpecSchema.options.map(
+  (o) => o.shape.task.value
+) as RunnableTaskId[]
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled'])
 export type JobStatus = z.infer<typeof JobStatusSchema>
-
-export const ArtifactSchema = z.object({
-  path: z.string(),
-  mime: z.string(),
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
-  /** Index within the job's batch (`--count`). */
-  index: z.number().int().nonnegative()
-})
-export type Artifact = z.infer<typeof ArtifactSchema>
 
 /** Which execution provider ran a job, written into every output's metadata. */
 export const ExecutionSchema = z.object({
@@ -72,7 +29,17 @@ export const ExecutionSchema = z.object({
 })
 export type Execution = z.infer<typeof ExecutionSchema>
 
+/** How far a job got: steps completed of n, written when it stops (cancelled or failed mid-run). */
+export const ProgressSchema = z.object({
+  i: z.number().int().nonnegative(),
+  n: z.number().int().positive()
+})
+
+/** The version of stored job records; storage/job-store migrates older rows to it on open. */
+export const jobRecordVersion = 2
+
 export const JobRecordSchema = z.object({
+  schemaVersion: z.literal(jobRecordVersion).default(jobRecordVersion),
   id: z.string(),
   spec: JobSpecSchema,
   status: JobStatusSchema,
@@ -82,18 +49,14 @@ export const JobRecordSchema = z.object({
   artifacts: z.array(ArtifactSchema),
   error: StudioErrorDataSchema.optional(),
   execution: ExecutionSchema.optional(),
-  /** Pre-flight warnings in plain words (memory, time), shown before the result. */
-  warnings: z.array(z.string()).default([])
+  /** Warnings in plain words (memory, time, what was done instead of what was asked). */
+  warnings: z.array(z.string()).default([]),
+  /** Steps completed when the job stopped (so "cancelled at step 27 of 50" survives a reload). */
+  progress: ProgressSchema.optional(),
+  /** Set when the studio stopped while this job ran: it can be run again as a new job. */
+  interrupted: z.boolean().optional()
 })
 export type JobRecord = z.infer<typeof JobRecordSchema>
-
-/** A small preview of the current x0 estimate: RGBA8 pixels, base64. */
-export const PreviewSchema = z.object({
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  rgbaBase64: z.string()
-})
-export type Preview = z.infer<typeof PreviewSchema>
 
 export const JobEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), jobId: z.string(), job: JobRecordSchema }),
@@ -104,6 +67,8 @@ export const JobEventSchema = z.discriminatedUnion('type', [
     /** Steps completed so far, 1 … n. */
     i: z.number().int().nonnegative(),
     n: z.number().int().positive(),
+    /** What is being stepped when a job has several stages (tiles, images): e.g. "tile 3 of 12". */
+    stage: z.string().max(200).optional(),
     preview: PreviewSchema.optional()
   }),
   z.object({ type: z.literal('artifact'), jobId: z.string(), artifact: ArtifactSchema }),

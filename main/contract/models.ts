@@ -1,22 +1,6 @@
 import { z } from 'zod'
-import { ScheduleNameSchema } from './jobs'
-
-export const ModalitySchema = z.enum(['image', 'point-cloud', 'molecule', 'audio', 'video'])
-export type Modality = z.infer<typeof ModalitySchema>
-
-export const TaskSchema = z.enum([
-  'text-to-image',
-  'class-to-image',
-  'unconditional',
-  'image-to-image',
-  'inpaint',
-  'super-resolution',
-  'point-cloud',
-  'molecule',
-  'audio',
-  'video'
-])
-export type Task = z.infer<typeof TaskSchema>
+import { ScheduleNameSchema } from './sampling'
+import { ManifestTasksSchema, ModalitySchema } from './tasks'
 
 export const TensorDtypeSchema = z.enum(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool'])
 export type TensorDtype = z.infer<typeof TensorDtypeSchema>
@@ -123,7 +107,69 @@ export const ResolutionSchema = z.object({
 })
 export type Resolution = z.infer<typeof ResolutionSchema>
 
-export const ModelManifestSchema = z.object({
+/** An image model's sample: [B, C, H, W] at its native size, and how pixels map to it. */
+export const ImageSampleSchema = z.object({
+  kind: z.literal('image'),
+  channels: z.number().int().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Latent models: latents = scale · VAE(x). Pixel models: 1. */
+  latentScale: z.number().positive().default(1),
+  /** How pixels map to the model's range. */
+  pixelRange: z.tuple([z.number(), z.number()]).default([-1, 1]),
+  /** Latent models: pixels per latent cell (8 for Stable Diffusion's VAE). */
+  vaeScale: z.number().int().positive().default(1),
+  /** Fully convolutional models run at any size that is a multiple of this (0: only the native size). */
+  sizeMultiple: z.number().int().nonnegative().default(0)
+})
+
+/** A point-cloud model's sample: [B, N, channels] (xyz, or xyz + RGB), normalised as stated. */
+export const PointCloudSampleSchema = z.object({
+  kind: z.literal('point-cloud'),
+  points: z.number().int().positive(),
+  channels: z.union([z.literal(3), z.literal(6)]).default(3),
+  /** How shapes were normalised for training, in words (e.g. "bounding box centred, into [−1, 1]³"). */
+  normalization: z.string().default('')
+})
+
+/** A molecule model's sample: up to maxAtoms atoms, positions [N, 3] (Å) and atom features. */
+export const MoleculeSampleSchema = z.object({
+  kind: z.literal('molecule'),
+  maxAtoms: z.number().int().positive(),
+  /** Element symbols in the order of the one-hot features. */
+  elements: z.array(z.string().min(1).max(3)).min(1)
+})
+
+export const SampleSchema = z.discriminatedUnion('kind', [
+  ImageSampleSchema,
+  PointCloudSampleSchema,
+  MoleculeSampleSchema
+])
+export type Sample = z.infer<typeof SampleSchema>
+export type ImageSample = z.infer<typeof ImageSampleSchema>
+
+/**
+ * Manifests written before samples had a kind (studio 0.1) described images only, with latentScale
+ * and pixelRange at the top level: move them into the image sample.
+ */
+function upgradeManifest(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value
+  const raw = value as Record<string, unknown>
+  const sample = raw.sample
+  if (!sample || typeof sample !== 'object' || 'kind' in sample) return value
+  const { latentScale, pixelRange, ...rest } = raw
+  return {
+    ...rest,
+    sample: {
+      kind: 'image',
+      ...(sample as object),
+      ...(latentScale !== undefined ? { latentScale } : {}),
+      ...(pixelRange !== undefined ? { pixelRange } : {})
+    }
+  }
+}
+
+const ManifestObjectSchema = z.object({
   schemaVersion: z.literal(1),
   id: z
     .string()
@@ -131,19 +177,15 @@ export const ModelManifestSchema = z.object({
   name: z.string().min(1),
   description: z.string().default(''),
   modality: ModalitySchema,
-  tasks: z.array(TaskSchema).min(1),
+  tasks: ManifestTasksSchema,
   licence: z.string().min(1),
   files: z.array(ModelFileSchema).min(1),
   components: z.partialRecord(ComponentRoleSchema, ComponentSchema),
   parameterization: ParameterizationSchema,
   schedule: TrainingScheduleSchema,
   conditioning: ConditioningSchema,
-  /** The denoiser's sample: channels and native size ([B, C, H, W]). */
-  sample: z.object({ channels: z.number().int().positive() }).and(ResolutionSchema),
-  /** Latent models: latents = scale · VAE(x). Pixel models: 1. */
-  latentScale: z.number().positive().default(1),
-  /** How pixels map to the model's range. */
-  pixelRange: z.tuple([z.number(), z.number()]).default([-1, 1]),
+  /** What the denoiser works on, per modality. */
+  sample: SampleSchema,
   defaults: z.object({
     sampler: z.string().min(1),
     steps: z.number().int().positive(),
@@ -158,6 +200,17 @@ export const ModelManifestSchema = z.object({
     .object({ repo: z.string().min(1), revision: z.string().min(1), url: z.string().optional() })
     .optional()
 })
+
+/** A model id: a plain folder name. */
+export const ModelIdSchema = ManifestObjectSchema.shape.id
+
+export const ModelManifestSchema = z.preprocess(
+  upgradeManifest,
+  ManifestObjectSchema.refine((m) => m.sample.kind === m.modality, {
+    message: 'sample.kind must equal modality',
+    path: ['sample', 'kind']
+  })
+)
 export type ModelManifest = z.infer<typeof ModelManifestSchema>
 
 /** What the UI and CLI list: the manifest plus where it lives and whether its files check out. */
@@ -187,7 +240,7 @@ export const CatalogueEntrySchema = z.object({
   revision: z.string().min(1),
   layout: z.enum(['diffusers-script', 'optimum', 'olive', 'webnn', 'single-onnx']),
   precision: z.enum(['fp32', 'fp16', 'mixed', 'unknown']),
-  tasks: z.array(TaskSchema).min(1),
+  tasks: ManifestTasksSchema,
   licence: z.string().min(1),
   /** Download size in bytes, or null when unknown (never guessed). */
   sizeBytes: z.number().int().positive().nullable(),

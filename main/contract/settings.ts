@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DeviceSchema } from './jobs'
+import { DeviceSchema } from './sampling'
 
 const fields = {
   device: DeviceSchema,

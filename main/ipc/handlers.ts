@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises'
-import { relative, isAbsolute } from 'node:path'
 import {
   StudioError,
   describeIssues,
@@ -8,8 +6,8 @@ import {
   type VerbRequestParsed,
   type VerbResponse
 } from '../contract'
-import type { Studio } from '../app/studio'
-import { samplers } from '../engine/diffusion/registry'
+import type { Studio } from './studio'
+import { samplerDescriptors } from '../tasks'
 import { validateSpec } from '../jobs/validate-spec'
 import {
   importModel,
@@ -18,44 +16,37 @@ import {
   removeModel
 } from '../models/commands'
 
-type Handlers = { [V in Verb]: (request: VerbRequestParsed<V>) => Promise<VerbResponse<V>> }
-
 /** The verbs of the contract, independent of transport. */
 export function createHandlers(studio: Studio): Handlers {
   return {
     info: () => studio.engine.info(studio.currentSettings()),
-    listSamplers: async () =>
-      samplers.map(({ sample: _sample, params, purpose, ...rest }) => ({
-        ...rest,
-        purpose: purpose ?? 'sample',
-        params: params.map((p) => ({ ...p, choices: p.choices ? [...p.choices] : undefined }))
-      })),
+    listSamplers: async () => samplerDescriptors(),
     listModels: () => studio.registry.list(),
-    enqueueJob: async (spec) =>
-      studio.queue.enqueue(validateSpec(spec, await studio.registry.list())),
+    enqueueJob: async (spec) => {
+      const { spec: settled, warnings } = validateSpec(
+        spec,
+        await studio.registry.list(),
+        studio.inputs
+      )
+      return studio.queue.enqueue(settled, warnings)
+    },
     cancelJob: async ({ jobId }) => {
       if (!studio.queue.get(jobId))
         throw new StudioError('unknown-job', `No job has id "${jobId}".`)
       return { cancelled: studio.queue.cancel(jobId) }
     },
     listJobs: async (request) => studio.queue.list(request?.limit ?? 100),
-    readArtifact: async ({ jobId, index }) => {
-      const job = studio.queue.get(jobId)
-      if (!job) throw new StudioError('unknown-job', `No job has id "${jobId}".`)
-      const artifact = job.artifacts.find((a) => a.index === index)
-      if (!artifact) throw new StudioError('not-found', `Job ${jobId} has no output ${index}.`)
-      const inside = relative(studio.outputDir, artifact.path)
-      if (inside.startsWith('..') || isAbsolute(inside)) {
-        throw new StudioError('not-found', 'That output is outside the outputs folder.')
-      }
-      try {
-        return {
-          mime: artifact.mime,
-          dataBase64: (await readFile(artifact.path)).toString('base64')
-        }
-      } catch {
-        throw new StudioError('not-found', `The output file ${artifact.path} is gone.`)
-      }
+    addInput: ({ kind, name, bytes }) => studio.inputs.add(kind, bytes, name),
+    getInput: async ({ ref }) => studio.inputs.require(ref),
+    // A native file dialog exists only in Electron (app/ipc-bridge overrides this verb there).
+    chooseInput: async () => {
+      throw new StudioError(
+        'not-found',
+        'No file dialog here: drop, paste or pick the file in the page.'
+      )
+    },
+    chooseModelPath: async () => {
+      throw new StudioError('not-found', 'No file dialog here: type the folder or .onnx path.')
     },
     scanModels: async () => ({
       ...(await scanModels(studio.models)),
@@ -89,6 +80,7 @@ export function createHandlers(studio: Studio): Handlers {
   }
 }
 
+export type Handlers = { [V in Verb]: (request: VerbRequestParsed<V>) => Promise<VerbResponse<V>> }
 export type Dispatch = (verb: string, request: unknown) => Promise<unknown>
 
 /** Parses an untrusted (verb, request) pair with the contract and runs the handler. */

@@ -25,6 +25,7 @@ export interface RunRequest {
   readonly settings: Settings
   readonly outputDir: string
   readonly fileStem?: string
+  readonly inputsDir?: string
 }
 
 /**
@@ -61,7 +62,10 @@ export class EngineClient {
       if (this.#process !== child) return
       this.#process = undefined
       const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`
-      const reason = `The engine host ${how} during this job; it restarts for the next one.`
+      const tail = (child.recentOutput?.() ?? []).slice(-5).join(' | ')
+      const reason =
+        `The engine host ${how} during this job; it restarts for the next one.` +
+        (tail ? ` Its last output: ${tail.slice(0, 600)}` : '')
       this.#job?.finished({ type: 'failed', error: { code: 'engine-crashed', message: reason } })
       this.#job = undefined
       for (const pending of this.#replies.values()) {

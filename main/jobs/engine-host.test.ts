@@ -37,8 +37,11 @@ describe('engine host', () => {
     expect(updates[0].type).toBe('started')
     const steps = updates.filter((u) => u.type === 'step')
     expect(steps.map((s) => s.type === 'step' && s.i)).toEqual([1, 2, 3])
+    // Previews cross the process boundary as bytes (structured clone), not base64 text.
     const preview = steps[0].type === 'step' ? steps[0].preview : undefined
-    expect(preview && Buffer.from(preview.rgbaBase64, 'base64').length).toBe(32 * 32 * 4)
+    expect(preview?.kind).toBe('image')
+    expect(preview?.kind === 'image' && preview.rgba).toBeInstanceOf(Uint8Array)
+    expect(preview?.kind === 'image' && preview.rgba.length).toBe(32 * 32 * 4)
     expect(readdirSync(out).filter((f) => f.endsWith('.png'))).toEqual(['ok.png'])
   })
 

@@ -1,6 +1,8 @@
 import { fork } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { EngineRequest } from '../contract'
+import { engineEnv } from '../platform/engine-env'
 
 /** Main's handle on an engine host process, whatever started it (Node fork or Electron utilityProcess). */
 export interface EngineProcess {
@@ -10,6 +12,8 @@ export interface EngineProcess {
   onExit(listener: (code: number | null, signal: string | null) => void): void
   /** Spawn or channel errors (EAGAIN, EPIPE); the client kills the process and fails its job. */
   onError?(listener: (error: Error) => void): void
+  /** The host's last lines of console output (kept for crash reports), newest last. */
+  recentOutput?(): string[]
   kill(): void
 }
 
@@ -17,13 +21,43 @@ export type SpawnEngine = () => EngineProcess
 
 const hostEntry = fileURLToPath(new URL('../engine/host/entry.mjs', import.meta.url))
 
-/** Forks the engine host as a Node process (web host, CLI, tests). Its stdout goes to our stderr. */
+/** Whether the engine's own console output (and native libraries' traces) should be shown. */
+export const verboseEngine = (): boolean => /^(1|true|yes)$/i.test(process.env.STUDIO_VERBOSE ?? '')
+
+/**
+ * Follows a child's output: lines of the studio's own (`[engine] …`) always go to `write`; native traces
+ * (Dawn/Vulkan probing a GPU that is not there, ORT warnings) only when verbose. The last lines are kept.
+ */
+export function followOutput(
+  streams: readonly (NodeJS.ReadableStream | null | undefined)[],
+  write: (line: string) => void,
+  verbose = verboseEngine()
+): () => string[] {
+  const recent: string[] = []
+  for (const stream of streams) {
+    if (!stream) continue
+    createInterface({ input: stream }).on('line', (line) => {
+      recent.push(line)
+      if (recent.length > 40) recent.shift()
+      if (verbose || line.startsWith('[engine]')) write(line)
+    })
+  }
+  return () => [...recent]
+}
+
+/**
+ * Forks the engine host as a Node process (web host, CLI, tests), with structured-clone messages (so
+ * previews cross as bytes) and only the environment it needs.
+ */
 export const spawnNodeEngine: SpawnEngine = () => {
   const child = fork(hostEntry, [], {
-    stdio: ['ignore', 2, 'inherit', 'ipc'],
-    env: process.env,
-    serialization: 'json'
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: engineEnv(),
+    serialization: 'advanced'
   })
+  const recent = followOutput([child.stdout, child.stderr], (line) =>
+    process.stderr.write(line + '\n')
+  )
   return {
     get pid() {
       return child.pid
@@ -34,6 +68,7 @@ export const spawnNodeEngine: SpawnEngine = () => {
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     onError: (listener) => child.on('error', listener),
+    recentOutput: recent,
     kill: () => child.kill('SIGKILL')
   }
 }

@@ -137,17 +137,35 @@ describe('JobQueue', () => {
     expect(store.get(job.id)?.status).toBe('done')
   })
 
-  it('marks jobs left running by a previous process as failed on start', () => {
+  it('after a restart: the interrupted job is marked so, queued jobs run in order', async () => {
     const now = Date.now()
-    store.save({ id: 'left', spec, status: 'running', createdAt: now, artifacts: [], warnings: [] })
+    const record = { schemaVersion: 2 as const, spec, createdAt: now, artifacts: [], warnings: [] }
+    store.save({ ...record, id: 'left', status: 'running' })
+    store.save({ ...record, id: 'next-1', status: 'queued', createdAt: now + 1 })
+    store.save({ ...record, id: 'next-2', status: 'queued', createdAt: now + 2 })
     const again = new JobQueue({
       store,
       engine,
       outputDir: dir,
       settings: () => SettingsSchema.parse({})
     })
-    expect(again.get('left')?.status).toBe('failed')
+    expect(again.get('left')).toMatchObject({ status: 'failed', interrupted: true })
     expect(store.get('left')?.error?.code).toBe('engine-crashed')
+    expect(again.active().map((j) => j.id)).toEqual(['next-1', 'next-2'])
+    const done: string[] = []
+    again.on((e) => e.type === 'done' && done.push(e.jobId))
+    await again.drained()
+    expect(done).toEqual(['next-1', 'next-2'])
+    expect(store.get('next-2')?.status).toBe('done')
+  })
+
+  it('records how far a cancelled job got', async () => {
+    const job = queue.enqueue(spec)
+    queue.on((e) => {
+      if (e.type === 'step' && e.jobId === job.id) queue.cancel(job.id)
+    })
+    await queue.drained()
+    expect(store.get(job.id)).toMatchObject({ status: 'cancelled', progress: { i: 1 } })
   })
 
   it('runs a job on the device its spec names, else the settings device', async () => {
@@ -167,7 +185,7 @@ describe('JobQueue', () => {
       },
       get: (id: string) => saved.get(id),
       list: () => [...saved.values()],
-      failInterrupted: () => 0
+      unfinished: () => []
     } as unknown as JobStore
     const original = console.error
     console.error = () => undefined

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto'
 import type { EngineJobUpdate, JobEvent, JobRecord, JobSpec, Settings } from '../contract'
 import type { JobStore } from '../storage/job-store'
 import type { EngineClient } from './engine-client'
+import { outputStem } from './output-names'
 
 export interface QueueOptions {
   readonly store: JobStore
   readonly engine: EngineClient
   /** Where a job's artifacts go (one folder for all jobs). */
   readonly outputDir: string
+  /** The input store's folder, where specs' input refs point. */
+  readonly inputsDir?: string
   readonly settings: () => Settings
   /** After a cancel request, how long the engine gets to stop before it is restarted (hard cancel). */
   readonly hardCancelMs?: number
@@ -20,6 +23,7 @@ interface RunningState {
   job: JobRecord
   cancelRequested: boolean
   hardCancel?: NodeJS.Timeout
+  progress?: { i: number; n: number }
 }
 
 /**
@@ -37,7 +41,29 @@ export class JobQueue {
   constructor(options: QueueOptions) {
     this.#options = options
     this.#now = options.now ?? Date.now
-    options.store.failInterrupted(this.#now())
+    this.#resume()
+  }
+
+  /**
+   * Picks up what a previous studio left: the job that was running is marked failed and `interrupted`
+   * (the UI offers to run it again); queued jobs are queued again, in order, and run.
+   */
+  #resume(): void {
+    for (const job of this.#options.store.unfinished()) {
+      if (job.status === 'running') {
+        this.#trySave({
+          ...job,
+          status: 'failed',
+          finishedAt: this.#now(),
+          interrupted: true,
+          error: {
+            code: 'engine-crashed',
+            message: 'The studio stopped while this job ran; run it again to finish it.'
+          }
+        })
+      } else this.#pending.push(job)
+    }
+    if (this.#pending.length) queueMicrotask(() => this.#pump())
   }
 
   on(listener: Listener): () => void {
@@ -60,15 +86,16 @@ export class JobQueue {
     return job
   }
 
-  /** Adds a validated spec to the queue and returns its record. */
-  enqueue(spec: JobSpec): JobRecord {
+  /** Adds a validated spec to the queue and returns its record; `warnings` come from validation. */
+  enqueue(spec: JobSpec, warnings: readonly string[] = []): JobRecord {
     const job = this.#save({
+      schemaVersion: 2,
       id: randomUUID(),
       spec,
       status: 'queued',
       createdAt: this.#now(),
       artifacts: [],
-      warnings: []
+      warnings: [...warnings]
     })
     this.#pending.push(job)
     this.#emit({ type: 'queued', jobId: job.id, job })
@@ -154,7 +181,9 @@ export class JobQueue {
         jobId: queued.id,
         spec: queued.spec,
         settings: { ...settings, device },
-        outputDir: this.#options.outputDir
+        outputDir: this.#options.outputDir,
+        fileStem: outputStem(queued),
+        inputsDir: this.#options.inputsDir
       },
       (update) => this.#onUpdate(state, update)
     )
@@ -171,7 +200,15 @@ export class JobQueue {
         this.#emit({ type: 'started', jobId, execution: update.execution })
         break
       case 'step':
-        this.#emit({ type: 'step', jobId, i: update.i, n: update.n, preview: update.preview })
+        state.progress = { i: update.i, n: update.n }
+        this.#emit({
+          type: 'step',
+          jobId,
+          i: update.i,
+          n: update.n,
+          ...(update.stage ? { stage: update.stage } : {}),
+          ...(update.preview ? { preview: update.preview } : {})
+        })
         break
       case 'artifact':
         state.job = this.#trySave({
@@ -191,7 +228,11 @@ export class JobQueue {
   }
 
   #finish(state: RunningState, final: EngineJobUpdate): void {
-    const base = { ...state.job, finishedAt: this.#now() }
+    const base = {
+      ...state.job,
+      finishedAt: this.#now(),
+      ...(state.progress ? { progress: state.progress } : {})
+    }
     const jobId = base.id
     // A job we asked to stop counts as cancelled even if the stop took a hard engine restart.
     if (final.type === 'cancelled' || (state.cancelRequested && final.type === 'failed')) {

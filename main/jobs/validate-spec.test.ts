@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest'
-import { JobSpecSchema, type InstalledModel, type ModelManifest } from '../contract'
-import { validateSpec } from './validate-spec'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { modelRoots } from '../app/paths'
+import { describe, expect, it } from 'vitest'
+import { JobSpecSchema, ModelManifestSchema, type InstalledModel } from '../contract'
+import { modelRoots } from '../platform/paths'
+import { validateSpec } from './validate-spec'
 
-const manifest = JSON.parse(
-  readFileSync(join(modelRoots().starter, 'emoji-32', 'manifest.json'), 'utf8')
-) as ModelManifest
+const manifest = ModelManifestSchema.parse(
+  JSON.parse(readFileSync(join(modelRoots().starter, 'emoji-32', 'manifest.json'), 'utf8'))
+)
 const models: InstalledModel[] = [{ manifest, origin: 'starter', status: 'ready' }]
 const spec = (over: Record<string, unknown>) =>
   JobSpecSchema.parse({ task: 'image.generate', ...over })
@@ -23,7 +23,7 @@ function message(over: Record<string, unknown>): string {
 
 describe('validateSpec', () => {
   it('fills in the default model and accepts declared sampler knobs', () => {
-    expect(validateSpec(spec({}), models).model).toBe('emoji-32')
+    expect(validateSpec(spec({}), models).spec.model).toBe('emoji-32')
     expect(message({ sampler: 'ddim', samplerExtra: { eta: 0.5 } })).toBe('accepted')
   })
 
@@ -47,10 +47,68 @@ describe('validateSpec', () => {
   it('rejects inversion samplers, unknown labels and wrong sizes for generation', () => {
     expect(message({ sampler: 'ddim-inversion' })).toMatch(/cannot generate/)
     expect(message({ label: 'Dinosaurs' })).toMatch(
-      /Unknown label "Dinosaurs".*Labels: Smileys & Emotion/
+      /Unknown label "Dinosaurs" for "emoji-32"\. Labels: Smileys & Emotion/
     )
     expect(message({ width: 64 })).toMatch(/makes 32×32 images; 64×32 was asked/)
-    expect(message({ model: 'sd-xl' })).toMatch(/Unknown model "sd-xl". Installed: emoji-32/)
+    expect(message({ model: 'sd-xl' })).toMatch(/Unknown model "sd-xl"\. Installed: emoji-32/)
+  })
+
+  it('matches labels case-insensitively and returns them in their own spelling', () => {
+    expect(validateSpec(spec({ label: 'smileys & EMOTION' }), models).spec).toMatchObject({
+      label: 'Smileys & Emotion'
+    })
+  })
+
+  it('says "did you mean" for near misses of samplers, labels and models', () => {
+    expect(message({ sampler: 'dpmpp2m' })).toMatch(
+      /Unknown sampler "dpmpp2m"\. Did you mean "dpmpp-2m"\?/
+    )
+    expect(message({ label: 'Flag' })).toMatch(/Did you mean "Flags"\?/)
+    expect(message({ model: 'emoji32' })).toMatch(/Did you mean "emoji-32"\?/)
+    // No doubled wording.
+    expect(message({ sampler: 'dpmpp2m' })).not.toMatch(/sampler.*sampler.*sampler/i)
+  })
+
+  it('refuses a prompt on a class-only model instead of recording it as used', () => {
+    expect(message({ prompt: 'a red fox' })).toMatch(
+      /takes a class label, not a prompt: use a label \(Smileys & Emotion/
+    )
+    expect(message({ negativePrompt: 'blurry' })).toMatch(/not a prompt/)
+  })
+
+  it('refuses step counts its schedule cannot give as distinct σ, naming the limit', () => {
+    expect(message({ steps: 1000, schedule: 'trailing', sampler: 'euler' })).toBe('accepted')
+    expect(message({ steps: 1000, schedule: 'karras', sampler: 'euler' })).toBe('accepted')
+    // The contract caps steps at 1000; a model with fewer training steps shows the limit.
+    const short = ModelManifestSchema.parse({
+      ...manifest,
+      id: 'short',
+      schedule: { ...manifest.schedule, trainSteps: 50, stepsOffset: 1 }
+    })
+    const shortModels: InstalledModel[] = [{ manifest: short, origin: 'imported', status: 'ready' }]
+    const fail = (over: Record<string, unknown>) => {
+      try {
+        validateSpec(spec({ model: 'short', sampler: 'euler', ...over }), shortModels)
+        return 'accepted'
+      } catch (error) {
+        return (error as Error).message
+      }
+    }
+    expect(fail({ steps: 50, schedule: 'linspace' })).toBe('accepted')
+    expect(fail({ steps: 51, schedule: 'linspace' })).toMatch(
+      /trained with 50 timesteps: the "linspace" schedule gives at most 50 distinct steps, and 51 were asked/
+    )
+    expect(fail({ steps: 50, schedule: 'leading' })).toMatch(/at most 49 distinct steps/)
+    expect(fail({ steps: 500, schedule: 'karras' })).toBe('accepted')
+  })
+
+  it('warns when a sampler needs more steps than asked, and picks its own when none were', () => {
+    const asked = validateSpec(spec({ sampler: 'langevin', steps: 20 }), models)
+    expect(asked.spec.steps).toBe(20)
+    expect(asked.warnings.join(' ')).toMatch(/needs? .*steps for clean results/)
+    const unset = validateSpec(spec({ sampler: 'langevin' }), models)
+    expect(unset.warnings.join(' ')).toMatch(/using \d+ instead of the model's default 20/)
+    expect(validateSpec(spec({ sampler: 'dpmpp-2m' }), models).warnings).toEqual([])
   })
 
   it('reports a model whose files are missing instead of running it', () => {

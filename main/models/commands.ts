@@ -1,6 +1,6 @@
 // What the CLI (and the app's handlers) call for `models …`: plain data in, plain data out.
 import type { InstalledModel, ModelFolderProblem, ModelManifest } from '../contract'
-import { modelRoots } from '../app/paths'
+import { modelRoots } from '../platform/paths'
 import {
   downloadRequestFor,
   findCatalogueEntry,

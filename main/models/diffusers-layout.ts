@@ -8,13 +8,15 @@ import {
   type Component,
   type ComponentRole,
   type ModelManifest,
-  type Task
+  type TaskId
 } from '../contract'
-import { checkExternalData, inspectOnnx, sessionMemoryFactor } from '../engine/runtime/inspect'
-import { listFiles } from './files'
+import { checkExternalData, inspectOnnx, sessionMemoryFactor } from '../onnx/inspect'
+import { listFiles, readJsonFile } from './files'
 
 /** A manifest without its file hashes, and where each file comes from. */
 export interface ManifestDraft {
+  /** Where the draft came from: a diffusers/optimum folder, a sidecar, or a studio manifest. */
+  kind?: 'diffusers' | 'sidecar' | 'studio'
   manifest: Omit<ModelManifest, 'files'>
   files: { path: string; size: number; from: string }[]
   warnings: string[]
@@ -39,10 +41,10 @@ const frameworkWeights = /\.(safetensors|bin|ckpt|pt|pth|msgpack|h5|ot)$/i
 
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+    return (await readJsonFile(path)) as Record<string, unknown>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new StudioError('bad-input', `${path} is not valid JSON: ${(error as Error).message}`)
+    throw error
   }
 }
 
@@ -210,13 +212,14 @@ export async function describeDiffusersFolder(
   const upscaler = /Upscale/.test(className) || inChannels === 7
   const inpaint = /Inpaint/.test(className) || inChannels === 9
   const hasText = Boolean(components['text-encoder'])
-  const tasks: Task[] = upscaler
-    ? ['super-resolution']
+  const tasks: TaskId[] = upscaler
+    ? ['image.upscale']
     : inpaint
-      ? ['inpaint']
-      : hasText
-        ? ['text-to-image', ...(components['vae-encoder'] ? (['image-to-image'] as Task[]) : [])]
-        : ['unconditional']
+      ? ['image.inpaint']
+      : [
+          'image.generate',
+          ...(components['vae-encoder'] ? (['image.img2img', 'image.inpaint'] as TaskId[]) : [])
+        ]
 
   const tokenizerConfig = await readJson(join(dir, 'tokenizer', 'tokenizer_config.json'))
   const maxLength = tokenizerConfig?.model_max_length
@@ -264,6 +267,7 @@ export async function describeDiffusersFolder(
   }
 
   return {
+    kind: 'diffusers',
     manifest: {
       schemaVersion: 1,
       id: options.id ?? slugId(name),
@@ -281,9 +285,16 @@ export async function describeDiffusersFolder(
         hasText && contextInput
           ? { type: 'text', maxTokens, input: contextInput.name }
           : { type: 'none' },
-      sample: { channels, width: size, height: size },
-      latentScale,
-      pixelRange: [-1, 1],
+      sample: {
+        kind: 'image',
+        channels,
+        width: size,
+        height: size,
+        latentScale,
+        pixelRange: [-1, 1],
+        vaeScale: upscaler ? 4 : 8,
+        sizeMultiple: upscaler ? 4 : 8
+      },
       defaults,
       resolutionBuckets: [],
       memoryEstimateMB: Math.max(64, Math.ceil((onnxBytes * sessionMemoryFactor) / (1024 * 1024)))

@@ -1,11 +1,22 @@
 // File-system steps that keep a model folder complete or absent: hashed copies, fsync, free space.
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, statfs } from 'node:fs/promises'
+import {
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  stat,
+  statfs
+} from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { randomBytes } from 'node:crypto'
+import { StudioError } from '../contract'
 
 /** `root`/`rel` resolved, when that lies strictly inside `root`; else (`..`, absolute) undefined. */
 export function containedJoin(root: string, rel: string): string | undefined {
@@ -63,18 +74,54 @@ export async function copyWithHash(
   return { sha256: hash.digest('hex'), size }
 }
 
-/** Every regular file under `root`, as forward-slash relative paths, sorted. */
+/**
+ * Every regular file under `root`, as forward-slash relative paths, sorted. Symbolic links are followed
+ * as onnxruntime and diffusers follow them (a Hugging Face cache snapshot is a tree of links into
+ * `../../blobs/`): a link to a file is listed at the link's path (copying it copies the target's bytes); a
+ * link to a folder is walked once (loops are skipped); a dangling link is left out.
+ */
 export async function listFiles(root: string): Promise<string[]> {
   const out: string[] = []
+  const seen = new Set<string>()
   const walk = async (dir: string) => {
+    const real = await realpath(dir)
+    if (seen.has(real)) return
+    seen.add(real)
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name)
-      if (entry.isDirectory()) await walk(full)
-      else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'))
+      const kind = entry.isSymbolicLink()
+        ? await stat(full).then(
+            (s) => (s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other'),
+            () => 'other'
+          )
+        : entry.isDirectory()
+          ? 'dir'
+          : entry.isFile()
+            ? 'file'
+            : 'other'
+      if (kind === 'dir') await walk(full)
+      else if (kind === 'file') out.push(relative(root, full).split(sep).join('/'))
     }
   }
   await walk(root)
   return out.sort()
+}
+
+/**
+ * Reads a JSON file. A file that does not parse is a typed `bad-input` that names the file and the
+ * position, never its contents (which may be anything: a secret, a binary).
+ */
+export async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8')
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    throw new StudioError(
+      'bad-input',
+      `${path} is not valid JSON${at ? ` (the error is at character ${at})` : ''}.`
+    )
+  }
 }
 
 /** A fresh hidden working folder inside `root` (same file system, so the final rename is atomic). */

@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto'
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
+  symlinkSync,
   truncateSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { StudioError } from '../contract'
 import { Runtime } from '../engine/runtime'
-import { buildModel } from '../engine/runtime/onnx-builder'
-import { tinyDenoiser, writeOnnx, specsOf } from '../engine/runtime/testing/tiny-models'
+import { buildModel } from '../onnx/onnx-builder'
+import { tinyDenoiser, writeOnnx, specsOf } from '../onnx/testing/tiny-models'
 import { containedJoin, listFiles } from './files'
 import { importModel } from './import'
 import { ModelRegistry } from './registry'
@@ -98,11 +101,17 @@ describe('importModel: diffusers layout', () => {
     expect(manifest).toMatchObject({
       id: 'sd-tiny',
       parameterization: 'epsilon',
-      tasks: ['text-to-image', 'image-to-image'],
+      tasks: ['image.generate', 'image.img2img', 'image.inpaint'],
       licence: 'CreativeML OpenRAIL-M',
       conditioning: { type: 'text', maxTokens: 77, input: 'encoder_hidden_states' },
-      sample: { channels: 4, width: 64, height: 64 },
-      latentScale: 0.18215
+      sample: {
+        kind: 'image',
+        channels: 4,
+        width: 64,
+        height: 64,
+        latentScale: 0.18215,
+        vaeScale: 8
+      }
     })
 
     const [listed] = await registry.list()
@@ -163,8 +172,8 @@ describe('importModel: diffusers layout', () => {
   it('recognises a 9-channel inpainting UNet and warns when the scheduler config is absent', async () => {
     writeDiffusersFolder(source, { inpaint: true, scheduler: null })
     const result = await importModel(source, { modelsDir })
-    expect(result.manifest.tasks).toEqual(['inpaint'])
-    expect(result.manifest.sample.channels).toBe(4)
+    expect(result.manifest.tasks).toEqual(['image.inpaint'])
+    expect(result.manifest.sample).toMatchObject({ kind: 'image', channels: 4 })
     expect(result.manifest.components.denoiser!.inputs[0].shape).toEqual([
       'batch',
       9,
@@ -368,5 +377,91 @@ describe('importModel: paths that would leave the models folder', () => {
     for (const path of ['../x', 'a/../../x', '/etc/passwd', '..', '']) {
       expect(containedJoin(modelsDir, path)).toBeUndefined()
     }
+  })
+})
+
+describe('importModel: links and external-data paths, as onnxruntime and diffusers read them', () => {
+  it('imports a Hugging Face cache snapshot whose files link to ../../blobs, copying the bytes', async () => {
+    // hub cache layout: models--org--name/{blobs/<sha>, snapshots/<rev>/<path> -> ../../blobs/<sha>}
+    const plain = join(root, 'plain')
+    const files = writeDiffusersFolder(plain)
+    const repo = join(root, 'models--org--tiny')
+    const snapshot = join(repo, 'snapshots', 'abc123')
+    mkdirSync(join(repo, 'blobs'), { recursive: true })
+    for (const rel of files) {
+      const bytes = readFileSync(join(plain, rel))
+      const blob = createHash('sha256').update(bytes).digest('hex')
+      writeFileSync(join(repo, 'blobs', blob), bytes)
+      const link = join(snapshot, rel)
+      mkdirSync(dirname(link), { recursive: true })
+      const depth = rel.split('/').length - 1
+      symlinkSync(`${'../'.repeat(depth + 2)}blobs/${blob}`, link)
+    }
+    const { manifest, dir } = await importModel(snapshot, { modelsDir, id: 'from-cache' })
+    expect(manifest.components.denoiser?.externalData).toEqual(['unet/weights.pb'])
+    // Real files in the model folder, not links, with the bytes of the blobs.
+    for (const f of manifest.files) {
+      expect(lstatSync(join(dir, f.path)).isSymbolicLink()).toBe(false)
+      expect(sha256(join(dir, f.path))).toBe(f.sha256)
+    }
+    const [listed] = await registry.list()
+    expect(listed.status).toBe('ready')
+  })
+
+  it('a weights.pb that is a link is copied as its target, and the model is ready', async () => {
+    writeDiffusersFolder(source)
+    const real = join(root, 'elsewhere-weights.pb')
+    renameSync(join(source, 'unet', 'weights.pb'), real)
+    symlinkSync(real, join(source, 'unet', 'weights.pb'))
+    const { dir } = await importModel(source, { modelsDir })
+    expect(lstatSync(join(dir, 'unet', 'weights.pb')).isSymbolicLink()).toBe(false)
+    const [listed] = await registry.list()
+    expect([listed.status, listed.problem]).toEqual(['ready', undefined])
+  })
+
+  it.each([['./w.bin'], ['sub/./w.bin'], ['sub//w.bin']])(
+    'external data at "%s" (a form onnxruntime accepts) imports and runs',
+    async (location) => {
+      mkdirSync(source, { recursive: true })
+      // The builder writes the location as given; the bytes go where onnxruntime will look for them.
+      writeOnnx(source, 'denoiser.onnx', tinyDenoiser({ external: location }))
+      const onnxPath = join(source, 'denoiser.onnx')
+      const normal = location === './w.bin' ? 'w.bin' : 'sub/w.bin'
+      writeFileSync(join(source, 'denoiser.json'), JSON.stringify(sidecarBase))
+      const { dir, manifest } = await importModel(onnxPath, { modelsDir })
+      expect(manifest.components.denoiser?.externalData).toEqual([normal])
+      const runtime = await Runtime.create({ device: 'cpu', cpuThreads: 1, memoryBudgetMB: 256 })
+      runtimes.push(runtime)
+      const session = await runtime.component({ dir, manifest }, 'denoiser', {
+        batch: 1,
+        height: 2,
+        width: 2,
+        sequence: 1
+      })
+      expect(session.inputs.length).toBeGreaterThan(0)
+    }
+  )
+
+  it('a sidecar whose sample contradicts the graph is refused at import, naming both', async () => {
+    mkdirSync(source)
+    writeOnnx(source, 'denoiser.onnx', tinyDenoiser({ dims: ['batch', 'height', 'width'] }))
+    writeFileSync(
+      join(source, 'denoiser.json'),
+      JSON.stringify({ ...sidecarBase, sample: { channels: 3, width: 8, height: 8 } })
+    )
+    const error = await failure(importModel(join(source, 'denoiser.onnx'), { modelsDir }))
+    expect(error.code).toBe('bad-input')
+    expect(error.message).toMatch(
+      /says the sample has channels 3, but the graph's input "sample" is \[batch, 4, height, width\] \(channels 4\)/
+    )
+    expectNothingInstalled()
+  })
+
+  it('a manifest that is not JSON is named, never echoed', async () => {
+    mkdirSync(source)
+    writeFileSync(join(source, 'manifest.json'), 'hf_SECRET_TOKEN_abcdef {not json')
+    const error = await failure(importModel(source, { modelsDir }))
+    expect(error.message).toMatch(/manifest\.json is not valid JSON/)
+    expect(error.message).not.toMatch(/SECRET|hf_|not json/)
   })
 })

@@ -2,17 +2,19 @@
 // sidecar JSON (a partial manifest), or a studio model folder (manifest.json + files). Files are copied
 // into a hidden staging folder in the same models root, hashed, fsynced, then renamed into place: a
 // model is complete or absent, and a failed import leaves nothing listed.
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import {
   ComponentRoleSchema,
   ComponentSchema,
+  ModelIdSchema,
   ModelManifestSchema,
   StudioError,
   describeIssues,
   type ModelFile,
-  type ModelManifest
+  type ModelManifest,
+  type TensorSpec
 } from '../contract'
 import {
   assertInterface,
@@ -20,7 +22,7 @@ import {
   inspectOnnx,
   isContainedPath,
   sessionMemoryFactor
-} from '../engine/runtime/inspect'
+} from '../onnx/inspect'
 import { describeDiffusersFolder, slugId, type ManifestDraft } from './diffusers-layout'
 import {
   containedJoin,
@@ -30,6 +32,7 @@ import {
   fsyncFile,
   makeStagingDir,
   publishDir,
+  readJsonFile,
   removeTree,
   type FreeSpaceFn
 } from './files'
@@ -94,14 +97,6 @@ const exists = (path: string) =>
 /** A sidecar is a partial manifest; `role` says which component the .onnx is (default denoiser). */
 const SidecarSchema = z.looseObject({ role: ComponentRoleSchema.default('denoiser') })
 
-async function readJsonFile(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'))
-  } catch (error) {
-    throw new StudioError('bad-input', `${path} is not valid JSON: ${(error as Error).message}`)
-  }
-}
-
 async function findSidecar(onnx: string): Promise<string> {
   const candidates = [`${onnx}.json`, onnx.replace(/\.onnx$/i, '.json')]
   for (const c of candidates) if (await exists(c)) return c
@@ -146,6 +141,7 @@ async function describeSingleOnnx(onnx: string, options: ImportOptions): Promise
     inputs = component.inputs
     outputs = component.outputs
   }
+  if (role === 'denoiser') assertSampleMatchesGraph(sidecarPath, partial.sample, inputs[0])
   const files: ManifestDraft['files'] = []
   let bytes = 0
   for (const path of [file, ...graph.externalFiles]) {
@@ -172,6 +168,50 @@ async function describeSingleOnnx(onnx: string, options: ImportOptions): Promise
     files,
     warnings: [],
     skipped: []
+  }
+}
+
+/**
+ * A sidecar's `sample` must agree with the graph's sample input, checked at import (not at the first run):
+ * image channels (the model's C, or 2C + 1 / C + 3 for inpainting and upscaling UNets that take extra
+ * channels), height and width where the graph fixes them; point clouds' channels.
+ * @throws StudioError bad-input naming both values.
+ */
+function assertSampleMatchesGraph(
+  sidecar: string,
+  sample: unknown,
+  input: TensorSpec | undefined
+): void {
+  if (!input || !sample || typeof sample !== 'object') return
+  const s = sample as Record<string, unknown>
+  const dims = input.shape
+  const fixed = (k: number) => (typeof dims[k] === 'number' ? (dims[k] as number) : undefined)
+  const say = (what: string, declared: unknown, graph: number) =>
+    new StudioError(
+      'bad-input',
+      `${sidecar} says the sample has ${what} ${String(declared)}, but the graph's input "${input.name}" is ` +
+        `[${dims.join(', ')}] (${what} ${graph}). Fix "sample" in the sidecar to match the graph.`
+    )
+  const kind = s.kind ?? 'image'
+  if (kind === 'image' && dims.length === 4) {
+    const channels = fixed(1)
+    const c = Number(s.channels)
+    if (channels !== undefined && ![c, 2 * c + 1, c + 3].includes(channels)) {
+      throw say('channels', s.channels, channels)
+    }
+    const height = fixed(2)
+    if (height !== undefined && s.height !== undefined && height !== Number(s.height)) {
+      throw say('height', s.height, height)
+    }
+    const width = fixed(3)
+    if (width !== undefined && s.width !== undefined && width !== Number(s.width)) {
+      throw say('width', s.width, width)
+    }
+  } else if (kind === 'point-cloud' && dims.length === 3) {
+    const channels = fixed(2)
+    if (channels !== undefined && s.channels !== undefined && channels !== Number(s.channels)) {
+      throw say('channels', s.channels, channels)
+    }
   }
 }
 
@@ -220,7 +260,7 @@ async function describeStudioFolder(dir: string, options: ImportOptions): Promis
 async function expectedHashes(source: string): Promise<Map<string, string>> {
   const map = new Map<string, string>()
   const parsed = ModelManifestSchema.safeParse(
-    await readFile(join(source, 'manifest.json'), 'utf8').then(JSON.parse, () => undefined)
+    await readJsonFile(join(source, 'manifest.json')).catch(() => undefined)
   )
   if (parsed.success) for (const f of parsed.data.files) map.set(f.path, f.sha256)
   return map
@@ -245,7 +285,7 @@ export async function describeSource(
 
 /** Refuses an id that is not a plain folder name, before any path is built from it. */
 function assertModelId(id: string, source: string, given: boolean): void {
-  if (ModelManifestSchema.shape.id.safeParse(id).success) return
+  if (ModelIdSchema.safeParse(id).success) return
   const rule =
     'ids are 1–64 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit'
   if (given) {
@@ -329,9 +369,14 @@ export async function importModel(source: string, options: ImportOptions): Promi
       files
     })
     if (!parsed.success) {
+      const where = /\.onnx$/i.test(source)
+        ? 'Add the missing fields to the sidecar JSON.'
+        : draft.kind === 'diffusers'
+          ? "The folder's model_index.json, scheduler and component configs did not say enough; add a manifest.json (schema: main/contract/models.ts)."
+          : 'Fix manifest.json.'
       throw new StudioError(
         'bad-input',
-        `The manifest drafted from ${source} is incomplete: ${describeIssues(parsed.error)}. Add the missing fields to the sidecar JSON.`
+        `The manifest drafted from ${source} is incomplete: ${describeIssues(parsed.error)}. ${where}`
       )
     }
     const manifest = parsed.data

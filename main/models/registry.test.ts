@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { StudioError } from '../contract'
-import { denoiserManifest, tinyDenoiser, writeOnnx } from '../engine/runtime/testing/tiny-models'
+import { denoiserManifest, tinyDenoiser, writeOnnx } from '../onnx/testing/tiny-models'
 import { HashCache } from './hash'
 import { ModelRegistry, hashCacheFile, installInfoFile } from './registry'
 

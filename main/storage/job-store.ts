@@ -1,9 +1,36 @@
 import Database from 'better-sqlite3'
-import { JobRecordSchema, type JobRecord } from '../contract'
+import { JobRecordSchema, describeIssues, jobRecordVersion, type JobRecord } from '../contract'
+
+/** A stored row that does not parse even after migration: kept (never dropped), and reported. */
+export interface UnreadableJob {
+  readonly id: string
+  readonly reason: string
+}
 
 /**
- * The persisted job history (SQLite in the user-data folder): each job's spec, status, outputs and
- * error. Rows that fail their schema on load (a hand-edited or older database) are skipped, never fatal.
+ * Brings a stored record to the current schema (jobRecordVersion). Version 1 (studio 0.1, no
+ * schemaVersion) had image-only artifacts without a `kind`.
+ */
+export function migrateJobRecord(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return raw
+  const record = raw as Record<string, unknown>
+  if (record.schemaVersion === undefined) {
+    const artifacts = Array.isArray(record.artifacts) ? record.artifacts : []
+    return {
+      ...record,
+      schemaVersion: 2,
+      artifacts: artifacts.map((a: unknown) =>
+        a && typeof a === 'object' && !('kind' in a) ? { kind: 'image', ...a } : a
+      )
+    }
+  }
+  return record
+}
+
+/**
+ * The persisted job history (SQLite in the data folder): each job's spec, status, outputs and error.
+ * Older rows are migrated when the store opens; a row that still does not parse is moved to the
+ * `jobs_unreadable` table with the reason (never silently dropped) and listed by `unreadable()`.
  */
 export class JobStore {
   readonly #db: Database.Database
@@ -11,6 +38,7 @@ export class JobStore {
   readonly #byId: Database.Statement
   readonly #newest: Database.Statement
   readonly #unfinished: Database.Statement
+  readonly #unreadable: UnreadableJob[] = []
 
   constructor(file: string) {
     this.#db = new Database(file)
@@ -22,7 +50,12 @@ export class JobStore {
       status TEXT NOT NULL,
       record TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at DESC);`)
+    CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at DESC);
+    CREATE TABLE IF NOT EXISTS jobs_unreadable (
+      id TEXT PRIMARY KEY,
+      record TEXT NOT NULL,
+      reason TEXT NOT NULL
+    );`)
     this.#upsert = this.#db.prepare(
       `INSERT INTO jobs (id, created_at, status, record) VALUES (@id, @createdAt, @status, @record)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, record = excluded.record`
@@ -32,8 +65,52 @@ export class JobStore {
       'SELECT record FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?'
     )
     this.#unfinished = this.#db.prepare(
-      "SELECT record FROM jobs WHERE status IN ('queued', 'running')"
+      "SELECT record FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, rowid"
     )
+    this.#migrate()
+  }
+
+  /** Rewrites every older row at the current version; moves rows that cannot be read aside. */
+  #migrate(): void {
+    const rows = this.#db.prepare('SELECT id, record FROM jobs').all() as {
+      id: string
+      record: string
+    }[]
+    const setAside = this.#db.prepare(
+      'INSERT OR REPLACE INTO jobs_unreadable (id, record, reason) VALUES (?, ?, ?)'
+    )
+    const remove = this.#db.prepare('DELETE FROM jobs WHERE id = ?')
+    this.#db.transaction(() => {
+      for (const row of rows) {
+        let raw: unknown
+        try {
+          raw = JSON.parse(row.record)
+        } catch {
+          setAside.run(row.id, row.record, 'not JSON')
+          remove.run(row.id)
+          continue
+        }
+        const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion
+        if (version === jobRecordVersion) continue
+        const parsed = JobRecordSchema.safeParse(migrateJobRecord(raw))
+        if (parsed.success) this.save(parsed.data)
+        else {
+          setAside.run(row.id, row.record, describeIssues(parsed.error))
+          remove.run(row.id)
+        }
+      }
+    })()
+    for (const row of this.#db
+      .prepare('SELECT id, reason FROM jobs_unreadable')
+      .all() as UnreadableJob[]) {
+      this.#unreadable.push(row)
+    }
+    if (this.#unreadable.length) {
+      console.error(
+        `[history] ${this.#unreadable.length} job record(s) could not be read; they are kept in the ` +
+          `jobs_unreadable table of history.sqlite (${this.#unreadable.map((u) => u.id).join(', ')}).`
+      )
+    }
   }
 
   save(job: JobRecord): void {
@@ -55,22 +132,30 @@ export class JobStore {
     return rows.map((row) => this.#parse(row.record)).filter((job) => job !== undefined)
   }
 
-  /** Jobs left queued or running by a previous process that stopped: marks them failed. */
-  failInterrupted(now: number): number {
-    let count = 0
+  /** Jobs a previous studio left queued or running, oldest first. */
+  unfinished(): JobRecord[] {
     const rows = this.#unfinished.all() as { record: string }[]
-    for (const row of rows) {
+    return rows.map((row) => this.#parse(row.record)).filter((job) => job !== undefined)
+  }
+
+  /** Rows that could not be read (kept in jobs_unreadable). */
+  unreadable(): readonly UnreadableJob[] {
+    return this.#unreadable
+  }
+
+  /** Input refs any stored job refers to (the input store keeps these). */
+  referencedInputs(refsOf: (job: JobRecord) => readonly string[]): Set<string> {
+    const refs = new Set<string>()
+    for (const row of this.#db.prepare('SELECT record FROM jobs').all() as { record: string }[]) {
       const job = this.#parse(row.record)
-      if (!job) continue
-      this.save({
-        ...job,
-        status: 'failed',
-        finishedAt: now,
-        error: { code: 'engine-crashed', message: 'The studio stopped before this job finished.' }
-      })
-      count++
+      if (job) for (const ref of refsOf(job)) refs.add(ref)
     }
-    return count
+    for (const row of this.#db.prepare('SELECT record FROM jobs_unreadable').all() as {
+      record: string
+    }[]) {
+      for (const ref of row.record.match(/[0-9a-f]{64}/g) ?? []) refs.add(ref)
+    }
+    return refs
   }
 
   #parse(text: string): JobRecord | undefined {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { SettingsSchema, type Settings, type SettingsPatch } from '../contract'
-import { writeFileAtomic } from './atomic-file'
+import { writeFileAtomic } from '../platform/atomic-file'
+import { assertThreadsFit } from '../platform/machine'
 
 /** Settings as a JSON file; an unreadable or invalid file falls back to defaults (and is kept as is). */
 export class SettingsStore {
@@ -29,6 +30,7 @@ export class SettingsStore {
 
   async update(patch: SettingsPatch): Promise<Settings> {
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+    if (patch.cpuThreads !== undefined) assertThreadsFit(patch.cpuThreads)
     const next = SettingsSchema.parse({ ...this.#value, ...changes })
     await writeFileAtomic(this.#file, JSON.stringify(next, null, 2) + '\n')
     this.#value = next

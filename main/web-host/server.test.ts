@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { JobSpecSchema } from '../contract'
-import { createStudio, type Studio } from '../app/studio'
+import sharp from 'sharp'
+import { JobSpecSchema, decodeFrame } from '../contract'
+import { createStudio, type Studio } from '../ipc/studio'
 import { FakeEngine } from '../jobs/testing/fake-engine'
 import { startWebHost, type WebHost } from './server'
 
@@ -85,8 +87,16 @@ describe('web host', () => {
     expect(ok.body).toContain('<title>studio</title>')
     expect(String(ok.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
     expect(String(ok.headers['content-security-policy'])).toContain("script-src 'self'")
-    const cookie = `studio_token_${host.port}=${host.token}`
+    // The cookie is a separate random session value, never the API token.
+    const session = /studio_session_\d+=([^;]+)/.exec(String(ok.headers['set-cookie']))?.[1]
+    expect(session).toBeTruthy()
+    expect(session).not.toBe(host.token)
+    const cookie = `studio_session_${host.port}=${session}`
     expect((await call(host.port, '/index.html', { headers: { cookie } })).status).toBe(200)
+    const tokenAsCookie = `studio_session_${host.port}=${host.token}`
+    expect(
+      (await call(host.port, '/index.html', { headers: { cookie: tokenAsCookie } })).status
+    ).toBe(403)
   })
 
   it('never serves files outside the renderer folder', async () => {
@@ -97,7 +107,8 @@ describe('web host', () => {
   })
 
   it('requires the token header on the API, even with the cookie', async () => {
-    const cookie = `studio_token_${host.port}=${host.token}`
+    const page = await call(host.port, `/?token=${host.token}`)
+    const cookie = String(page.headers['set-cookie']).split(';')[0]
     const noHeader = await call(host.port, '/api/listJobs', {
       method: 'POST',
       headers: { cookie },
@@ -189,5 +200,314 @@ describe('web host against malformed requests', () => {
       studio.close()
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('web host: files by URL, uploads, binary frames, hostile sockets', () => {
+  let dir: string
+  let studio: Studio
+  let host: WebHost
+  let engine: FakeEngine
+  let cookie: string
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'web-host-files-'))
+    const renderer = join(dir, 'renderer')
+    mkdirSync(renderer)
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>studio</title>')
+    engine = new FakeEngine()
+    engine.writeArtifacts = true
+    engine.previews = true
+    engine.steps = 3
+    studio = createStudio({
+      dataDir: join(dir, 'data'),
+      spawnEngine: engine.spawn,
+      roots: { starter: join(dir, 'starter'), user: join(dir, 'models') }
+    })
+    host = await startWebHost({ studio, rendererDir: renderer, port: 0 })
+    cookie = String((await call(host.port, `/?token=${host.token}`)).headers['set-cookie']).split(
+      ';'
+    )[0]
+  })
+  afterAll(async () => {
+    await host.close()
+    studio.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function finishedJob(): Promise<string> {
+    const job = studio.queue.enqueue(JobSpecSchema.parse({ task: 'image.generate', model: 'x' }))
+    await studio.queue.drained()
+    return job.id
+  }
+
+  it('serves an artifact by URL with its MIME type, and byte ranges with 206', async () => {
+    const id = await finishedJob()
+    const whole = await call(host.port, `/artifacts/${id}/0`, { headers: { cookie } })
+    expect(whole.status).toBe(200)
+    expect(whole.headers['content-type']).toBe('image/png')
+    expect(whole.headers['accept-ranges']).toBe('bytes')
+    const expected = Buffer.from(Array.from({ length: 1000 }, (_, k) => k % 251))
+    expect(Buffer.from(whole.body, 'latin1').length).toBe(1000)
+    const part = await callBytes(host.port, `/artifacts/${id}/0`, {
+      cookie,
+      range: 'bytes=100-199'
+    })
+    expect(part.status).toBe(206)
+    expect(part.headers['content-range']).toBe('bytes 100-199/1000')
+    expect(part.body.equals(expected.subarray(100, 200))).toBe(true)
+    const tail = await callBytes(host.port, `/artifacts/${id}/0`, { cookie, range: 'bytes=-10' })
+    expect(tail.body.equals(expected.subarray(990))).toBe(true)
+    expect(
+      (await callBytes(host.port, `/artifacts/${id}/0`, { cookie, range: 'bytes=5000-' })).status
+    ).toBe(416)
+    expect((await call(host.port, `/artifacts/${id}/0`)).status).toBe(403)
+    expect((await call(host.port, `/artifacts/${id}/7`, { headers: { cookie } })).status).toBe(404)
+    expect((await call(host.port, `/artifacts/nope/0`, { headers: { cookie } })).status).toBe(404)
+  })
+
+  it('refuses artifacts whose path leaves the outputs folder, symlinks resolved', async () => {
+    engine.writeArtifacts = false // the fake engine then reports /tmp/<job>.png
+    const outside = await finishedJob()
+    engine.writeArtifacts = true
+    writeFileSync(`/tmp/${outside}.png`, 'secret')
+    try {
+      expect(
+        (await call(host.port, `/artifacts/${outside}/0`, { headers: { cookie } })).status
+      ).toBe(404)
+    } finally {
+      rmSync(`/tmp/${outside}.png`, { force: true })
+    }
+    const id = await finishedJob()
+    const path = join(studio.outputDir, `${id}.png`)
+    rmSync(path)
+    writeFileSync(join(dir, 'elsewhere.txt'), 'secret')
+    symlinkSync(join(dir, 'elsewhere.txt'), path)
+    const reply = await call(host.port, `/artifacts/${id}/0`, { headers: { cookie } })
+    expect(reply.status).toBe(404)
+    expect(reply.body).not.toContain('secret')
+  })
+
+  it('takes raw uploads with the token, validates them, and serves them back', async () => {
+    const png = await sharp({ create: { width: 3, height: 2, channels: 3, background: '#0f0' } })
+      .png()
+      .toBuffer()
+    const upload = (body: Buffer, query: string, token = host.token) =>
+      callBytes(host.port, `/inputs?${query}`, { method: 'POST', token, body })
+    const ok = await upload(png, 'kind=image&name=green.png')
+    expect(ok.status).toBe(200)
+    const info = JSON.parse(ok.body.toString()).result
+    expect(info).toMatchObject({
+      kind: 'image',
+      mime: 'image/png',
+      width: 3,
+      height: 2,
+      name: 'green.png'
+    })
+    expect(info.ref).toMatch(/^[0-9a-f]{64}$/)
+    const back = await callBytes(host.port, `/inputs/${info.ref}`, { cookie })
+    expect(back.body.equals(png)).toBe(true)
+    expect((await upload(png, 'kind=image', 'wrong')).status).toBe(403)
+    expect((await upload(png, 'kind=spreadsheet')).status).toBe(400)
+    const bad = await upload(Buffer.from('not an image'), 'kind=image')
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.body.toString()).error.code).toBe('bad-input')
+    const huge = await upload(Buffer.alloc((32 << 20) + 1), 'kind=mask')
+    expect(huge.status).toBe(400)
+    expect(JSON.parse(huge.body.toString()).error.message).toMatch(/over/)
+  })
+
+  it('sends previews as binary frames and other events as text', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/api/events`, { headers: { cookie } })
+    await new Promise((resolve) => socket.on('open', resolve))
+    const frames: { binary: boolean; type: string; preview?: unknown }[] = []
+    const done = new Promise<void>((resolve) =>
+      socket.on('message', (raw: Buffer, binary: boolean) => {
+        const event = (binary ? decodeFrame(new Uint8Array(raw)) : JSON.parse(raw.toString())) as {
+          type: string
+          preview?: { rgba: Uint8Array }
+        }
+        frames.push({ binary, type: event.type, preview: event.preview })
+        if (event.type === 'done') resolve()
+      })
+    )
+    studio.queue.enqueue(JobSpecSchema.parse({ task: 'image.generate', model: 'x' }))
+    await done
+    socket.close()
+    const steps = frames.filter((f) => f.type === 'step')
+    expect(steps.length).toBe(3)
+    expect(steps.every((f) => f.binary)).toBe(true)
+    expect(Array.from((steps[0].preview as { rgba: Uint8Array }).rgba)).toEqual(
+      Array.from({ length: 16 }, (_, k) => k * 16)
+    )
+    expect(frames.filter((f) => f.type !== 'step').every((f) => !f.binary)).toBe(true)
+  })
+
+  it('refuses sockets from another Origin or Host, or without auth', async () => {
+    const attempt = (headers: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/events`, { headers })
+        ws.on('open', () => {
+          ws.close()
+          resolve('open')
+        })
+        ws.on('error', () => resolve('refused'))
+      })
+    expect(await attempt({ cookie })).toBe('open')
+    expect(await attempt({ cookie, origin: 'http://evil.example' })).toBe('refused')
+    expect(await attempt({ cookie, origin: `http://127.0.0.1:${host.port + 1}` })).toBe('refused')
+    expect(await attempt({ cookie, host: 'evil.example' })).toBe('refused')
+    expect(await attempt({})).toBe('refused')
+  })
+
+  // Each kind of protocol violation RFC 6455 names; none may take the host down.
+  const violations: [string, Buffer][] = [
+    ['close code 5000', frame(0x8, Buffer.from([0x13, 0x88]))],
+    ['close code 1005 (reserved)', frame(0x8, Buffer.from([0x03, 0xed]))],
+    ['one-byte close payload', frame(0x8, Buffer.from([0x03]))],
+    ['reserved bit set', frame(0x1, Buffer.from('hi'), { rsv: 0x40 })],
+    ['unknown opcode', frame(0x3, Buffer.from('x'))],
+    ['unmasked client frame', frame(0x1, Buffer.from('hi'), { masked: false })],
+    ['invalid UTF-8 text', frame(0x1, Buffer.from([0xff, 0xfe, 0xfd]))],
+    ['fragmented control frame', frame(0x9, Buffer.from('p'), { fin: false })],
+    ['control frame over 125 bytes', frame(0x9, Buffer.alloc(126))],
+    ['continuation without a start', frame(0x0, Buffer.from('x'))],
+    ['message over the size cap', frame(0x2, Buffer.alloc(64 << 10))],
+    [
+      'length field claiming 2^63',
+      Buffer.from([0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+    ]
+  ]
+  it.each(violations)('%s closes that socket only', async (_name, bytes) => {
+    const socket = await rawSocket(host.port, cookie)
+    socket.write(bytes)
+    await new Promise<void>((resolve) => {
+      socket.on('close', () => resolve())
+      setTimeout(() => {
+        socket.destroy()
+        resolve()
+      }, 2000)
+    })
+    // The host still answers.
+    expect((await call(host.port, `/?token=${host.token}`)).status).toBe(200)
+  })
+})
+
+/** A client frame (masked unless told otherwise). */
+function frame(
+  opcode: number,
+  payload: Buffer,
+  options: { fin?: boolean; rsv?: number; masked?: boolean } = {}
+): Buffer {
+  const first = ((options.fin ?? true) ? 0x80 : 0) | (options.rsv ?? 0) | opcode
+  const masked = options.masked ?? true
+  const length = payload.length
+  const header =
+    length < 126
+      ? Buffer.from([first, (masked ? 0x80 : 0) | length])
+      : length < 65536
+        ? Buffer.from([first, (masked ? 0x80 : 0) | 126, length >> 8, length & 0xff])
+        : Buffer.concat([Buffer.from([first, (masked ? 0x80 : 0) | 127]), bigLength(length)])
+  if (!masked) return Buffer.concat([header, payload])
+  const key = Buffer.from([1, 2, 3, 4])
+  const body = Buffer.from(payload.map((b, i) => b ^ key[i % 4]))
+  return Buffer.concat([header, key, body])
+}
+
+function bigLength(n: number): Buffer {
+  const b = Buffer.alloc(8)
+  b.writeBigUInt64BE(BigInt(n))
+  return b
+}
+
+async function rawSocket(port: number, cookie: string): Promise<Socket> {
+  const { connect } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nCookie: ${cookie}\r\n\r\n`
+      )
+    })
+    socket.once('data', (head) => {
+      if (/^HTTP\/1\.1 101/.test(head.toString())) resolve(socket)
+      else reject(new Error(head.toString()))
+    })
+    socket.on('error', () => undefined)
+  })
+}
+
+function callBytes(
+  port: number,
+  path: string,
+  init: { method?: string; cookie?: string; range?: string; token?: string; body?: Buffer } = {}
+): Promise<{
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {}
+    if (init.cookie) headers.cookie = init.cookie
+    if (init.range) headers.range = init.range
+    if (init.token) headers['x-studio-token'] = init.token
+    const req = request(
+      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks)
+          })
+        )
+      }
+    )
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
+
+describe('web host start-up and error statuses', () => {
+  it('a busy port is a typed in-use error, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'web-host-port-'))
+    const studio = createStudio({
+      dataDir: join(dir, 'data'),
+      spawnEngine: new FakeEngine().spawn,
+      roots: { starter: join(dir, 'starter'), user: join(dir, 'models') }
+    })
+    const first = await startWebHost({ studio, rendererDir: dir, port: 0 })
+    try {
+      const error = await startWebHost({ studio, rendererDir: dir, port: first.port }).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string }
+      )
+      expect(error?.code).toBe('in-use')
+      expect(error?.message).toMatch(new RegExp(`Port ${first.port} is in use`))
+    } finally {
+      await first.close()
+      studio.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('model problems are 4xx with their code, runtime failures 5xx', async () => {
+    const { httpStatus } = await import('./server')
+    for (const code of [
+      'model-corrupt',
+      'model-mismatch',
+      'model-missing',
+      'unknown-model',
+      'hash-mismatch',
+      'bad-input',
+      'gated'
+    ] as const) {
+      expect(httpStatus[code]).toBeGreaterThanOrEqual(400)
+      expect(httpStatus[code]).toBeLessThan(500)
+    }
+    expect(httpStatus['runtime-failure']).toBe(500)
+    expect(httpStatus.internal).toBe(500)
   })
 })

@@ -1,11 +1,28 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { StudioError, errorTitles, type ErrorCode } from '../contract'
-import type { Studio } from '../app/studio'
+import {
+  InputKindSchema,
+  StudioError,
+  encodeFrame,
+  errorTitles,
+  hasBytes,
+  inputSizeCaps,
+  type ErrorCode
+} from '../contract'
+import {
+  artifactFile,
+  inputFile,
+  parseFileRoute,
+  parseRange,
+  type ServedFile
+} from '../ipc/artifacts'
 import { createDispatch, createHandlers } from '../ipc/handlers'
-import { readStatic } from './static-files'
+import type { Studio } from '../ipc/studio'
+import { readStatic } from '../platform/static-files'
 
 export interface WebHostOptions {
   readonly studio: Studio
@@ -22,23 +39,48 @@ export interface WebHost {
   close(): Promise<void>
 }
 
+/** JSON API bodies: far below anything legitimate would need. */
 const maxBody = 1 << 20
-const httpStatus: Partial<Record<ErrorCode, number>> = {
+/** WebSocket messages from a client (it sends none the host needs): tiny. */
+const maxSocketMessage = 4 << 10
+
+/** HTTP status per error code: model and input problems are 4xx with their code; failures 5xx. */
+export const httpStatus: Record<ErrorCode, number> = {
   'invalid-request': 400,
   'unknown-model': 404,
   'unknown-sampler': 400,
   'unknown-job': 404,
-  'not-found': 404,
   'bad-input': 400,
-  unauthorized: 403
+  'model-missing': 409,
+  'model-corrupt': 422,
+  'model-mismatch': 422,
+  'provider-unavailable': 503,
+  'out-of-memory': 507,
+  'engine-crashed': 500,
+  'runtime-failure': 500,
+  cancelled: 409,
+  unauthorized: 403,
+  'download-failed': 502,
+  'hash-mismatch': 422,
+  'disk-full': 507,
+  gated: 403,
+  'not-found': 404,
+  'rate-limited': 429,
+  'in-use': 409,
+  internal: 500
 }
 
+export const contentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+  "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 const securityHeaders = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy': contentSecurityPolicy,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
   'cache-control': 'no-store'
 }
 
@@ -51,14 +93,14 @@ function requestUrl(req: IncomingMessage, port: number): URL | undefined {
   }
 }
 
-function sameToken(expected: string, given: string | undefined | null): boolean {
+function same(expected: string, given: string | undefined | null): boolean {
   if (!given) return false
   const a = Buffer.from(expected)
   const b = Buffer.from(given)
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-function cookieToken(req: IncomingMessage, name: string): string | undefined {
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=')
     if (key === name) return value.join('=')
@@ -67,6 +109,7 @@ function cookieToken(req: IncomingMessage, name: string): string | undefined {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.destroy()
   res.writeHead(status, { 'content-type': 'application/json', ...securityHeaders })
   res.end(JSON.stringify(body))
 }
@@ -74,139 +117,219 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function sendError(res: ServerResponse, error: unknown): void {
   const typed = StudioError.from(error)
   if (typed.code === 'internal') console.error('[web-host]', error)
-  send(res, httpStatus[typed.code] ?? 500, {
+  send(res, httpStatus[typed.code], {
     error: { code: typed.code, title: errorTitles[typed.code], message: typed.message }
   })
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage, cap: number, what: string): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > cap)
+    throw new StudioError('bad-input', `${what} over ${Math.round(cap / 1024)} KiB.`)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > maxBody) throw new StudioError('invalid-request', 'Request body over 1 MiB.')
+    if (size > cap)
+      throw new StudioError('bad-input', `${what} over ${Math.round(cap / 1024)} KiB.`)
     chunks.push(chunk as Buffer)
   }
-  if (size === 0) return {}
+  return Buffer.concat(chunks)
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, maxBody, 'Request body')
+  if (body.length === 0) return {}
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    return JSON.parse(body.toString('utf8'))
   } catch {
     throw new StudioError('invalid-request', 'Request body is not JSON.')
   }
 }
 
+/** Serves a file with its MIME type, honouring one byte range (206) or refusing a bad one (416). */
+function serveFile(req: IncomingMessage, res: ServerResponse, file: ServedFile): void {
+  const range = parseRange(req.headers.range, file.size)
+  const headers = {
+    ...securityHeaders,
+    'content-type': file.mime,
+    'accept-ranges': 'bytes',
+    'content-disposition': `inline; filename="${file.name.replace(/[^\w.-]/g, '_')}"`
+  }
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'content-range': `bytes */${file.size}` })
+    return void res.end()
+  }
+  const { start, end } = range ?? { start: 0, end: file.size - 1 }
+  res.writeHead(range ? 206 : 200, {
+    ...headers,
+    'content-length': String(Math.max(0, end - start + 1)),
+    ...(range ? { 'content-range': `bytes ${start}-${end}/${file.size}` } : {})
+  })
+  if (req.method === 'HEAD' || file.size === 0) return void res.end()
+  const stream = createReadStream(file.path, { start, end })
+  stream.on('error', () => res.destroy())
+  stream.pipe(res)
+}
+
 /**
  * The web host: the same contract as Electron IPC over HTTP + WebSocket, bound to 127.0.0.1 only,
- * with a random per-run token. Pages and the event socket accept the token from the URL or from the
- * cookie set on first load; API calls need it in the `x-studio-token` header, which a cross-site page
- * cannot send, and a Host header naming the loopback address (against DNS rebinding).
+ * with a random per-run token. The page is opened with the token in its URL and gets a separate,
+ * random session cookie (HttpOnly, SameSite=Strict) for pages, files and the event socket; API calls
+ * and uploads need the token in the `x-studio-token` header, which a cross-site page cannot send.
+ * The Host header must name the loopback address (DNS rebinding); the socket's Origin must be ours.
+ * Artifacts are served by URL (`/artifacts/<job>/<index>`, Range supported), inputs are uploaded raw
+ * (`POST /inputs?kind=…`), and events with bytes (previews) travel as binary WebSocket frames.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const dispatch = createDispatch(createHandlers(options.studio))
+  const session = randomBytes(24).toString('base64url')
+  const { studio } = options
+  const dispatch = createDispatch(createHandlers(studio))
   let port = 0
-  const cookieName = () => `studio_token_${port}`
+  const cookieName = () => `studio_session_${port}`
   const hostOk = (req: IncomingMessage): boolean =>
     req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`
+  const pageAuthorised = (req: IncomingMessage, url: URL) =>
+    same(token, url.searchParams.get('token')) || same(session, cookieValue(req, cookieName()))
+  const apiAuthorised = (req: IncomingMessage) =>
+    same(token, req.headers['x-studio-token'] as string | undefined)
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = requestUrl(req, port)
+    if (!url) return send(res, 400, { error: { code: 'invalid-request', message: 'Bad URL.' } })
+    if (!hostOk(req))
+      return send(res, 403, { error: { code: 'unauthorized', message: 'Bad Host header.' } })
+    if (url.pathname.startsWith('/api/') || (url.pathname === '/inputs' && req.method === 'POST')) {
+      if (req.method !== 'POST')
+        return send(res, 405, { error: { code: 'invalid-request', message: 'Use POST.' } })
+      if (!apiAuthorised(req)) {
+        return send(res, 403, {
+          error: { code: 'unauthorized', message: 'Missing or wrong token.' }
+        })
+      }
+      if (url.pathname === '/inputs') {
+        const kind = InputKindSchema.safeParse(url.searchParams.get('kind'))
+        if (!kind.success) {
+          throw new StudioError(
+            'invalid-request',
+            `?kind= must be one of ${InputKindSchema.options.join(', ')}.`
+          )
+        }
+        const bytes = await readBody(req, inputSizeCaps[kind.data], `A ${kind.data} upload`)
+        const name = url.searchParams.get('name')?.slice(0, 255) ?? undefined
+        return send(res, 200, { result: await studio.inputs.add(kind.data, bytes, name) })
+      }
+      const body = await readJson(req)
+      const request =
+        body && typeof body === 'object' ? (body as { request?: unknown }).request : undefined
+      return send(res, 200, { result: await dispatch(url.pathname.slice('/api/'.length), request) })
+    }
+    if (!pageAuthorised(req, url)) {
+      res.writeHead(403, { 'content-type': 'text/plain', ...securityHeaders })
+      return void res.end(
+        'Forbidden: open the URL with its token, as printed by `diffusion-studio serve`.\n'
+      )
+    }
+    const fileRoute = parseFileRoute(url.pathname)
+    if (fileRoute) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return send(res, 405, { error: { code: 'invalid-request', message: 'Use GET.' } })
+      }
+      const file =
+        fileRoute.kind === 'artifact'
+          ? artifactFile(studio, fileRoute.jobId, fileRoute.index)
+          : inputFile(studio, fileRoute.ref)
+      return serveFile(req, res, file)
+    }
+    const file = await readStatic(options.rendererDir, url.pathname)
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain', ...securityHeaders })
+      return void res.end(
+        url.pathname === '/'
+          ? 'The renderer is not built: run `npm run build:renderer`.\n'
+          : 'Not found.\n'
+      )
+    }
+    res.writeHead(200, {
+      'content-type': file.mime,
+      'set-cookie': `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+      ...securityHeaders
+    })
+    res.end(file.body)
+  }
 
   const server = createServer((req, res) => {
-    void (async () => {
-      const url = requestUrl(req, port)
-      if (!url) return send(res, 400, { error: { code: 'invalid-request', message: 'Bad URL.' } })
-      if (!hostOk(req))
-        return send(res, 403, { error: { code: 'unauthorized', message: 'Bad Host header.' } })
-      if (url.pathname.startsWith('/api/')) {
-        if (req.method !== 'POST')
-          return send(res, 405, { error: { code: 'invalid-request', message: 'Use POST.' } })
-        if (!sameToken(token, req.headers['x-studio-token'] as string | undefined)) {
-          return send(res, 403, {
-            error: { code: 'unauthorized', message: 'Missing or wrong token.' }
-          })
-        }
-        try {
-          const body = await readJson(req)
-          const request =
-            body && typeof body === 'object' ? (body as { request?: unknown }).request : undefined
-          const result = await dispatch(url.pathname.slice('/api/'.length), request)
-          return send(res, 200, { result })
-        } catch (error) {
-          return sendError(res, error)
-        }
-      }
-      const queryToken = url.searchParams.get('token')
-      if (!sameToken(token, queryToken) && !sameToken(token, cookieToken(req, cookieName()))) {
-        res.writeHead(403, { 'content-type': 'text/plain', ...securityHeaders })
-        return res.end(
-          'Forbidden: open the URL with its token, as printed by `diffusion-studio serve`.\n'
-        )
-      }
-      const file = await readStatic(options.rendererDir, url.pathname)
-      if (!file) {
-        res.writeHead(404, { 'content-type': 'text/plain', ...securityHeaders })
-        return res.end(
-          url.pathname === '/'
-            ? 'The renderer is not built: run `npm run build:renderer`.\n'
-            : 'Not found.\n'
-        )
-      }
-      res.writeHead(200, {
-        'content-type': file.mime,
-        'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        ...securityHeaders
-      })
-      res.end(file.body)
-    })().catch((error: unknown) => {
-      console.error('[web-host] request failed:', error)
+    req.on('error', () => res.destroy())
+    res.on('error', () => undefined)
+    route(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, error)
       else res.destroy()
     })
   })
+  server.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
+    else socket.destroy()
+  })
 
-  const sockets = new WebSocketServer({ noServer: true })
-  server.on('upgrade', (req, socket, head) => {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxSocketMessage })
+  sockets.on('error', (error) => console.error('[web-host] socket server:', error.message))
+  sockets.on('connection', (ws: WebSocket) => {
+    // A protocol violation (bad close code, oversized or malformed frame) closes that socket only.
+    ws.on('error', () => ws.terminate())
+    ws.on('message', () => undefined)
+  })
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    socket.on('error', () => socket.destroy())
     const url = requestUrl(req, port)
-    if (!url) {
-      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
-      return
-    }
+    if (!url) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
     const originOk =
       !req.headers.origin ||
       req.headers.origin === `http://127.0.0.1:${port}` ||
       req.headers.origin === `http://localhost:${port}`
-    const authorised =
-      sameToken(token, url.searchParams.get('token')) ||
-      sameToken(token, cookieToken(req, cookieName()))
-    if (url.pathname !== '/api/events' || !hostOk(req) || !originOk || !authorised) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-      return
+    if (url.pathname !== '/api/events' || !hostOk(req) || !originOk || !pageAuthorised(req, url)) {
+      return void socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
     }
     sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => sockets.emit('connection', ws))
   })
-  const broadcast = (text: string) => {
-    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text)
+  const broadcast = (message: unknown) => {
+    const frame = hasBytes(message) ? encodeFrame(message) : JSON.stringify(message)
+    for (const client of sockets.clients) {
+      if (client.readyState === client.OPEN)
+        client.send(frame, { binary: typeof frame !== 'string' })
+    }
   }
-  // Job events go out as they are (the format clients already parse); model events are wrapped as
-  // {stream: 'model', event}, which no job event can be mistaken for (job events have no `stream`).
-  const stopJobs = options.studio.queue.on((event) => broadcast(JSON.stringify(event)))
-  const stopModels = options.studio.downloads.on((event) =>
-    broadcast(JSON.stringify({ stream: 'model', event }))
-  )
-  const unsubscribe = () => {
-    stopJobs()
-    stopModels()
-  }
+  // Job events go out as they are; model events are wrapped as {stream: 'model', event}.
+  const stopJobs = studio.queue.on((event) => broadcast(event))
+  const stopModels = studio.downloads.on((event) => broadcast({ stream: 'model', event }))
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StudioError(
+              'in-use',
+              `Port ${options.port} is in use; pick another with --port, or 0 for any free port.`
+            )
+          : error.code === 'EACCES'
+            ? new StudioError(
+                'invalid-request',
+                `Port ${options.port} needs privileges; use a port above 1023.`
+              )
+            : new StudioError('runtime-failure', `The web host could not listen: ${error.message}.`)
+      )
+    })
     server.listen(options.port, '127.0.0.1', () => resolve())
   })
+  server.on('error', (error) => console.error('[web-host]', error.message))
   port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
     close: async () => {
-      unsubscribe()
+      stopJobs()
+      stopModels()
       for (const client of sockets.clients) client.terminate()
       sockets.close()
       server.closeAllConnections()

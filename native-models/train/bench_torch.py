@@ -4,7 +4,12 @@ Rebuilds EmojiUNet, loads its weights from the ONNX initializers (so both
 runtimes run the same bytes), checks the parity fixture, then times forward()
 and prints one JSON line per batch size.
 
-Usage: /usr/bin/python3 bench_torch.py --threads 2 [--iters 50] [--warmup 5] [--batch 1 --batch 2]
+Usage: /usr/bin/python3 bench_torch.py --threads 2 [--iters 50] [--warmup-s 2] [--rounds 3] [--batch 1 --batch 2]
+
+Each batch size is warmed up for at least --warmup-s seconds (and 20 calls) before it is timed: PyTorch's
+CPU backend builds its oneDNN kernels per input shape and starts its OpenMP threads on first use, so a few
+warm-up calls are not enough (they made batch 1 look 5x slower than batch 2). Every round times each batch
+size again and prints min / median / max.
 """
 import argparse
 import json
@@ -46,8 +51,9 @@ def parity_error(model: EmojiUNet, fixture_path: Path) -> float:
     return err
 
 
-def time_forward(model: EmojiUNet, batch: int, iters: int, warmup: int, device: str = "cpu",
-                 dtype: torch.dtype = torch.float32) -> float:
+def time_forward(model: EmojiUNet, batch: int, iters: int, warmup_s: float, device: str = "cpu",
+                 dtype: torch.dtype = torch.float32) -> list:
+    """Milliseconds of `iters` calls, after warming up for warmup_s seconds and at least 20 calls."""
     gen = torch.Generator().manual_seed(0)
     sample = torch.randn(batch, 3, 32, 32, generator=gen).to(device, dtype)
     timestep = torch.full((batch,), 500.0, device=device, dtype=dtype)
@@ -55,21 +61,25 @@ def time_forward(model: EmojiUNet, batch: int, iters: int, warmup: int, device: 
     sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     times = []
     with torch.inference_mode():
-        for i in range(warmup + iters):
+        start, calls = time.perf_counter(), 0
+        while calls < 20 or time.perf_counter() - start < warmup_s:
+            model(sample, timestep, labels)
+            calls += 1
+        for _ in range(iters):
             sync()
             t0 = time.perf_counter()
             model(sample, timestep, labels)
             sync()
-            if i >= warmup:
-                times.append((time.perf_counter() - t0) * 1000.0)
-    return statistics.median(times)
+            times.append((time.perf_counter() - t0) * 1000.0)
+    return times
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--iters", type=int, default=50)
-    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--warmup-s", type=float, default=2.0, help="warm-up seconds per batch size (at least 20 calls)")
+    ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--batch", type=int, action="append", help="repeatable; default 1 and 2")
     ap.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     ap.add_argument("--device", default="cpu", help="cpu or cuda (GPU benchmark)")
@@ -91,11 +101,14 @@ def main() -> None:
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = precision == "tf32"
         dtype = torch.float16 if precision == "fp16" else torch.float32
         net = model.to(args.device, dtype)
-        for batch in args.batch or [1, 2]:
-            ms = time_forward(net, batch, args.iters, args.warmup, args.device, dtype)
-            print(json.dumps({"threads": args.threads, "batch": batch, "ms_per_call_median": round(ms, 3),
-                              "device": args.device, "precision": precision, "torch": torch.__version__,
-                              "parity_max_abs_err": err}), flush=True)
+        for round_ in range(args.rounds):
+            for batch in args.batch or [1, 2]:
+                times = time_forward(net, batch, args.iters, args.warmup_s, args.device, dtype)
+                print(json.dumps({"threads": args.threads, "batch": batch, "round": round_,
+                                  "ms_per_call_median": round(statistics.median(times), 3),
+                                  "ms_min": round(min(times), 3), "ms_max": round(max(times), 3),
+                                  "device": args.device, "precision": precision, "torch": torch.__version__,
+                                  "parity_max_abs_err": err}), flush=True)
 
 
 if __name__ == "__main__":

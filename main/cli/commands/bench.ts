@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { StudioError } from '../../contract'
-import { projectRoot } from '../../app/paths'
-import { writeFileAtomic } from '../../storage/atomic-file'
-import { parseFlags } from '../main'
-import { intFlag } from './shared'
+import { projectRoot } from '../../platform/paths'
+import { writeFileAtomic } from '../../platform/atomic-file'
+import type { Command } from 'commander'
+import { Option } from 'commander'
+import { intValue } from '../flags'
 
 const benchFile = join(projectRoot, 'docs', 'benchmarks.md')
 
@@ -38,10 +38,18 @@ async function writeSection(
   await writeFileAtomic(benchFile, next)
 }
 
-export async function benchCommand(args: string[]): Promise<number> {
-  const [which, ...rest] = args
-  switch (which) {
-    case 'samplers': {
+export function registerBenchCommand(program: Command, exit: (code: number) => void): void {
+  const bench = program
+    .command('bench')
+    .description('benchmarks; tables go to docs/benchmarks.md')
+    .action(() => {
+      bench.outputHelp()
+      exit(0)
+    })
+  bench
+    .command('samplers')
+    .description('sampler quality against NFE, and per-step overhead')
+    .action(async () => {
       const { runSamplerBench } = await import('../../engine/diffusion/bench/samplers-bench')
       const result = await runSamplerBench({})
       process.stdout.write(result.markdown + '\n')
@@ -51,19 +59,39 @@ export async function benchCommand(args: string[]): Promise<number> {
         'npm run bench:samplers',
         result.markdown
       )
-      return 0
-    }
-    case 'runtime': {
-      const { values } = parseFlags(rest, {
-        threads: { type: 'string' },
-        iters: { type: 'string' },
-        steps: { type: 'string' }
-      })
+      exit(0)
+    })
+  bench
+    .command('steps')
+    .description('how many steps each sampler needs for clean results on the starter model')
+    .action(async () => {
+      const { runStepsBench } = await import('../../engine/bench/sampler-steps')
+      const result = await runStepsBench()
+      process.stdout.write(result.markdown + '\n')
+      await writeSection(
+        'steps',
+        'Steps per sampler: where results are clean',
+        'npm run bench:steps',
+        result.markdown
+      )
+      exit(0)
+    })
+  bench
+    .command('runtime')
+    .description('engine overhead, and ORT CPU against PyTorch CPU on the starter model')
+    .addOption(
+      new Option('--threads <int>', 'CPU threads for both runtimes').argParser(intValue).default(2)
+    )
+    .addOption(
+      new Option('--iters <int>', 'timed calls per batch size').argParser(intValue).default(50)
+    )
+    .addOption(
+      new Option('--steps <int>', 'steps of the end-to-end run').argParser(intValue).default(50)
+    )
+    .action(async (values: { threads: number; iters: number; steps: number }) => {
       const { runRuntimeBench } = await import('../../engine/bench/runtime-bench')
       const markdown = await runRuntimeBench({
-        threads: intFlag(values.threads, 'threads') ?? 2,
-        iters: intFlag(values.iters, 'iters') ?? 50,
-        steps: intFlag(values.steps, 'steps') ?? 50,
+        ...values,
         python: process.env.STUDIO_BENCH_PYTHON ?? '/usr/bin/python3'
       })
       process.stdout.write(markdown + '\n')
@@ -73,12 +101,6 @@ export async function benchCommand(args: string[]): Promise<number> {
         'npm run bench:runtime',
         markdown
       )
-      return 0
-    }
-    default:
-      throw new StudioError(
-        'invalid-request',
-        `Unknown benchmark "${which ?? ''}". Use: samplers, runtime.`
-      )
-  }
+      exit(0)
+    })
 }

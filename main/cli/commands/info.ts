@@ -1,33 +1,44 @@
+import type { Command } from 'commander'
+import { Option } from 'commander'
 import { SettingsSchema } from '../../contract'
 import { EngineClient } from '../../jobs/engine-client'
 import { spawnNodeEngine } from '../../jobs/engine-process'
-import { parseFlags } from '../main'
-import { deviceOption, parseDevice } from './shared'
+import { deviceValue } from '../flags'
 
-export async function infoCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { json: { type: 'boolean' }, ...deviceOption })
-  const engine = new EngineClient(spawnNodeEngine)
-  try {
-    const info = await engine.info(SettingsSchema.parse({ device: parseDevice(values.device) }))
-    if (values.json) {
-      process.stdout.write(JSON.stringify(info, null, 2) + '\n')
-      return 0
-    }
-    const lines = [
-      `Diffusion Studio ${info.version}`,
-      `device:  ${info.chosen} (${info.deviceName})`,
-      ...(info.fallbackReason ? [`note:    ${info.fallbackReason}`] : []),
-      'providers:',
-      ...info.providers.map(
-        (p) =>
-          `  ${p.name.padEnd(7)} ${p.available ? 'available' : 'unavailable'}${p.reason ? ` — ${p.reason}` : ''}`
-      ),
-      'versions:',
-      ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(12)} ${v}`)
-    ]
-    process.stdout.write(lines.join('\n') + '\n')
-    return 0
-  } finally {
-    engine.dispose()
-  }
+export function registerInfoCommand(program: Command, exit: (code: number) => void): void {
+  program
+    .command('info')
+    .description('execution providers found, the one chosen and why, versions')
+    .addOption(
+      new Option('--device <device>', 'probe as if this device were chosen')
+        .argParser(deviceValue)
+        .default('auto')
+    )
+    .option('--json', 'print JSON')
+    .action(async (values: { device: 'auto'; json?: boolean }) => {
+      const engine = new EngineClient(spawnNodeEngine)
+      try {
+        const info = await engine.info(SettingsSchema.parse({ device: values.device }))
+        if (values.json) {
+          process.stdout.write(JSON.stringify(info, null, 2) + '\n')
+          return exit(0)
+        }
+        const lines = [
+          `Diffusion Studio ${info.version}`,
+          `device:  ${info.chosen} (${info.deviceName})`,
+          ...(info.fallbackReason ? [`note:    ${info.fallbackReason}`] : []),
+          'providers:',
+          ...info.providers.map(
+            (p) =>
+              `  ${p.name.padEnd(7)} ${p.available ? 'available' : 'unavailable'}${p.reason ? ` — ${p.reason}` : ''}`
+          ),
+          'versions:',
+          ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(12)} ${v}`)
+        ]
+        process.stdout.write(lines.join('\n') + '\n')
+        exit(0)
+      } finally {
+        engine.dispose()
+      }
+    })
 }

@@ -1,4 +1,5 @@
-import { StudioError } from '../../contract'
+import type { Command } from 'commander'
+import { StudioError, invokeContract, describeIssues } from '../../contract'
 import {
   discardPartialDownload,
   downloadModel,
@@ -10,7 +11,6 @@ import {
 } from '../../models/commands'
 import type { DownloadProgress } from '../../models/download/progress'
 import { formatBytes } from '../../models/files'
-import { parseFlags } from '../main'
 
 const out = (text: string): void => void process.stdout.write(text + '\n')
 
@@ -26,48 +26,71 @@ function progressLine(p: DownloadProgress): string {
   return `${p.phase} ${p.file ?? ''} ${formatBytes(p.bytes)}${total} at ${formatBytes(p.bytesPerSecond)}/s${eta}`
 }
 
-/** `models list | catalogue | verify [id] | remove <id> | import <dir> | download <repo>[@rev] | discard <repo>[@rev]` */
-export async function modelsCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args
-  const { values, positionals } = parseFlags(rest, {
-    json: { type: 'boolean' },
-    id: { type: 'string' },
-    name: { type: 'string' },
-    licence: { type: 'string' },
-    token: { type: 'string' }
-  })
-  const [target] = positionals
-  const need = (what: string): string => {
-    if (!target) throw new StudioError('invalid-request', `models ${sub} needs ${what}.`)
-    return target
+/** Parses `owner/name[@revision]` the way the web API does, before any network call. */
+function repoAndRevision(
+  target: string,
+  id?: string
+): { repo: string; revision?: string; id?: string } {
+  const at = target.lastIndexOf('@')
+  const request = {
+    repo: at > 0 ? target.slice(0, at) : target,
+    ...(at > 0 ? { revision: target.slice(at + 1) } : {}),
+    ...(id ? { id } : {})
   }
-  switch (sub) {
-    case 'list': {
+  const parsed = invokeContract.startDownload.request.safeParse(request)
+  if (!parsed.success) throw new StudioError('invalid-request', describeIssues(parsed.error))
+  return { repo: parsed.data.repo, revision: parsed.data.revision, id: parsed.data.id }
+}
+
+/** `models list | catalogue | verify [id] | remove <id> | import <path> | download <repo>[@rev] | discard <repo>[@rev]` */
+export function registerModelsCommand(program: Command, exit: (code: number) => void): void {
+  const models = program
+    .command('models')
+    .description('installed models, the catalogue, import, download, verify, remove')
+    .action(() => {
+      models.outputHelp()
+      exit(0)
+    })
+  models
+    .command('list')
+    .description('installed models and their status')
+    .option('--json', 'print JSON')
+    .action(async (values: { json?: boolean }) => {
       const listing = await listModels()
-      if (values.json) return report(true, listing, '')
+      if (values.json) return exit(report(true, listing, ''))
       for (const m of listing.models) {
         const problem = m.problem ? ` — ${m.problem}` : ''
         out(
-          `${m.manifest.id.padEnd(24)} ${m.manifest.modality.padEnd(12)} ${m.origin.padEnd(10)} ${m.status}${problem}`
+          `${m.manifest.id.padEnd(24)} ${m.manifest.tasks.join(',').padEnd(30)} ${m.origin.padEnd(10)} ${m.status}${problem}`
         )
       }
       for (const p of listing.problems) out(`(not a usable model) ${p.dir}: ${p.problem}`)
-      for (const d of listing.partialDownloads) out(`(paused download) ${JSON.stringify(d)}`)
-      return 0
-    }
-    case 'catalogue': {
+      for (const d of listing.partialDownloads)
+        out(`(paused download) ${d.repo}@${d.revision} ${formatBytes(d.bytes)}`)
+      exit(0)
+    })
+  models
+    .command('catalogue')
+    .description('known community ONNX exports')
+    .option('--json', 'print JSON')
+    .action(async (values: { json?: boolean }) => {
       const entries = await listCatalogue()
-      if (values.json) return report(true, entries, '')
+      if (values.json) return exit(report(true, entries, ''))
       for (const e of entries) {
         const size = e.sizeBytes ? formatBytes(e.sizeBytes) : 'size unknown'
         out(
           `${e.id.padEnd(28)} ${e.repo}@${e.revision}  ${size}  ${e.studioSupport}${e.verified ? '' : ' (not yet verified)'}`
         )
       }
-      return 0
-    }
-    case 'verify': {
-      const results = await verifyModel(target)
+      exit(0)
+    })
+  models
+    .command('verify')
+    .description('check every file of a model (or all) against its sha256')
+    .argument('[id]', 'model id (default: all)')
+    .option('--json', 'print JSON')
+    .action(async (id: string | undefined, values: { json?: boolean }) => {
+      const results = await verifyModel(id)
       if (values.json) report(true, results, '')
       else {
         for (const r of results) {
@@ -77,60 +100,91 @@ export async function modelsCommand(args: string[]): Promise<number> {
           out(`${r.id.padEnd(24)} ${r.ok ? 'ok' : `FAILED — ${bad.join('; ')}`}`)
         }
       }
-      if (results.some((r) => !r.ok))
+      if (results.some((r) => !r.ok)) {
         throw new StudioError('model-corrupt', 'Some model files do not match their manifest.')
-      return 0
-    }
-    case 'remove': {
-      const removed = await removeModel(need('a model id'))
-      return report(values.json, removed, `removed ${removed.id} (${removed.dir})`)
-    }
-    case 'import': {
-      const summary = await importModel(need('a folder or .onnx file'), {
-        id: values.id,
-        name: values.name,
-        licence: values.licence
-      })
-      for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`)
-      return report(values.json, summary, `imported ${summary.id} into ${summary.dir}`)
-    }
-    case 'download': {
-      const [repo, revision] = need('a repository (owner/name[@revision]) or a catalogue id').split(
-        '@'
-      )
-      const controller = new AbortController()
-      const onSigint = () => controller.abort()
-      process.once('SIGINT', onSigint)
-      try {
-        const summary = await downloadModel(repo, revision, {
-          signal: controller.signal,
-          token: values.token,
+      }
+      exit(0)
+    })
+  models
+    .command('remove')
+    .description('remove an imported or downloaded model')
+    .argument('<id>', 'model id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, values: { json?: boolean }) => {
+      const removed = await removeModel(id)
+      exit(report(values.json, removed, `removed ${removed.id} (${removed.dir})`))
+    })
+  models
+    .command('import')
+    .description(
+      'import a diffusers/optimum ONNX folder, a studio model folder, or one .onnx with a sidecar JSON'
+    )
+    .argument('<path>', 'folder or .onnx file')
+    .option('--id <id>', 'model id (default: from the folder name)')
+    .option('--name <name>', 'display name')
+    .option('--licence <licence>', 'licence, when the model card does not say')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        path: string,
+        values: { id?: string; name?: string; licence?: string; json?: boolean }
+      ) => {
+        const summary = await importModel(path, {
           id: values.id,
           name: values.name,
-          onProgress: (p) =>
-            process.stderr.write(progressLine(p) + (process.stderr.isTTY ? '\r' : '\n'))
+          licence: values.licence
         })
-        for (const w of [...summary.catalogueWarnings, ...summary.warnings])
-          process.stderr.write(`warning: ${w}\n`)
-        return report(values.json, summary, `installed ${summary.id} into ${summary.dir}`)
-      } catch (error) {
-        if (controller.signal.aborted) {
-          throw new StudioError('cancelled', 'Paused: run the same command again to resume.')
-        }
-        throw error
-      } finally {
-        process.off('SIGINT', onSigint)
+        for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`)
+        exit(report(values.json, summary, `imported ${summary.id} into ${summary.dir}`))
       }
-    }
-    case 'discard': {
-      const [repo, revision] = need('a repository').split('@')
+    )
+  models
+    .command('download')
+    .description('download a hub repository or catalogue entry (resumes a paused one)')
+    .argument('<repo>', 'owner/name[@revision] or a catalogue id')
+    .option('--token <token>', 'access token for gated repositories (default: $HF_TOKEN)')
+    .option('--id <id>', 'model id')
+    .option('--name <name>', 'display name')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        target: string,
+        values: { token?: string; id?: string; name?: string; json?: boolean }
+      ) => {
+        const { repo, revision, id } = repoAndRevision(target, values.id)
+        const controller = new AbortController()
+        const onSigint = () => controller.abort()
+        process.once('SIGINT', onSigint)
+        try {
+          const summary = await downloadModel(repo, revision, {
+            signal: controller.signal,
+            token: values.token,
+            id,
+            name: values.name,
+            onProgress: (p) =>
+              process.stderr.write(progressLine(p) + (process.stderr.isTTY ? '\r' : '\n'))
+          })
+          for (const w of [...summary.catalogueWarnings, ...summary.warnings])
+            process.stderr.write(`warning: ${w}\n`)
+          exit(report(values.json, summary, `installed ${summary.id} into ${summary.dir}`))
+        } catch (error) {
+          if (controller.signal.aborted) {
+            throw new StudioError('cancelled', 'Paused: run the same command again to resume.')
+          }
+          throw error
+        } finally {
+          process.off('SIGINT', onSigint)
+        }
+      }
+    )
+  models
+    .command('discard')
+    .description('delete a paused download')
+    .argument('<repo>', 'owner/name[@revision]')
+    .option('--json', 'print JSON')
+    .action(async (target: string, values: { json?: boolean }) => {
+      const { repo, revision } = repoAndRevision(target)
       const result = await discardPartialDownload(repo, revision)
-      return report(values.json, result, result.discarded ? 'discarded' : 'nothing to discard')
-    }
-    default:
-      throw new StudioError(
-        'invalid-request',
-        `Unknown models subcommand "${sub ?? ''}". Use: list, catalogue, verify, remove, import, download, discard.`
-      )
-  }
+      exit(report(values.json, result, result.discarded ? 'discarded' : 'nothing to discard'))
+    })
 }

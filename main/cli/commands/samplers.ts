@@ -1,20 +1,29 @@
-import { samplers } from '../../engine/diffusion/registry'
-import { parseFlags } from '../main'
+import type { Command } from 'commander'
+import { samplerDescriptors } from '../../tasks'
 
-export async function samplersCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { json: { type: 'boolean' } })
-  const rows = samplers.map(({ sample: _sample, ...info }) => info)
-  if (values.json) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
-    return 0
-  }
-  const width = Math.max(...rows.map((r) => r.name.length))
-  process.stdout.write(`${'name'.padEnd(width)}  order  calls/step  stochastic  description\n`)
-  for (const r of rows) {
-    process.stdout.write(
-      `${r.name.padEnd(width)}  ${String(r.order).padEnd(5)}  ${String(r.callsPerStep).padEnd(10)}  ` +
-        `${(r.stochastic ? 'yes' : 'no').padEnd(10)}  ${r.description}\n`
+export function registerSamplersCommand(program: Command, exit: (code: number) => void): void {
+  program
+    .command('samplers')
+    .description(
+      'every sampler: name, order, model calls per step, steps for clean results, description'
     )
-  }
-  return 0
+    .option('--json', 'print JSON')
+    .action((values: { json?: boolean }) => {
+      const rows = samplerDescriptors()
+      if (values.json) {
+        process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+        return exit(0)
+      }
+      const width = Math.max(...rows.map((r) => r.name.length))
+      process.stdout.write(
+        `${'name'.padEnd(width)}  order  calls/step  stochastic  steps  description\n`
+      )
+      for (const r of rows) {
+        process.stdout.write(
+          `${r.name.padEnd(width)}  ${String(r.order).padEnd(5)}  ${String(r.callsPerStep).padEnd(10)}  ` +
+            `${(r.stochastic ? 'yes' : 'no').padEnd(10)}  ${`${r.steps.min}+`.padEnd(5)}  ${r.description}\n`
+        )
+      }
+      exit(0)
+    })
 }

@@ -1,22 +1,24 @@
-import { resolve } from 'node:path'
-import { createStudio } from '../../app/studio'
-import { dataDir, rendererDir } from '../../app/paths'
+import type { Command } from 'commander'
+import { Option } from 'commander'
+import { createStudio } from '../../ipc/studio'
+import { dataDir, rendererDir } from '../../platform/paths'
 import { spawnNodeEngine } from '../../jobs/engine-process'
 import { startWebHost } from '../../web-host/server'
-import { parseFlags } from '../main'
-import { intFlag } from './shared'
+import { portValue } from '../flags'
+import { writableFolder } from '../paths'
 
 /** Starts the web host and keeps running until SIGINT/SIGTERM. */
-export async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { port: { type: 'string' }, 'data-dir': { type: 'string' } })
-  const folder = values['data-dir'] ? resolve(values['data-dir']) : dataDir()
+export async function serve(values: { port?: number; dataDir?: string }): Promise<number> {
+  const folder = writableFolder(values.dataDir ?? dataDir(), '--data-dir')
   process.env.STUDIO_DATA_DIR = folder
   const studio = createStudio({ dataDir: folder, spawnEngine: spawnNodeEngine })
-  const host = await startWebHost({
-    studio,
-    rendererDir: rendererDir(),
-    port: intFlag(values.port, 'port') ?? 0
-  })
+  let host
+  try {
+    host = await startWebHost({ studio, rendererDir: rendererDir(), port: values.port ?? 0 })
+  } catch (error) {
+    studio.close()
+    throw error
+  }
   process.stdout.write(`Diffusion Studio web host: ${host.url}\n`)
   process.stderr.write(`data folder: ${folder}\n`)
   await new Promise<void>((done) => {
@@ -26,4 +28,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   await host.close()
   studio.close()
   return 0
+}
+
+export function registerServeCommand(program: Command, exit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('the web host on 127.0.0.1; prints the URL with its token')
+    .addOption(new Option('--port <port>', 'port (0: a free one)').argParser(portValue).default(0))
+    .option('--data-dir <folder>', 'data folder (history, outputs, models)', undefined)
+    .action(async (values: { port: number; dataDir?: string }) => exit(await serve(values)))
 }

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { projectRoot, rendererDir } from '../../app/paths'
-import { serveCommand } from './serve'
+import { projectRoot, rendererDir } from '../../platform/paths'
+import type { Command } from 'commander'
+import { serve } from './serve'
 
 /** The Electron binary's path, or why there is none. Never triggers a download by itself. */
 export function findElectronBinary(): { path: string } | { missing: string } {
@@ -32,7 +33,7 @@ function ensureBuilt(forElectron: boolean): void {
 }
 
 /** `npm start`: the Electron app; where the binary is missing (or no display), the web host. */
-export async function startCommand(args: string[]): Promise<number> {
+export async function start(args: string[]): Promise<number> {
   let electron = findElectronBinary()
   if ('missing' in electron && hasDisplay() && !process.env.STUDIO_NO_ELECTRON_DOWNLOAD) {
     process.stderr.write(
@@ -52,5 +53,14 @@ export async function startCommand(args: string[]): Promise<number> {
   const why = 'missing' in electron ? electron.missing : 'there is no display'
   process.stderr.write(`Electron cannot start here (${why}); starting the web host instead.\n`)
   ensureBuilt(false)
-  return serveCommand(args)
+  return serve({})
+}
+
+export function registerStartCommand(program: Command, exit: (code: number) => void): void {
+  program
+    .command('start')
+    .description('the Electron app, or the web host where Electron cannot start')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_values: unknown, command: Command) => exit(await start(command.args)))
 }

@@ -6,9 +6,10 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { JobSpecSchema, SettingsSchema, type Device } from '../../contract'
-import { modelRoots } from '../../app/paths'
+import { modelRoots } from '../../platform/paths'
 import { ModelRegistry } from '../../models/registry'
 import { Runtime } from '../runtime'
+import { createPipelineContext } from '../pipelines/context'
 import { generateImage } from '../pipelines/image/generate'
 import { medianMsPerCall, starterFeeds } from './starter-calls'
 
@@ -36,15 +37,13 @@ async function overhead(runtime: Runtime, registry: ModelRegistry) {
     guidance: 2
   })
   if (spec.task !== 'image.generate') throw new Error('unreachable')
-  const context = {
+  const context = createPipelineContext({
     runtime,
     registry,
     settings: SettingsSchema.parse({ previewEvery: 1 }),
     outputDir: mkdtempSync(join(tmpdir(), 'gpu-bench-')),
-    fileStem: 'x',
-    signal: new AbortController().signal,
-    emit: () => undefined
-  }
+    fileStem: 'x'
+  })
   await generateImage({ ...spec, steps: 3 }, context)
   let best = { wall: Infinity, run: 0 }
   for (let r = 0; r < 3; r++) {

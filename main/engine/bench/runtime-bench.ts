@@ -6,17 +6,20 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { JobSpecSchema, SettingsSchema } from '../../contract'
-import { modelRoots, projectRoot } from '../../app/paths'
+import { modelRoots, projectRoot } from '../../platform/paths'
 import { ModelRegistry } from '../../models/registry'
 import { Runtime } from '../runtime'
+import { createPipelineContext } from '../pipelines/context'
 import { generateImage } from '../pipelines/image/generate'
-import { medianMsPerCall, starterFeeds } from './starter-calls'
+import { callTimes, starterFeeds, type CallTimes } from './starter-calls'
 
 export interface RuntimeBenchOptions {
   readonly threads: number
   readonly steps: number
   readonly iters: number
   readonly python: string
+  /** Rounds: each times every batch size again on both runtimes; ratios must repeat across them. */
+  readonly rounds?: number
 }
 
 async function engineOverhead(runtime: Runtime, registry: ModelRegistry, steps: number) {
@@ -32,15 +35,13 @@ async function engineOverhead(runtime: Runtime, registry: ModelRegistry, steps: 
   if (spec.task !== 'image.generate') throw new Error('unreachable')
   const model = await registry.resolve('emoji-32')
   const session = await runtime.component(model, 'denoiser', { batch: 2 })
-  const context = {
+  const context = createPipelineContext({
     runtime,
     registry,
     settings: SettingsSchema.parse({ device: 'cpu', previewEvery: 1 }),
     outputDir: out,
-    fileStem: 'bench',
-    signal: new AbortController().signal,
-    emit: () => undefined
-  }
+    fileStem: 'bench'
+  })
   await generateImage({ ...spec, steps: 3 }, context) // warm-up: session creation, first-call costs
   const rows: { wall: number; run: number }[] = []
   for (let r = 0; r < 3; r++) {
@@ -58,41 +59,80 @@ async function engineOverhead(runtime: Runtime, registry: ModelRegistry, steps: 
   }
 }
 
-async function ortMsPerCall(
+async function ortTimes(
   file: string,
   threads: number,
-  batch: number,
-  iters: number
-): Promise<number> {
+  batches: readonly number[],
+  iters: number,
+  rounds: number
+): Promise<Map<string, CallTimes>> {
   const session = await ort.InferenceSession.create(file, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all'
   })
-  const ms = await medianMsPerCall((feeds) => session.run(feeds), starterFeeds(batch), iters)
+  const out = new Map<string, CallTimes>()
+  for (let round = 0; round < rounds; round++) {
+    for (const batch of batches) {
+      out.set(
+        `${round}/${batch}`,
+        await callTimes((f) => session.run(f), starterFeeds(batch), iters)
+      )
+    }
+  }
   await session.release()
-  return ms
+  return out
 }
 
-function torchMsPerCall(python: string, threads: number, iters: number): Map<number, number> {
+/** PyTorch's timings, or why there are none (no PyTorch here): the ORT side runs either way. */
+function torchTimes(
+  python: string,
+  threads: number,
+  iters: number,
+  rounds: number
+): Map<string, CallTimes> | string {
   const script = join(projectRoot, 'native-models', 'train', 'bench_torch.py')
-  const text = execFileSync(
-    python,
-    [script, '--threads', String(threads), '--iters', String(iters)],
-    {
-      cwd: join(projectRoot, 'native-models', 'train'),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit']
-    }
-  )
-  const result = new Map<number, number>()
+  let text: string
+  try {
+    text = execFileSync(
+      python,
+      [script, '--threads', String(threads), '--iters', String(iters), '--rounds', String(rounds)],
+      {
+        cwd: join(projectRoot, 'native-models', 'train'),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message)
+    const why = /No module named '?torch/.test(stderr)
+      ? `PyTorch is not installed for ${python}`
+      : /ENOENT/.test(stderr)
+        ? `${python} was not found`
+        : stderr.trim().split('\n').at(-1)
+    return `${why}; the reference column needs PyTorch (Debian: apt install python3-torch python3-onnx; or set STUDIO_BENCH_PYTHON)`
+  }
+  const result = new Map<string, CallTimes>()
   for (const line of text.split('\n').filter((l) => l.startsWith('{'))) {
-    const row = JSON.parse(line) as { batch: number; ms_per_call_median: number }
-    result.set(row.batch, row.ms_per_call_median)
+    const row = JSON.parse(line) as {
+      batch: number
+      round: number
+      ms_min: number
+      ms_per_call_median: number
+      ms_max: number
+    }
+    result.set(`${row.round}/${row.batch}`, {
+      min: row.ms_min,
+      median: row.ms_per_call_median,
+      max: row.ms_max
+    })
   }
   return result
 }
+
+const fmt = (t: CallTimes | undefined) =>
+  t ? `${t.min.toFixed(2)} / ${t.median.toFixed(2)} / ${t.max.toFixed(2)}` : 'n/a'
 
 export async function runRuntimeBench(options: RuntimeBenchOptions): Promise<string> {
   const registry = new ModelRegistry(modelRoots())
@@ -105,25 +145,47 @@ export async function runRuntimeBench(options: RuntimeBenchOptions): Promise<str
   await runtime.release()
   const model = await registry.resolve('emoji-32')
   const file = join(model.dir, 'unet.onnx')
-  const torch = torchMsPerCall(options.python, options.threads, options.iters)
+  const rounds = options.rounds ?? 3
+  const batches = [1, 2]
+  const ortT = await ortTimes(file, options.threads, batches, options.iters, rounds)
+  const torch = torchTimes(options.python, options.threads, options.iters, rounds)
   const lines = [
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; ${options.threads} threads for both runtimes; ` +
       `onnxruntime-node ${ort.env.versions.common}; model emoji-32 (starter UNet, 1.0 M parameters, [B, 3, 32, 32]).`,
+    `Both runtimes are warmed up the same way per batch size (≥ 2 s and ≥ 20 calls), then time ${options.iters} ` +
+      `calls; ${rounds} rounds. Times are min / median / max ms per call; the ratio uses medians.`,
     '',
     `**Engine overhead** (${options.steps}-step Euler run with CFG, batch 2 per call, best of 3): wall ` +
       `${overhead.wallMs.toFixed(1)} ms, \`session.run\` ${overhead.runMs.toFixed(1)} ms, ` +
       `overhead **${overhead.overheadPct.toFixed(2)} %** (target ≤ 2 %).`,
     '',
-    '| batch | ORT CPU ms/call | PyTorch CPU ms/call | ORT / PyTorch (target ≤ 0.8) |',
-    '|---|---|---|---|'
+    '| round | batch | ORT CPU ms/call | PyTorch CPU ms/call | ORT / PyTorch (target ≤ 0.8) |',
+    '|---|---|---|---|---|'
   ]
-  for (const batch of [1, 2]) {
-    const ortMs = await ortMsPerCall(file, options.threads, batch, options.iters)
-    const torchMs = torch.get(batch)
-    lines.push(
-      `| ${batch} | ${ortMs.toFixed(2)} | ${torchMs?.toFixed(2) ?? 'n/a'} | ` +
-        `${torchMs ? (ortMs / torchMs).toFixed(2) : 'n/a'} |`
-    )
+  const ratios = new Map<number, number[]>()
+  for (let round = 0; round < rounds; round++) {
+    for (const batch of batches) {
+      const o = ortT.get(`${round}/${batch}`)
+      const t = typeof torch === 'string' ? undefined : torch.get(`${round}/${batch}`)
+      const ratio = o && t ? o.median / t.median : undefined
+      if (ratio !== undefined) ratios.set(batch, [...(ratios.get(batch) ?? []), ratio])
+      lines.push(
+        `| ${round + 1} | ${batch} | ${fmt(o)} | ${fmt(t)} | ${ratio?.toFixed(2) ?? 'n/a'} |`
+      )
+    }
+  }
+  lines.push('')
+  if (typeof torch === 'string') {
+    lines.push(`PyTorch column: n/a — ${torch}.`)
+  } else {
+    for (const [batch, rs] of ratios) {
+      const spread =
+        (Math.max(...rs) - Math.min(...rs)) / (rs.reduce((a, b) => a + b, 0) / rs.length)
+      lines.push(
+        `Batch ${batch}: ratio ${rs.map((r) => r.toFixed(2)).join(', ')} across rounds — spread ` +
+          `${(100 * spread).toFixed(1)} % (${spread <= 0.1 ? 'repeats within 10 %' : 'does NOT repeat within 10 %: the machine was busy'}).`
+      )
+    }
   }
   return lines.join('\n')
 }

@@ -30,3 +30,37 @@ export async function medianMsPerCall(
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]
 }
+
+/** Timings of one batch size: min, median and max milliseconds per call. */
+export interface CallTimes {
+  readonly min: number
+  readonly median: number
+  readonly max: number
+}
+
+/**
+ * Milliseconds per call of `run(feeds)`: warmed up for at least `warmupS` seconds and 20 calls (the same
+ * warm-up the PyTorch side gets), then `iters` timed calls.
+ */
+export async function callTimes(
+  run: (feeds: Record<string, ort.Tensor>) => Promise<unknown>,
+  feeds: Record<string, ort.Tensor>,
+  iters: number,
+  warmupS = 2
+): Promise<CallTimes> {
+  const start = performance.now()
+  for (let calls = 0; calls < 20 || performance.now() - start < warmupS * 1000; calls++)
+    await run(feeds)
+  const times: number[] = []
+  for (let i = 0; i < iters; i++) {
+    const t = performance.now()
+    await run(feeds)
+    times.push(performance.now() - t)
+  }
+  times.sort((a, b) => a - b)
+  return {
+    min: times[0],
+    median: times[Math.floor(times.length / 2)],
+    max: times[times.length - 1]
+  }
+}

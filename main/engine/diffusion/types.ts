@@ -80,6 +80,11 @@ export interface SamplerInfo {
   readonly purpose?: 'sample' | 'invert'
   /** Paper, with equation or algorithm number. */
   readonly reference: string
+  /**
+   * Step counts where it gives clean results (measured on the starter model: docs/benchmarks.md,
+   * "Steps per sampler"); absent = any count from 1, default 20.
+   */
+  readonly steps?: { readonly min: number; readonly default: number }
   readonly params: readonly SamplerParam[]
   readonly sample: Sampler
 }

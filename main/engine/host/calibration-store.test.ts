@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
-import type { Calibration } from '../../models/preflight'
+import type { Calibration } from '../preflight/preflight'
 import { CalibrationStore } from './calibration-store'
 
 const dir = mkdtempSync(join(tmpdir(), 'calibration-'))

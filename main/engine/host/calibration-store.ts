@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { z } from 'zod'
-import { CalibrationSchema, type Calibration } from '../../models/preflight'
-import { writeFileAtomic } from '../../storage/atomic-file'
+import { CalibrationSchema, type Calibration } from '../preflight/preflight'
+import { writeFileAtomic } from '../../platform/atomic-file'
 
 const FileSchema = z.record(z.string(), CalibrationSchema)
 

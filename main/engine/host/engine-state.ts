@@ -3,10 +3,11 @@ import { createRequire } from 'node:module'
 import type { EngineInfo, Settings } from '../../contract'
 import { Runtime } from '../runtime'
 import { ModelRegistry } from '../../models/registry'
-import { studioVersion } from '../../app/version'
-import { dataDir, modelRoots } from '../../app/paths'
+import { studioVersion } from '../../platform/version'
+import { dataDir, modelRoots } from '../../platform/paths'
+import { fittedThreads } from '../../platform/machine'
 import { join } from 'node:path'
-import type { Calibration } from '../../models/preflight'
+import type { Calibration } from '../preflight/preflight'
 import { calibrate } from '../runtime/calibrate'
 import type { ProviderName } from '../runtime'
 import { CalibrationStore } from './calibration-store'
@@ -28,7 +29,7 @@ export class EngineState {
         await previous?.then((r) => r.release()).catch(() => undefined)
         return Runtime.create({
           device: settings.device,
-          cpuThreads: settings.cpuThreads,
+          cpuThreads: fittedThreads(settings.cpuThreads),
           memoryBudgetMB: settings.memoryBudgetMB
         })
       })()

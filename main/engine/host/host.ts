@@ -9,8 +9,12 @@ import {
 } from '../../contract'
 import { connectToParent } from './port'
 import { EngineState } from './engine-state'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { runPipeline } from '../pipelines'
+import { createSink } from '../pipelines/common/sink'
 import { SamplingCancelled } from '../diffusion/types'
+import { taskDefinition } from '../../tasks'
 
 const port = connectToParent()
 const state = new EngineState()
@@ -27,15 +31,25 @@ async function run(request: Extract<EngineRequest, { type: 'run' }>): Promise<vo
   try {
     const runtime = await state.runtime(request.settings)
     update(jobId, { type: 'started', execution: runtime.execution })
+    const emit = (message: EngineJobUpdate) => update(jobId, message)
+    const formats = taskDefinition(request.spec.task).formats
+    const format = request.spec.format ?? formats[0].ext
+    if (!formats.some((f) => f.ext === format)) {
+      throw new StudioError(
+        'invalid-request',
+        `${request.spec.task} writes ${formats.map((f) => f.ext).join(' or ')}, not ${format}.`
+      )
+    }
     await runPipeline(request.spec, {
       runtime,
       calibration: await state.calibration(runtime),
       registry: state.registry,
       settings: request.settings,
-      outputDir: request.outputDir,
-      fileStem: request.fileStem ?? jobId,
+      sink: createSink(request.outputDir, request.fileStem ?? jobId, emit),
+      format,
+      readInput: (ref) => readInputFile(request.inputsDir, ref),
       signal: controller.signal,
-      emit: (message) => update(jobId, message)
+      emit
     })
     update(jobId, { type: 'done' })
   } catch (error) {
@@ -48,6 +62,18 @@ async function run(request: Extract<EngineRequest, { type: 'run' }>): Promise<vo
     }
   } finally {
     running.delete(jobId)
+  }
+}
+
+/** An input's bytes from the content-addressed store. @throws StudioError not-found. */
+async function readInputFile(inputsDir: string | undefined, ref: string): Promise<Buffer> {
+  if (!inputsDir || !/^[0-9a-f]{64}$/.test(ref)) {
+    throw new StudioError('not-found', `Input ${ref.slice(0, 12)} is not in the input store.`)
+  }
+  try {
+    return await readFile(join(inputsDir, ref))
+  } catch {
+    throw new StudioError('not-found', `Input ${ref.slice(0, 12)} is gone from the input store.`)
   }
 }
 

@@ -1,13 +1,22 @@
-import type { JobSpec } from '../../contract'
+// The engine's pipeline table: one readable pipeline per runnable task. Exhaustive: a task whose spec is
+// in the contract's JobSpec union but has no pipeline here fails typecheck.
+import type { JobSpec, RunnableTaskId, SpecOf } from '../../contract'
 import type { PipelineContext } from './context'
 import { generateImage } from './image/generate'
+import { imageToImage } from './image/img2img'
 
 export type { PipelineContext } from './context'
+export type Pipeline<T extends RunnableTaskId> = (
+  spec: SpecOf<T>,
+  context: PipelineContext
+) => Promise<void>
 
-/** Runs the pipeline of a job's task. New tasks (inpaint, upscale, point clouds…) are added here. */
-export async function runPipeline(spec: JobSpec, context: PipelineContext): Promise<void> {
-  switch (spec.task) {
-    case 'image.generate':
-      return generateImage(spec, context)
-  }
+export const pipelines: { readonly [T in RunnableTaskId]: Pipeline<T> } = {
+  'image.generate': generateImage,
+  'image.img2img': imageToImage
+}
+
+/** Runs the pipeline of a job's task. */
+export function runPipeline(spec: JobSpec, context: PipelineContext): Promise<void> {
+  return (pipelines[spec.task] as Pipeline<typeof spec.task>)(spec, context)
 }

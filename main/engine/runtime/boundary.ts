@@ -2,7 +2,7 @@
 // ids); a graph may take float16, int64, … as its manifest declares. Outputs in float16 come back Float32.
 import * as ort from 'onnxruntime-node'
 import { StudioError, type TensorSpec } from '../../contract'
-import { fromHalfArray, toHalfArray } from './float16'
+import { fromHalfArray, toHalfArray } from '../../onnx/float16'
 
 type Numeric = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint16Array | Uint8Array
 

@@ -1,7 +1,7 @@
 // Measures a device once on a fixed small benchmark (a stack of 3×3 convolutions, whose FLOPs are known
 // exactly) so preflight can turn a model's size into a time estimate.
 import * as ort from 'onnxruntime-node'
-import { buildModel, seededWeights } from './onnx-builder'
+import { buildModel, seededWeights } from '../../onnx/onnx-builder'
 import { providerConfig, type ProviderName } from './providers'
 
 export interface CalibrationResult {

@@ -2,7 +2,7 @@
 // GPU it picked, so GPU names come from the operating system where it tells us (NVIDIA's /proc files).
 import { readdirSync, readFileSync } from 'node:fs'
 import { cpus, platform } from 'node:os'
-import type { ProviderName } from './providers'
+import type { ProviderName } from '../../contract'
 
 /** GPU model names from /proc/driver/nvidia (Linux with the NVIDIA driver), else []. */
 export function nvidiaGpuNames(root = '/proc/driver/nvidia/gpus'): string[] {

@@ -20,14 +20,14 @@ import {
   type ProviderProbeFn
 } from './providers'
 import { SessionPool, type SessionTiming } from './session-pool'
-import { checkExternalData, inspectOnnx, sessionMemoryFactor } from './inspect'
-import { assertInterface, type FoundValue } from './interface-check'
+import { checkExternalData, inspectOnnx, sessionMemoryFactor } from '../../onnx/inspect'
+import { assertInterface, type FoundValue } from '../../onnx/interface-check'
 import { classifyOrtError } from './ort-errors'
 import { fromGraphOutput, toGraphFeed, zerosFor } from './boundary'
 
 export type { ProviderProbeFn, ProviderName } from './providers'
 export type { SessionStats, SessionTiming } from './session-pool'
-export { sessionMemoryFactor } from './inspect'
+export { sessionMemoryFactor } from '../../onnx/inspect'
 
 export interface RuntimeOptions {
   device: Device
@@ -47,6 +47,26 @@ export interface ComponentSession {
 }
 
 const MiB = 1024 * 1024
+
+/**
+ * Dimension overrides from concrete input shapes: each symbolic dimension of a named input takes the
+ * size at its position (e.g. sample [B, C, H, W] declared ["batch", 4, "height", "width"] gives
+ * { batch: B, height: H, width: W }).
+ */
+export function shapeOverrides(
+  component: { readonly inputs: readonly TensorSpec[] },
+  concrete: Readonly<Record<string, readonly number[]>>
+): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const input of component.inputs) {
+    const dims = concrete[input.name]
+    if (!dims) continue
+    input.shape.forEach((d, k) => {
+      if (typeof d === 'string' && dims[k] !== undefined) out[d] = dims[k]
+    })
+  }
+  return out
+}
 
 /** A stable key for a shape bucket: `height=64,width=64` (sorted), or `dynamic`. */
 export function bucketKey(shape: Record<string, number>): string {
@@ -138,6 +158,11 @@ export class Runtime {
         `The ${role} component of ${manifest.id} (${spec.file}) is not an ONNX graph; it has no session.`
       )
     }
+    // Only the graph's own symbolic dimensions key the session (extra names would split the pool).
+    const symbolic = new Set(
+      spec.inputs.flatMap((i) => i.shape.filter((d) => typeof d === 'string'))
+    )
+    shape = Object.fromEntries(Object.entries(shape).filter(([name]) => symbolic.has(name)))
     const digest = filesDigest(manifest, [spec.file, ...spec.externalData])
     await this.#precheck(
       file,

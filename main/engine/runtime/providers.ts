@@ -1,13 +1,20 @@
 // Execution-provider choice: probe each provider with a tiny session, in the studio's order, take the
 // first that works, and say why every other one was passed over.
 import * as ort from 'onnxruntime-node'
-import { StudioError, type Device, type Execution, type ProviderProbe } from '../../contract'
-import { probeModel } from './onnx-builder'
+import {
+  StudioError,
+  providerNames,
+  type Device,
+  type Execution,
+  type ProviderName,
+  type ProviderProbe
+} from '../../contract'
+import { probeModel } from '../../onnx/onnx-builder'
 import { shortOrtMessage } from './ort-errors'
 import { deviceNameFor } from './device-names'
 
-export const providerOrder = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const
-export type ProviderName = (typeof providerOrder)[number]
+export const providerOrder = providerNames
+export type { ProviderName }
 
 /**
  * Tries to create and run a session on `provider`. Resolves (optionally with the device name) when it

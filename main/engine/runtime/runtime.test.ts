@@ -5,9 +5,14 @@ import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { StudioError, type ModelManifest } from '../../contract'
 import { Runtime, bucketKey, filesDigest } from '.'
-import { fromHalfBits, toHalfBits } from './float16'
-import { denoiserManifest, randomWeights, tinyDenoiser, writeOnnx } from './testing/tiny-models'
-import type { ModelSpec } from './onnx-builder'
+import { fromHalfBits, toHalfBits } from '../../onnx/float16'
+import {
+  denoiserManifest,
+  randomWeights,
+  tinyDenoiser,
+  writeOnnx
+} from '../../onnx/testing/tiny-models'
+import type { ModelSpec } from '../../onnx/onnx-builder'
 
 /** The class behind InferenceSession.create, whose methods the tests watch. */
 const sessionPrototype = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession })

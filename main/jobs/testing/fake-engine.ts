@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { EngineMessage, EngineRequest } from '../../contract'
 import type { EngineProcess, SpawnEngine } from '../engine-process'
 
@@ -12,6 +14,10 @@ export class FakeEngine {
   behaviour: Behaviour = 'normal'
   steps = 5
   stepMs = 5
+  /** Write each job's artifact as a real file into the run's output folder (default: a /tmp path only). */
+  writeArtifacts = false
+  /** Attach a 2×2 RGBA preview (bytes) to every step. */
+  previews = false
 
   spawn: SpawnEngine = () => {
     const process = new FakeProcess(this)
@@ -47,10 +53,10 @@ export class FakeProcess implements EngineProcess {
     this.received.push(request)
     if (request.type === 'cancel') {
       if (this.#engine.behaviour !== 'ignore-cancel') this.#cancelled.add(request.jobId)
-    } else if (request.type === 'run') void this.#run(request.jobId)
+    } else if (request.type === 'run') void this.#run(request.jobId, request.outputDir)
   }
 
-  async #run(jobId: string): Promise<void> {
+  async #run(jobId: string, outputDir: string): Promise<void> {
     const { steps, stepMs, behaviour } = this.#engine
     this.#post({
       type: 'job',
@@ -64,15 +70,34 @@ export class FakeProcess implements EngineProcess {
         this.#post({ type: 'job', jobId, update: { type: 'cancelled' } })
         return
       }
-      this.#post({ type: 'job', jobId, update: { type: 'step', i: (i % steps) + 1, n: steps } })
+      const preview = this.#engine.previews
+        ? { kind: 'image', width: 2, height: 2, rgba: new Uint8Array(16).map((_, k) => k * 16) }
+        : undefined
+      this.#post({
+        type: 'job',
+        jobId,
+        update: { type: 'step', i: (i % steps) + 1, n: steps, ...(preview ? { preview } : {}) }
+      })
       if (behaviour === 'hang' && i > 1000) return
+    }
+    const path = this.#engine.writeArtifacts ? join(outputDir, `${jobId}.png`) : `/tmp/${jobId}.png`
+    if (this.#engine.writeArtifacts) {
+      writeFileSync(path, Buffer.from(Array.from({ length: 1000 }, (_, k) => k % 251)))
     }
     this.#post({
       type: 'job',
       jobId,
       update: {
         type: 'artifact',
-        artifact: { path: `/tmp/${jobId}.png`, mime: 'image/png', index: 0 }
+        artifact: {
+          kind: 'image',
+          path,
+          mime: 'image/png',
+          index: 0,
+          width: 32,
+          height: 32,
+          role: 'output'
+        }
       }
     })
     this.#post({ type: 'job', jobId, update: { type: 'done' } })

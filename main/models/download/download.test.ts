@@ -260,6 +260,19 @@ describe('downloadModel', () => {
     hub.statuses.set('model_index.json', [{ status: 404 }])
     expect((await failure(downloadModel({ repo, revision }, options()))).code).toBe('not-found')
     await noModels()
+    // Nothing of tiny-org/nope arrived, so no staging folder is left for it.
+    expect(existsSync(stagingDirFor(modelsDir, 'tiny-org/nope', revision))).toBe(false)
+  })
+
+  it('an unreachable hub (offline) fails without leaving an empty staging folder', async () => {
+    const error = await failure(
+      downloadModel(
+        { repo, revision },
+        options({ baseUrl: 'http://127.0.0.1:9', retry: { attempts: 1 } })
+      )
+    )
+    expect(error.code).toBe('download-failed')
+    expect(readdirSync(modelsDir)).toEqual([])
   })
 
   it('429 waits for Retry-After; 5xx backs off; both then succeed', async () => {

@@ -25,13 +25,14 @@ import {
 import type { IncomingMessage } from 'node:http'
 import { dirname, join } from 'node:path'
 import { StudioError } from '../../contract'
-import { isContainedPath } from '../../engine/runtime/inspect'
+import { isContainedPath } from '../../onnx/inspect'
 import { slugId } from '../diffusers-layout'
 import {
   containedJoin,
   formatBytes,
   freeBytes,
   fsyncFile,
+  listFiles,
   removeTree,
   type FreeSpaceFn
 } from '../files'
@@ -453,6 +454,7 @@ export async function downloadModel(
     activeStaging.delete(staging)
     throw error
   }
+  let failed = false
   const fetched = { bytes: 0 }
   const base = { done: 0 }
   const meter = new SpeedMeter(now)
@@ -590,6 +592,7 @@ export async function downloadModel(
       fetchedBytes: fetched.bytes
     }
   } catch (error) {
+    failed = true
     if (options.signal?.aborted && !(error instanceof StudioError && error.code !== 'cancelled')) {
       throw new StudioError(
         'cancelled',
@@ -601,7 +604,21 @@ export async function downloadModel(
   } finally {
     activeStaging.delete(staging)
     await unlock()
+    // A download that failed before any byte arrived (offline, 404, gated) leaves no folder behind.
+    if (failed && !(await holdsData(join(staging, 'files')))) await removeTree(staging)
   }
+}
+
+/** Whether any file under `dir` has bytes (a partial download worth keeping for a resume). */
+async function holdsData(dir: string): Promise<boolean> {
+  let entries: string[]
+  try {
+    entries = await listFiles(dir)
+  } catch {
+    return false
+  }
+  for (const entry of entries) if ((await sizeOf(join(dir, entry))) > 0) return true
+  return false
 }
 
 /** Retries the API call on network errors, 5xx and 429 (typed refusals are final). */

@@ -8,7 +8,7 @@ import {
   tinyVaeDecoder,
   tinyVaeEncoder,
   writeOnnx
-} from '../../engine/runtime/testing/tiny-models'
+} from '../../onnx/testing/tiny-models'
 
 export interface FixtureOptions {
   /** 'diffusers' (script export: unet/weights.pb) or 'optimum' (unet/model.onnx_data). */

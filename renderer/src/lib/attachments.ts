@@ -9,7 +9,7 @@ import { decodePreview } from './preview'
  */
 export function paintPreview(preview: Preview | null): Attachment<HTMLCanvasElement> {
   return (canvas) => {
-    if (!preview) return
+    if (preview?.kind !== 'image') return
     let decoded
     try {
       decoded = decodePreview(preview)

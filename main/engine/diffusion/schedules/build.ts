@@ -88,8 +88,23 @@ export function discreteSigmas(
   return append(sig, spec.final === 'sigma-min' ? table.sigmas[0] : 0)
 }
 
-/** The σ list of `steps` steps for a schedule spec: steps + 1 values, descending, final value last. */
+/**
+ * The σ list of `steps` steps for a schedule spec: steps + 1 values, strictly descending, final value
+ * last (0 unless a discrete spec asks for 'sigma-min').
+ * @throws RangeError for steps < 1, or when the schedule cannot give `steps` distinct σ values (a
+ *   discrete spacing above its step limit; the message names the limit).
+ */
 export function buildSigmas(spec: ScheduleSpec, steps: number): Float64Array {
+  const sigmas = sigmaList(spec, steps)
+  for (let i = 1; i < sigmas.length; i++) {
+    if (!(sigmas[i] < sigmas[i - 1])) {
+      throw new RangeError(`the ${spec.kind} schedule repeats σ = ${sigmas[i]} at ${steps} steps`)
+    }
+  }
+  return sigmas
+}
+
+function sigmaList(spec: ScheduleSpec, steps: number): Float64Array {
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be ≥ 1, got ${steps}`)
   switch (spec.kind) {
     case 'discrete':

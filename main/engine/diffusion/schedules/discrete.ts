@@ -39,16 +39,29 @@ export function discreteSchedule(spec: DiscreteScheduleSpec): DiscreteSchedule {
  * - linspace: linspace(0, T−1, n) reversed (rounded half-to-even when `round`; Euler keeps fractions)
  * - leading:  k·floor(T/n) for k = n−1 … 0, plus `stepsOffset`
  * - trailing: round(T − k·T/n) − 1 for k = 0 … n−1
+ * One step starts at the top, t = T−1, for every spacing (diffusers' one-step linspace/leading answer,
+ * t = 0 or the offset, denoises from almost no noise). Golden lists: fixtures/timestep-goldens.json.
+ * @throws RangeError when the spacing cannot give n distinct timesteps inside [0, T−1] (n above
+ *   `discreteStepLimit`), naming the limit.
  */
 export type TimestepSpacing = 'linspace' | 'leading' | 'trailing'
 
-export function spacedTimesteps(
+export interface SpacingOptions {
+  readonly round?: boolean
+  readonly stepsOffset?: number
+}
+
+function rawSpacedTimesteps(
   spacing: TimestepSpacing,
   trainSteps: number,
   steps: number,
-  options: { readonly round?: boolean; readonly stepsOffset?: number } = {}
+  options: SpacingOptions
 ): Float64Array {
   const out = new Float64Array(steps)
+  if (steps === 1) {
+    out[0] = trainSteps - 1
+    return out
+  }
   if (spacing === 'linspace') {
     const t = linspace(0, trainSteps - 1, steps)
     for (let i = 0; i < steps; i++) {
@@ -61,6 +74,47 @@ export function spacedTimesteps(
   } else {
     const ratio = trainSteps / steps
     for (let i = 0; i < steps; i++) out[i] = roundHalfEven(trainSteps - i * ratio) - 1
+  }
+  return out
+}
+
+/** True when `ts` is strictly descending inside [0, T−1]. */
+function validTimesteps(ts: Float64Array, trainSteps: number): boolean {
+  for (let i = 0; i < ts.length; i++) {
+    if (!(ts[i] >= 0 && ts[i] <= trainSteps - 1)) return false
+    if (i > 0 && !(ts[i] < ts[i - 1])) return false
+  }
+  return true
+}
+
+/**
+ * The most steps a spacing can give as distinct timesteps inside [0, T−1]: T, or T − stepsOffset for
+ * 'leading' with an offset. Above it σ values would repeat (and multistep solvers divide by a zero step).
+ */
+export function discreteStepLimit(
+  spacing: TimestepSpacing,
+  trainSteps: number,
+  options: SpacingOptions = {}
+): number {
+  for (let n = trainSteps; n > 1; n--) {
+    if (validTimesteps(rawSpacedTimesteps(spacing, trainSteps, n, options), trainSteps)) return n
+  }
+  return 1
+}
+
+export function spacedTimesteps(
+  spacing: TimestepSpacing,
+  trainSteps: number,
+  steps: number,
+  options: SpacingOptions = {}
+): Float64Array {
+  const out = rawSpacedTimesteps(spacing, trainSteps, steps, options)
+  if (steps > trainSteps || !validTimesteps(out, trainSteps)) {
+    const limit = discreteStepLimit(spacing, trainSteps, options)
+    throw new RangeError(
+      `the '${spacing}' spacing gives at most ${limit} distinct steps for a model trained with ` +
+        `${trainSteps} timesteps; ${steps} were asked`
+    )
   }
   return out
 }

@@ -9,11 +9,12 @@ import {
   type EngineJobUpdate,
   type ImageGenerateSpec
 } from '../../../contract'
-import { modelRoots } from '../../../app/paths'
+import { modelRoots } from '../../../platform/paths'
 import { ModelRegistry } from '../../../models/registry'
 import { samplers } from '../../diffusion/registry'
 import { Runtime } from '../../runtime'
 import { decodePng } from '../../tensor/png'
+import { createPipelineContext } from '../context'
 import { generateImage } from './generate'
 
 const out = mkdtempSync(join(tmpdir(), 'generate-'))
@@ -31,15 +32,18 @@ afterAll(async () => {
 async function generate(spec: Partial<ImageGenerateSpec>, stem: string) {
   const updates: EngineJobUpdate[] = []
   const parsed = JobSpecSchema.parse({ task: 'image.generate', model: 'emoji-32', ...spec })
-  await generateImage(parsed, {
-    runtime,
-    registry,
-    settings: SettingsSchema.parse({ previewEvery: 0 }),
-    outputDir: out,
-    fileStem: stem,
-    signal: new AbortController().signal,
-    emit: (u) => updates.push(u)
-  })
+  if (parsed.task !== 'image.generate') throw new Error('unreachable')
+  await generateImage(
+    parsed,
+    createPipelineContext({
+      runtime,
+      registry,
+      settings: SettingsSchema.parse({ previewEvery: 0 }),
+      outputDir: out,
+      fileStem: stem,
+      emit: (u) => updates.push(u)
+    })
+  )
   return updates
 }
 

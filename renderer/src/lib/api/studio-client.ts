@@ -2,9 +2,13 @@ import {
   JobEventSchema,
   ModelEventSchema,
   StudioError,
+  artifactPath,
   describeIssues,
+  inputPath,
   invokeContract,
   verbs,
+  type InputInfo,
+  type InputKind,
   type JobEvent,
   type ModelEvent,
   type StudioApi,
@@ -21,6 +25,8 @@ import { toStudioError } from './errors'
  */
 export interface Transport {
   call(verb: Verb, request: unknown): Promise<unknown>
+  /** Uploads an input's bytes; the answer is parsed as an InputInfo. */
+  upload(kind: InputKind, bytes: Uint8Array, name: string | undefined): Promise<unknown>
   /**
    * Every event message of both streams: a job event as is, a model event wrapped as
    * `{ stream: 'model', event }` (the web host's wire format).
@@ -42,6 +48,12 @@ export type StudioClient = StudioApi & {
   readonly transport: 'electron' | 'web'
   /** Reports the event link's state; `reconnected` is true when it comes back after a drop. */
   onConnection(listener: (state: ConnectionState, reconnected: boolean) => void): () => void
+  /** Where artifact `index` of a job is served (same origin as the page on both transports). */
+  artifactUrl(jobId: string, index: number): string
+  /** Where a stored input's bytes are served. */
+  inputUrl(ref: string): string
+  /** Stores a file (dropped, pasted or picked) in the input store and returns what it is. */
+  putInput(kind: InputKind, file: Blob, name?: string): Promise<InputInfo>
 }
 
 /** Parses one verb's answer with the contract; a malformed answer is the host's fault, not the user's. */
@@ -109,7 +121,19 @@ export function createStudioClient(
         if (event) listener(event)
       })
     },
-    onConnection
+    onConnection,
+    artifactUrl: (jobId, index) => artifactPath(jobId, index),
+    inputUrl: (ref) => inputPath(ref),
+    async putInput(kind, file, name) {
+      let raw: unknown
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer())
+        raw = await transport.upload(kind, bytes, name)
+      } catch (error) {
+        throw toStudioError(error)
+      }
+      return parseResponse('addInput', raw)
+    }
   }
 }
 
@@ -118,6 +142,7 @@ export function electronTransport(studio: StudioApi): Transport {
   const byVerb = studio as unknown as Record<Verb, (request: unknown) => Promise<unknown>>
   return {
     call: (verb, request) => byVerb[verb](request),
+    upload: (kind, bytes, name) => studio.addInput({ kind, bytes, ...(name ? { name } : {}) }),
     subscribe: (listener) => {
       const stopJobs = studio.onJobEvent((event) => listener(event))
       const stopModels = studio.onModelEvent((event) => listener({ stream: 'model', event }))

@@ -1,4 +1,4 @@
-import { RemoteErrorSchema, StudioError, type Verb } from '../contract'
+import { RemoteErrorSchema, StudioError, decodeFrame, type Verb } from '../contract'
 import { asErrorCode } from './errors'
 import {
   createStudioClient,
@@ -12,15 +12,19 @@ import {
  *
  * - every verb is `POST /api/<verb>` with header `x-studio-token` and body `{"request": …}` (the key is left
  *   out for verbs without an argument); the answer is `{"result": …}` (2xx) or `{"error": {code, message}}`;
- * - job events arrive on `WebSocket /api/events?token=…`, one JSON JobEvent per message, and model events
- *   (download progress and outcomes) on the same socket wrapped as `{"stream": "model", "event": …}`; the socket is
- *   opened with the first listener, reconnects with exponential backoff, and closes with the last listener.
+ * - job events arrive on `WebSocket /api/events?token=…`, one JobEvent per message: JSON text, or a binary
+ *   frame (contract/frames.ts) when it carries bytes (a preview); model events (download progress and
+ *   outcomes) on the same socket wrapped as `{"stream": "model", "event": …}`; the socket is opened with
+ *   the first listener, reconnects with exponential backoff, and closes with the last listener;
+ * - inputs are uploaded raw: `POST /inputs?kind=…&name=…` with the token header; artifacts and inputs are
+ *   read by URL (`/artifacts/<job>/<index>`, `/inputs/<ref>`) with the page's session cookie.
  */
 
 export const TOKEN_HEADER = 'x-studio-token'
 export const TOKEN_STORAGE_KEY = 'diffusion-studio.token'
 
 type SocketLike = {
+  binaryType?: string
   onopen: ((ev: unknown) => void) | null
   onmessage: ((ev: { data: unknown }) => void) | null
   onclose: ((ev: unknown) => void) | null
@@ -129,6 +133,7 @@ export function webTransport(options: WebClientOptions): Transport & {
   const connect = () => {
     timer = null
     const s = createSocket(eventsUrl(options.origin, options.token))
+    s.binaryType = 'arraybuffer'
     socket = s
     s.onopen = () => {
       if (socket !== s) return
@@ -138,12 +143,15 @@ export function webTransport(options: WebClientOptions): Transport & {
       setState('open', reconnected)
     }
     s.onmessage = (message) => {
-      if (socket !== s || typeof message.data !== 'string') return
+      if (socket !== s) return
       let raw: unknown
       try {
-        raw = JSON.parse(message.data)
+        if (typeof message.data === 'string') raw = JSON.parse(message.data)
+        else if (message.data instanceof ArrayBuffer)
+          raw = decodeFrame(new Uint8Array(message.data))
+        else return
       } catch {
-        console.warn('Dropped an event that is not JSON')
+        console.warn('Dropped an event that could not be decoded')
         return
       }
       for (const l of listeners) l(raw)
@@ -184,6 +192,23 @@ export function webTransport(options: WebClientOptions): Transport & {
         )
       }
       return readAnswer(verb, response)
+    },
+    async upload(kind, bytes, name) {
+      const query = new URLSearchParams({ kind, ...(name ? { name } : {}) })
+      let response: Response
+      try {
+        response = await doFetch(`${options.origin}/inputs?${query}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream', [TOKEN_HEADER]: options.token },
+          body: bytes as BodyInit
+        })
+      } catch (error) {
+        throw new StudioError(
+          'internal',
+          `Cannot reach the web host at ${options.origin} (${String(error)}).`
+        )
+      }
+      return readAnswer('addInput', response)
     },
     subscribe(listener) {
       listeners.add(listener)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../contract'
-import { record } from '../testing/fixtures'
+import { record, imageArtifact, imagePreview } from '../testing/fixtures'
 import {
   applyJobEvent,
   etaSeconds,
@@ -13,7 +13,7 @@ import {
   type JobTable
 } from './job-table'
 
-const preview = { width: 1, height: 1, rgbaBase64: 'AAAA/w==' }
+const preview = imagePreview(1, 1, 0)
 const execution = { provider: 'cpu', deviceName: 'CPU' }
 
 function run(events: JobEvent[], table: JobTable = {}, start = 10_000): JobTable {
@@ -28,7 +28,7 @@ describe('applyJobEvent', () => {
       status: 'done',
       startedAt: 1100,
       finishedAt: 1500,
-      artifacts: [{ path: 'a.png', mime: 'image/png', index: 0, width: 32, height: 32 }]
+      artifacts: [imageArtifact(0, { path: 'a.png' })]
     })
     const table = run([
       { type: 'queued', jobId: 'a', job: queued },
@@ -60,7 +60,7 @@ describe('applyJobEvent', () => {
   })
 
   it('keeps the latest preview and counts them', () => {
-    const other = { width: 1, height: 1, rgbaBase64: '/wAA/w==' }
+    const other = imagePreview(1, 1, 255)
     const table = run([
       { type: 'queued', jobId: 'a', job: record('a') },
       { type: 'step', jobId: 'a', i: 1, n: 3, preview },
@@ -114,7 +114,7 @@ describe('applyJobEvent', () => {
   })
 
   it('de-duplicates artifacts and keeps them in index order', () => {
-    const a = (index: number) => ({ path: `${index}.png`, mime: 'image/png', index })
+    const a = (index: number) => imageArtifact(index, { path: `${index}.png` })
     const table = run([
       { type: 'queued', jobId: 'a', job: record('a') },
       { type: 'artifact', jobId: 'a', artifact: a(1) },

@@ -16,8 +16,10 @@ export type StepClock = {
 
 export type JobEntry = {
   record: JobRecord
-  /** Latest step, or null before the first step event. */
+  /** Latest step (or, for a job that stopped, the step its record says it reached); null before any. */
   progress: { i: number; n: number } | null
+  /** What the job is stepping through now ("tile 3 of 12"), when it says. */
+  stage: string | null
   /** Latest live preview (only kept while it is useful: cleared once the job is done). */
   preview: Preview | null
   /** How many previews have arrived (lets the UI and tests see the preview change). */
@@ -40,7 +42,14 @@ export function isActive(status: JobStatus): boolean {
 const rank: Record<JobStatus, number> = { queued: 0, running: 1, done: 2, failed: 2, cancelled: 2 }
 
 export function newEntry(record: JobRecord): JobEntry {
-  return { record, progress: null, preview: null, previewCount: 0, clock: null }
+  return {
+    record,
+    progress: record.progress ?? null,
+    stage: null,
+    preview: null,
+    previewCount: 0,
+    clock: null
+  }
 }
 
 /**
@@ -71,6 +80,7 @@ export function upsertRecord(table: JobTable, record: JobRecord): JobEntry {
     entry.preview = null
     if (entry.progress) entry.progress = { i: entry.progress.n, n: entry.progress.n }
   }
+  if (!entry.progress && record.progress) entry.progress = record.progress
   return entry
 }
 
@@ -104,6 +114,7 @@ export function applyJobEvent(table: JobTable, event: JobEvent, now: number): Ap
       if (isTerminal(entry.record.status)) return 'ignored'
       markRunning(entry, now)
       entry.progress = { i: event.i, n: event.n }
+      entry.stage = event.stage ?? null
       const clock = entry.clock
       if (!clock || event.i < clock.lastI) {
         entry.clock = { firstI: event.i, firstAt: now, lastI: event.i, lastAt: now }

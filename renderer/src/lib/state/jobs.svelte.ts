@@ -59,10 +59,12 @@ export class JobsState {
   apply = (event: JobEvent): void => {
     const result = applyJobEvent(this.table, event, Date.now())
     if (result === 'unknown-job') this.#scheduleRefresh()
+    // A failure is shown on the job itself; the toast only says so, and leaves on its own.
     if (event.type === 'failed') {
-      this.toasts.error(errorViewFromData(event.error))
+      const view = errorViewFromData(event.error)
+      this.toasts.info(`Job failed: ${view.title}`, view.message, 8000)
     }
-    if (event.type === 'warning') this.toasts.info(event.message)
+    if (event.type === 'warning') this.toasts.info('Note', event.message, 8000)
     if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') {
       pruneTable(this.table, HISTORY_LIMIT)
     }
@@ -80,17 +82,26 @@ export class JobsState {
     }
   }
 
-  /** Enqueues a job and opens it; failures become a toast. */
-  submit = async (spec: JobSpecInput): Promise<JobRecord | null> => {
+  /** Enqueues a job and opens it; a refusal comes back for the caller to show beside its form. */
+  enqueue = async (spec: JobSpecInput): Promise<{ record: JobRecord } | { error: ErrorView }> => {
     try {
       const record = await this.api.enqueueJob(spec)
       upsertRecord(this.table, record)
       this.selectedId = record.id
-      return record
+      return { record }
     } catch (error) {
-      this.toasts.error(errorView(error))
+      return { error: errorView(error) }
+    }
+  }
+
+  /** Enqueues a spec as is (the devtools/e2e hook); a refusal becomes a toast. */
+  submit = async (spec: JobSpecInput): Promise<JobRecord | null> => {
+    const result = await this.enqueue(spec)
+    if ('error' in result) {
+      this.toasts.error(result.error)
       return null
     }
+    return result.record
   }
 
   cancel = async (jobId: string): Promise<void> => {

@@ -49,7 +49,7 @@ describe('modelDefaults', () => {
 describe('buildSpec', () => {
   it('sends label and guidance for class models, not the prompt', () => {
     const values = { ...modelDefaults(model(), samplers, emptyForm()), prompt: 'ignored', seed: 7 }
-    const s = buildSpec(values, model())
+    const s = buildSpec('image.generate', values, model())
     expect(s).toMatchObject({
       task: 'image.generate',
       model: 'emoji',
@@ -63,32 +63,54 @@ describe('buildSpec', () => {
   it('sends prompts for text models and leaves guidance out for unconditional ones', () => {
     const text = model({ conditioning: { type: 'text', maxTokens: 77, input: 'ids' } })
     const values = { ...emptyForm(), model: 'emoji', prompt: 'a fox', negativePrompt: 'blur' }
-    expect(buildSpec(values, text)).toMatchObject({ prompt: 'a fox', negativePrompt: 'blur' })
+    expect(buildSpec('image.generate', values, text)).toMatchObject({
+      prompt: 'a fox',
+      negativePrompt: 'blur'
+    })
     const uncond = model({ conditioning: { type: 'none' } })
-    expect(buildSpec(values, uncond).guidance).toBeUndefined()
+    expect(buildSpec('image.generate', values, uncond).guidance).toBeUndefined()
   })
 
   it('passes the chosen size as width and height', () => {
-    const s = buildSpec({ ...emptyForm(), model: 'emoji', size: '64x48' }, model())
+    const s = buildSpec(
+      'image.generate',
+      { ...emptyForm(), model: 'emoji', size: '64x48' },
+      model()
+    )
     expect(s).toMatchObject({ width: 64, height: 48 })
   })
 })
 
 describe('validateSpec', () => {
   it('accepts a good spec and names the field of a bad one', () => {
-    expect(validateSpec(buildSpec({ ...emptyForm(), model: 'emoji' }, model())).ok).toBe(true)
-    const bad = validateSpec(buildSpec({ ...emptyForm(), model: 'emoji', steps: 5000 }, model()))
+    expect(
+      validateSpec(buildSpec('image.generate', { ...emptyForm(), model: 'emoji' }, model())).ok
+    ).toBe(true)
+    const bad = validateSpec(
+      buildSpec('image.generate', { ...emptyForm(), model: 'emoji', steps: 5000 }, model())
+    )
     expect(bad.ok).toBe(false)
     if (!bad.ok) {
       expect(Object.keys(bad.fields)).toEqual(['steps'])
-      expect(bad.message).toMatch(/^steps: /)
+      // Plain words, not schema text.
+      expect(bad.fields.steps).toBe('Steps is a whole number from 1 to 1000.')
+      expect(bad.message).not.toMatch(/expected|Too big|<=/)
     }
   })
 
   it('rejects a cleared number field (null from an empty input)', () => {
     const values = { ...emptyForm(), model: 'emoji', count: null as unknown as number }
-    const result = validateSpec(buildSpec(values, model()))
+    const result = validateSpec(buildSpec('image.generate', values, model()))
     expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.fields.count).toBe('Count is a whole number from 1 to 64.')
+  })
+
+  it('asks for the input image of image to image in plain words', () => {
+    const result = validateSpec(
+      buildSpec('image.img2img', { ...emptyForm(), model: 'emoji' }, model())
+    )
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.fields.image).toMatch(/Choose an input image/)
   })
 })
 
@@ -122,7 +144,7 @@ describe('valuesFromSpec (reuse recipe)', () => {
       size: '64x64'
     })
     // And the round trip gives the same spec back.
-    expect(buildSpec(values, model())).toMatchObject({
+    expect(buildSpec('image.generate', values, model())).toMatchObject({
       seed: 99,
       steps: 30,
       sampler: 'ddim',

@@ -1,18 +1,19 @@
 import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
-  describeIssues,
   type Device,
+  type ImageSample,
   type InstalledModel,
-  type ScheduleName,
   type JobSpec,
   type JobSpecInput,
-  type SamplerDescriptor
+  type RunnableTaskId,
+  type SamplerDescriptor,
+  type ScheduleName
 } from '../contract'
 
 /**
- * The Generate form's values and how they become a JobSpec (and back, for "reuse recipe"). Pure, so the
- * rules are unit-tested; `GenerateForm` (generate-form.svelte.ts) holds the values in `$state`.
+ * A task form's values and how they become a JobSpec (and back, for "reuse recipe"). Pure, so the rules
+ * are unit-tested; `TaskForm` (task-form.svelte.ts) holds the values in `$state`, one per task.
  */
 
 export type ExtraValue = number | boolean | string
@@ -35,6 +36,12 @@ export type FormValues = {
   /** `${width}x${height}`, or '' for the model's native size. */
   size: string
   device: Device
+  /** Output format: png (recipe in text chunks) or webp (lossless, recipe in XMP). */
+  format: 'png' | 'webp'
+  /** The input image (an input ref), for image-to-image and the editing tasks. */
+  image: string
+  /** Image to image: how much of the schedule to run, (0, 1]. */
+  strength: number
 }
 
 export const emptyForm = (): FormValues => ({
@@ -51,7 +58,10 @@ export const emptyForm = (): FormValues => ({
   guidance: 1,
   count: 1,
   size: '',
-  device: 'auto'
+  device: 'auto',
+  format: 'png',
+  image: '',
+  strength: 0.6
 })
 
 export const MAX_SEED = 2 ** 32 - 1
@@ -103,10 +113,27 @@ export function parseSize(key: string): { width: number; height: number } | null
   return m ? { width: Number(m[1]), height: Number(m[2]) } : null
 }
 
+/** The image sample of a model, or undefined for other modalities. */
+export function imageSampleOf(model: InstalledModel | undefined): ImageSample | undefined {
+  const sample = model?.manifest.sample
+  return sample?.kind === 'image' ? sample : undefined
+}
+
+/** A model's native output size in pixels. */
+export function nativeSizeOf(
+  model: InstalledModel | undefined
+): { width: number; height: number } | undefined {
+  const sample = imageSampleOf(model)
+  return (
+    sample && { width: sample.width * sample.vaeScale, height: sample.height * sample.vaeScale }
+  )
+}
+
 /** The sizes a model offers: its native size first, then its resolution buckets. */
 export function sizesOf(model: InstalledModel | undefined): { key: string; label: string }[] {
-  if (!model) return []
-  const { width, height } = model.manifest.sample
+  const native = nativeSizeOf(model)
+  if (!model || !native) return []
+  const { width, height } = native
   const seen = new Set<string>()
   const out: { key: string; label: string }[] = []
   const add = (w: number, h: number, native: boolean) => {
@@ -115,10 +142,7 @@ export function sizesOf(model: InstalledModel | undefined): { key: string; label
     seen.add(key)
     out.push({ key: native ? '' : key, label: `${w} × ${h}${native ? ' (native)' : ''}` })
   }
-  const latent = model.manifest.latentScale !== 1 || model.manifest.components['vae-decoder']
-  // For latent models the sample size is the latent's; buckets are in pixels. Show pixels where known.
-  if (!latent) add(width, height, true)
-  else out.push({ key: '', label: 'Native' })
+  add(width, height, true)
   for (const b of model.manifest.resolutionBuckets) add(b.width, b.height, false)
   return out
 }
@@ -145,11 +169,15 @@ export function modelDefaults(
   }
 }
 
-/** The spec Generate sends; fields that do not apply to the model are left out. */
-export function buildSpec(values: FormValues, model: InstalledModel | undefined): JobSpecInput {
+/** The spec a task form sends; fields that do not apply to the task or model are left out. */
+export function buildSpec(
+  task: RunnableTaskId,
+  values: FormValues,
+  model: InstalledModel | undefined
+): JobSpecInput {
   const kind = conditioningKind(model)
-  const spec: JobSpecInput = {
-    task: 'image.generate',
+  const spec: Record<string, unknown> = {
+    task,
     model: values.model || undefined,
     seed: values.seed,
     steps: values.steps,
@@ -157,7 +185,12 @@ export function buildSpec(values: FormValues, model: InstalledModel | undefined)
     samplerExtra: { ...values.samplerExtra },
     schedule: values.schedule,
     count: values.count,
-    device: values.device
+    device: values.device,
+    format: values.format
+  }
+  if (task === 'image.img2img') {
+    spec.image = values.image || undefined
+    spec.strength = values.strength
   }
   if (kind !== 'none') spec.guidance = values.guidance
   if (kind === 'class' && values.label) spec.label = values.label
@@ -170,13 +203,15 @@ export function buildSpec(values: FormValues, model: InstalledModel | undefined)
     spec.width = size.width
     spec.height = size.height
   }
-  return spec
+  return spec as JobSpecInput
 }
 
 /** "Reuse recipe": the form values that reproduce a finished job (the seed is locked). */
 export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues {
+  const input = spec.task === 'image.img2img' ? { image: spec.image, strength: spec.strength } : {}
   return {
     ...previous,
+    ...input,
     model: spec.model ?? previous.model,
     prompt: spec.prompt,
     negativePrompt: spec.negativePrompt,
@@ -190,7 +225,8 @@ export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues 
     guidance: spec.guidance ?? previous.guidance,
     count: spec.count,
     size: spec.width && spec.height ? sizeKey(spec.width, spec.height) : '',
-    device: spec.device
+    device: spec.device,
+    format: spec.format === 'webp' ? 'webp' : 'png'
   }
 }
 
@@ -198,16 +234,34 @@ export type Validation =
   | { ok: true; spec: JobSpec }
   | { ok: false; message: string; fields: Partial<Record<string, string>> }
 
-/** Checks a spec against the contract before sending it, naming the offending fields. */
+/** What each field must be, in plain words (shown beside the field instead of schema text). */
+export const fieldRules: Readonly<Record<string, string>> = {
+  model: 'Choose a model.',
+  seed: 'The seed is a whole number from 0 up.',
+  steps: 'Steps is a whole number from 1 to 1000.',
+  sampler: 'Choose a sampler.',
+  guidance: 'Guidance is a number from 0 to 50.',
+  count: 'Count is a whole number from 1 to 64.',
+  prompt: 'The prompt can be at most 4000 characters.',
+  negativePrompt: 'The negative prompt can be at most 4000 characters.',
+  image: 'Choose an input image: drop it here, paste it, or pick a file.',
+  strength: 'Strength is above 0 and at most 1.',
+  width: 'The width must be one the model makes.',
+  height: 'The height must be one the model makes.',
+  samplerExtra: 'A sampler setting is out of range.'
+}
+
+/** Checks a spec against the contract before sending it, naming each offending field in plain words. */
 export function validateSpec(spec: JobSpecInput): Validation {
   const parsed = JobSpecSchema.safeParse(spec)
   if (parsed.success) return { ok: true, spec: parsed.data }
   const fields: Partial<Record<string, string>> = {}
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? '')
-    fields[key] ??= issue.message
+    fields[key] ??= fieldRules[key] ?? 'This value is not valid.'
   }
-  return { ok: false, message: describeIssues(parsed.error), fields }
+  const message = Object.values(fields).join(' ')
+  return { ok: false, message, fields }
 }
 
 /** Model calls a run will make: steps × calls per step (× 2 with classifier-free guidance). */

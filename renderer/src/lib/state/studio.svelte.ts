@@ -1,16 +1,25 @@
 import { getContext, setContext } from 'svelte'
 import type { ConnectionState, StudioClient } from '../api/client'
 import type { ErrorView } from '../api/errors'
-import type { JobSpecInput } from '../contract'
-import { ArtifactsState } from './artifacts.svelte'
+import {
+  modalityOf,
+  runnableTaskIds,
+  type JobSpec,
+  type JobSpecInput,
+  type Modality,
+  type RunnableTaskId
+} from '../contract'
 import { EngineState } from './engine.svelte'
-import { GenerateForm } from './generate-form.svelte'
+import { InputsState } from './inputs.svelte'
 import { JobsState } from './jobs.svelte'
 import { ModelManagerState } from './model-manager.svelte'
 import { ModelsState } from './models.svelte'
 import { SamplersState } from './samplers.svelte'
 import { SettingsState } from './settings.svelte'
+import { TaskForm } from './task-form.svelte'
 import { ToastsState } from './toasts.svelte'
+
+const WORKSPACE_KEY = 'diffusion-studio.workspace'
 
 /** Everything the studio window knows, built once per window and handed down through context. */
 export class Studio {
@@ -21,9 +30,16 @@ export class Studio {
   readonly samplers: SamplersState
   readonly settings: SettingsState
   readonly jobs: JobsState
-  readonly artifacts: ArtifactsState
-  readonly form: GenerateForm
+  readonly inputs: InputsState
+  /** One form per runnable task, each remembering its own values. */
+  readonly forms: Record<RunnableTaskId, TaskForm>
   readonly modelManager: ModelManagerState
+
+  /** The task whose panel is open (its modality is the workspace shown). */
+  task = $state<RunnableTaskId>('image.generate')
+  workspace: Modality = $derived(modalityOf(this.task))
+  /** The open task's form. */
+  form: TaskForm = $derived.by(() => this.forms[this.task])
 
   connection = $state<ConnectionState>('connecting')
   booting = $state(true)
@@ -37,9 +53,34 @@ export class Studio {
     this.samplers = new SamplersState(api)
     this.settings = new SettingsState(api)
     this.jobs = new JobsState(api, this.toasts)
-    this.artifacts = new ArtifactsState(api)
-    this.form = new GenerateForm(this.models, this.samplers, this.jobs, this.toasts)
+    this.inputs = new InputsState(api)
+    this.forms = Object.fromEntries(
+      runnableTaskIds.map((task) => [
+        task,
+        new TaskForm(task, this.models, this.samplers, this.jobs)
+      ])
+    ) as Record<RunnableTaskId, TaskForm>
     this.modelManager = new ModelManagerState(api, this.models, this.toasts)
+    const saved = readWorkspace()
+    if (saved) this.task = saved
+  }
+
+  /** Opens a task's panel (and its workspace). */
+  openTask = (task: RunnableTaskId): void => {
+    this.task = task
+    try {
+      localStorage.setItem(WORKSPACE_KEY, task)
+    } catch {
+      // Not remembered; fine.
+    }
+  }
+
+  /** "Reuse recipe": opens the job's task with its recipe filled in. */
+  reuse = (spec: JobSpec): void => {
+    this.openTask(spec.task)
+    if (this.forms[spec.task].reuse(spec)) {
+      this.toasts.info('Recipe loaded', `Seed ${spec.seed} is locked; press Run to make it again.`)
+    }
   }
 
   /** Loads everything, subscribes to events; returns the cleanup. */
@@ -75,7 +116,7 @@ export class Studio {
       (e) => e?.code === 'unauthorized'
     )
     this.fatal = unauthorized ?? null
-    if (!this.form.initialized) this.form.initialize()
+    for (const form of Object.values(this.forms)) if (!form.initialized) form.initialize()
     this.booting = false
   }
 
@@ -95,4 +136,15 @@ export function useStudio(): Studio {
   const studio = getContext<Studio | undefined>(key)
   if (!studio) throw new Error('useStudio() outside <App>')
   return studio
+}
+
+function readWorkspace(): RunnableTaskId | null {
+  try {
+    const saved = localStorage.getItem(WORKSPACE_KEY)
+    return saved && (runnableTaskIds as readonly string[]).includes(saved)
+      ? (saved as RunnableTaskId)
+      : null
+  } catch {
+    return null
+  }
 }

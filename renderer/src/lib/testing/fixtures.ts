@@ -23,6 +23,7 @@ export function spec(over: Partial<JobSpec> = {}): JobSpec {
 
 export function record(id: string, over: Partial<JobRecord> = {}): JobRecord {
   return {
+    schemaVersion: 2,
     id,
     spec: spec(),
     status: 'queued',
@@ -30,6 +31,30 @@ export function record(id: string, over: Partial<JobRecord> = {}): JobRecord {
     artifacts: [],
     warnings: [],
     ...over
+  }
+}
+
+/** An image artifact. */
+export function imageArtifact(index: number, over: Record<string, unknown> = {}) {
+  return {
+    kind: 'image' as const,
+    index,
+    path: `/o/${index}.png`,
+    mime: 'image/png',
+    width: 32,
+    height: 32,
+    role: 'output' as const,
+    ...over
+  }
+}
+
+/** An image preview of width × height whose bytes are all `fill`. */
+export function imagePreview(width = 2, height = 2, fill = 0) {
+  return {
+    kind: 'image' as const,
+    width,
+    height,
+    rgba: new Uint8Array(width * height * 4).fill(fill)
   }
 }
 
@@ -46,7 +71,7 @@ export function model(
       name: 'Emoji',
       description: '',
       modality: 'image',
-      tasks: ['class-to-image'],
+      tasks: ['image.generate', 'image.img2img'],
       licence: 'MIT',
       files: [{ path: 'unet.onnx', size: 1, sha256: '0'.repeat(64) }],
       components: {},
@@ -61,9 +86,16 @@ export function model(
         timestepDtype: 'float32'
       },
       conditioning: { type: 'class', classes: ['cat', 'dog'], nullClass: 2, input: 'y' },
-      sample: { channels: 3, width: 32, height: 32 },
-      latentScale: 1,
-      pixelRange: [-1, 1],
+      sample: {
+        kind: 'image',
+        channels: 3,
+        width: 32,
+        height: 32,
+        latentScale: 1,
+        pixelRange: [-1, 1],
+        vaeScale: 1,
+        sizeMultiple: 0
+      },
       defaults: { sampler: 'heun', steps: 18, guidance: 2.5, schedule: 'karras' },
       resolutionBuckets: [],
       memoryEstimateMB: 100,
@@ -83,6 +115,7 @@ export function sampler(name: string, over: Partial<SamplerDescriptor> = {}): Sa
     purpose: 'sample',
     reference: '',
     params: [],
+    steps: { min: 1, default: 20 },
     ...over
   }
 }

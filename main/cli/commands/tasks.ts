@@ -1,0 +1,146 @@
+// One command per task CLI definition (main/tasks): its options come from the task registry, so help,
+// types and defaults are written once. Tasks that share a command (`generate`) are told apart by
+// --modality.
+import { readFile } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
+import { Option, type Command } from 'commander'
+import {
+  JobSpecSchema,
+  SettingsSchema,
+  StudioError,
+  describeIssues,
+  modalityOf,
+  runnableTaskIds,
+  type RunnableTaskId
+} from '../../contract'
+import { InputStore } from '../../storage/inputs'
+import { ModelRegistry } from '../../models/registry'
+import { validateSpec } from '../../jobs/validate-spec'
+import { inputValidators } from '../../engine/tensor/input-validators'
+import { dataDir, modelRoots } from '../../platform/paths'
+import { assertThreadsFit } from '../../platform/machine'
+import { samplingOptions, taskDefinition, type CliOption } from '../../tasks'
+import { collectExtra, deviceValue, intValue, numberValue } from '../flags'
+import { outputTarget } from '../paths'
+import { runJob } from '../run-job'
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+function toOption(option: CliOption): Option {
+  const placeholder =
+    option.type === 'boolean'
+      ? ''
+      : ` <${option.input ? 'file' : option.type === 'list' ? 'key=value' : option.type === 'int' ? 'int' : option.type}>`
+  const flags = `${option.short ? `-${option.short}, ` : ''}--${option.flag}${placeholder}`
+  // The spec's own default applies when an option is absent, so help states it in words.
+  const o = new Option(
+    flags,
+    option.description + (option.defaultText ? ` (default: ${option.defaultText})` : '')
+  )
+  if (option.choices) o.choices(option.choices)
+  if (option.type === 'int') o.argParser(intValue)
+  if (option.type === 'number') o.argParser(numberValue)
+  if (option.type === 'list') o.argParser(collectExtra)
+  if (option.flag === 'device') o.argParser(deviceValue)
+  return o
+}
+
+/** Registers the task commands (generate, img2img, …) on the program. */
+export function registerTaskCommands(program: Command, exit: (code: number) => void): void {
+  const byCommand = new Map<string, RunnableTaskId[]>()
+  for (const task of runnableTaskIds) {
+    const command = taskDefinition(task).cli.command
+    byCommand.set(command, [...(byCommand.get(command) ?? []), task])
+  }
+  for (const [name, tasks] of byCommand) {
+    const definitions = tasks.map((t) => taskDefinition(t))
+    const command = program
+      .command(name)
+      .description(definitions.map((d) => d.cli.summary).join('; '))
+    const seen = new Set<string>()
+    if (tasks.length > 1) {
+      command.addOption(
+        new Option('--modality <modality>', 'what to generate')
+          .choices(tasks.map(modalityOf))
+          .default(modalityOf(tasks[0]))
+      )
+    }
+    for (const option of [...definitions.flatMap((d) => d.cli.options), ...samplingOptions]) {
+      if (seen.has(option.flag)) continue
+      seen.add(option.flag)
+      command.addOption(toOption(option))
+    }
+    const formats = [...new Set(definitions.flatMap((d) => d.formats.map((f) => f.ext)))]
+    command
+      .addOption(
+        new Option(
+          '-o, --out <file>',
+          `output file (${formats.map((f) => `.${f}`).join(', ')}); --count N writes FILE-1, FILE-2, …`
+        ).makeOptionMandatory()
+      )
+      .addOption(
+        new Option('--threads <int>', 'CPU threads (0: onnxruntime decides)')
+          .argParser(intValue)
+          .default(0)
+      )
+      .option('--json', 'print one JSON result object on stdout')
+    const examples = definitions.flatMap((d) => d.cli.examples ?? [])
+    if (examples.length) {
+      command.addHelpText(
+        'after',
+        `\nExamples:\n${examples.map((e) => `  diffusion-studio ${e}`).join('\n')}`
+      )
+    }
+    command.action(async (values: Record<string, unknown>) => {
+      const modality = values.modality as string | undefined
+      const task = tasks.find((t) => !modality || modalityOf(t) === modality) ?? tasks[0]
+      exit(await runTaskCommand(task, values))
+    })
+  }
+}
+
+async function runTaskCommand(
+  task: RunnableTaskId,
+  values: Record<string, unknown>
+): Promise<number> {
+  const definition = taskDefinition(task)
+  const out = outputTarget(
+    String(values.out),
+    definition.formats.map((f) => f.ext),
+    definition.label.toLowerCase()
+  )
+  const inputs = new InputStore(join(dataDir(), 'inputs'), inputValidators)
+  const fields: Record<string, unknown> = { task, format: out.ext }
+  for (const option of [...definition.cli.options, ...samplingOptions]) {
+    const value = values[camel(option.flag)]
+    if (value === undefined) continue
+    const field = option.field ?? camel(option.flag)
+    if (option.input) {
+      const path = resolve(String(value))
+      const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw new StudioError(
+          'bad-input',
+          `--${option.flag} ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'a folder, not a file' : error.message}.`
+        )
+      })
+      fields[field] = (await inputs.add(option.input, bytes, basename(path))).ref
+    } else fields[field] = value
+  }
+  const parsed = JobSpecSchema.safeParse(fields)
+  if (!parsed.success) throw new StudioError('invalid-request', describeIssues(parsed.error))
+  const registry = new ModelRegistry(modelRoots())
+  const { spec, warnings } = validateSpec(parsed.data, await registry.list(), inputs)
+  assertThreadsFit(values.threads as number)
+  const settings = SettingsSchema.parse({
+    device: spec.device,
+    cpuThreads: values.threads as number
+  })
+  return runJob({
+    spec,
+    warnings,
+    settings,
+    out,
+    inputsDir: inputs.dir,
+    json: Boolean(values.json)
+  })
+}

@@ -1,0 +1,95 @@
+// The one sampling loop every pipeline runs: step events with previews, cancellation between denoiser
+// calls, typed errors (a bad sampler knob, NaN from the model) that name the step.
+import { StudioError, type Preview } from '../../../contract'
+import type { ResolvedSampling } from '../../../tasks'
+import type { Denoiser, NoiseSource, StepInfo, Tensor } from '../../diffusion/types'
+import type { PipelineContext } from '../context'
+import { NonFiniteOutput, assertFinite } from './network'
+
+export interface SamplingRun {
+  readonly sampling: ResolvedSampling
+  readonly denoise: Denoiser
+  /** The starting sample at σ = sigmas[0]. */
+  readonly x: Tensor
+  /** The σ list to walk (default: sampling.sigmas); img2img passes its tail. */
+  readonly sigmas?: Float64Array
+  readonly noise: NoiseSource
+  readonly extra: Readonly<Record<string, number | boolean | string>>
+  /** A preview of the x0 estimate [B, …], or undefined to send none this step. */
+  readonly preview?: (denoised: Tensor) => Preview | undefined
+  /** Shown beside the progress (e.g. "tile 3 of 12"). */
+  readonly stage?: string
+  /** Step events count from here (several sampling runs in one job, e.g. tiles). */
+  readonly stepOffset?: number
+  readonly stepTotal?: number
+  /** What the sampled values are, for error messages ("the image", "tile 3"). */
+  readonly what?: string
+}
+
+/**
+ * Runs the sampler over the σ list, reporting each step; returns the final sample.
+ * @throws StudioError runtime-failure when the model gives NaN/Inf (naming the step and the fix),
+ *   invalid-request for a knob the sampler rejects; SamplingCancelled when the job's signal fires.
+ */
+export async function runSampling(context: PipelineContext, run: SamplingRun): Promise<Tensor> {
+  const sigmas = run.sigmas ?? run.sampling.sigmas
+  const n = sigmas.length - 1
+  const offset = run.stepOffset ?? 0
+  const total = run.stepTotal ?? n
+  const every = context.settings.previewEvery
+  let completed = 0
+  const onStep = (info: StepInfo) => {
+    completed = info.i + 1
+    const last = info.i === info.n - 1
+    const preview =
+      every > 0 && (info.i % every === 0 || last) ? run.preview?.(info.denoised) : undefined
+    context.emit({
+      type: 'step',
+      i: offset + info.i + 1,
+      n: total,
+      ...(run.stage ? { stage: run.stage } : {}),
+      ...(preview ? { preview } : {})
+    })
+  }
+  const { sampler } = run.sampling
+  let result: Tensor
+  try {
+    result = await sampler.sample(run.denoise, run.x, sigmas, {
+      noise: run.noise,
+      onStep,
+      signal: context.signal,
+      extra: run.extra
+    })
+    assertFinite(result.data, 'The sampler')
+  } catch (error) {
+    if (error instanceof NonFiniteOutput)
+      throw nonFinite(context, error.component, completed + 1, n, run)
+    // Samplers reject bad knobs (a malformed Γ table, an impossible σ list) with RangeError.
+    if (error instanceof RangeError) {
+      throw new StudioError('invalid-request', `Sampler "${sampler.name}": ${error.message}`)
+    }
+    throw error
+  }
+  return result
+}
+
+function nonFinite(
+  context: PipelineContext,
+  component: string,
+  step: number,
+  n: number,
+  run: SamplingRun
+): StudioError {
+  const where = step > n ? 'after the last step' : `at step ${step} of ${n}`
+  const provider = context.runtime.execution.provider
+  const fix =
+    provider === 'cpu'
+      ? 'If the model is fp16, use its fp32 export; otherwise the model file may be damaged.'
+      : `Try the fp32 export of the model, or run it on the CPU (Settings → device, or --device cpu): ` +
+        `fp16 arithmetic on ${provider} can overflow.`
+  return new StudioError(
+    'runtime-failure',
+    `${component} produced NaN or infinite values ${where}${run.what ? ` (${run.what})` : ''}; ` +
+      `no file was written. ${fix}`
+  )
+}

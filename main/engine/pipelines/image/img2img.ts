@@ -1,0 +1,76 @@
+// Image to image (SDEdit, Meng et al. 2022), one readable loop (image.img2img):
+// input → resize (cover) → x0 [B, C, H, W] → noise to the σ where `strength` of the schedule remains
+// (x = x0 + σ_k·n) → sample the tail of the σ list → files with the recipe and the input's hash.
+// strength 1 starts from pure noise (identical to image.generate with the same seed); a strength too
+// small to leave one step returns the input unchanged, and says so.
+import type { ImageImg2ImgSpec } from '../../../contract'
+import { rgbaToTensor, tensorToRgba } from '../../tensor/image'
+import { decodeRgba } from '../../tensor/image-io'
+import type { PipelineContext } from '../context'
+import { perImageNoise } from '../common/noise'
+import { recipeOf } from '../common/recipe'
+import { runSampling } from '../common/sampling'
+import { imageDenoiser, imageJob } from './job'
+import { imagePreview, writeImage } from './output'
+
+/** Steps left to run for a strength: diffusers' int(steps · strength), capped at steps. */
+export function img2imgSteps(steps: number, strength: number): number {
+  return Math.min(steps, Math.floor(steps * strength + 1e-9))
+}
+
+export async function imageToImage(
+  input: ImageImg2ImgSpec,
+  context: PipelineContext
+): Promise<void> {
+  const job = await imageJob('image.img2img', input, context)
+  const { spec, sample, sampling, width, height, count, seeds } = job
+  const recipe = (b: number, stepsRun: number) =>
+    recipeOf(spec, sampling, seeds[b], context.runtime.execution, { width, height, stepsRun })
+  const position = (b: number) => ({ output: b, outputs: count, format: context.format })
+
+  // The input, upright and resized to the output (cover: fill, crop the centre).
+  const pixels = await decodeRgba(await context.readInput(spec.image), {
+    width,
+    height,
+    fit: 'cover'
+  })
+  const run = img2imgSteps(sampling.steps, spec.strength)
+  if (run === 0) {
+    context.emit({
+      type: 'warning',
+      message:
+        `Strength ${spec.strength} of ${sampling.steps} steps leaves no step to run: the input is ` +
+        'returned unchanged. Raise the strength or the steps.'
+    })
+    for (let b = 0; b < count; b++) await writeImage(context, pixels, position(b), recipe(b, 0))
+    return
+  }
+  const denoise = await imageDenoiser(context, job, run)
+
+  // x = x0 + σ_k·n at the first σ of the tail (strength 1: pure noise, as generation).
+  const shape = [count, sample.channels, height, width]
+  const sigmas = sampling.sigmas.subarray(sampling.steps - run)
+  const noise = perImageNoise(seeds)
+  const x0 = rgbaToTensor(pixels, sample.channels === 1 ? 1 : 3, sample.pixelRange)
+  const per = x0.length
+  const n = noise.randn(shape)
+  const x = {
+    shape,
+    data: n.data.map((v, k) => (spec.strength === 1 ? 0 : x0[k % per]) + v * sigmas[0])
+  }
+
+  const result = await runSampling(context, {
+    sampling,
+    sigmas,
+    denoise,
+    x,
+    noise,
+    extra: spec.samplerExtra,
+    preview: (d) => imagePreview(d, sample)
+  })
+
+  for (let b = 0; b < count; b++) {
+    const rgba = tensorToRgba(result.data, result.shape, b, sample.pixelRange)
+    await writeImage(context, rgba, position(b), recipe(b, run))
+  }
+}

@@ -1,0 +1,296 @@
+// Tiny stand-ins for diffusion-model components, written as real .onnx files (with external data where
+// asked) so tests exercise onnxruntime-node, the .onnx reader and the registry on real bytes.
+import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { ModelFile, ModelManifest, TensorSpec } from '../../contract'
+import { buildModel, seededWeights, type ModelSpec } from '../onnx-builder'
+
+/** Deterministic pseudo-random weights in [-1, 1). */
+export function randomWeights(count: number, seed = 1): number[] {
+  return Array.from(seededWeights(count, seed))
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+
+/** Writes `spec` as `dir/relPath` (plus its external-data files) and returns their manifest entries. */
+export function writeOnnx(dir: string, relPath: string, spec: ModelSpec): ModelFile[] {
+  const built = buildModel(spec)
+  const files: ModelFile[] = []
+  const put = (path: string, bytes: Uint8Array) => {
+    const full = join(dir, path)
+    mkdirSync(dirname(full), { recursive: true })
+    writeFileSync(full, bytes)
+    files.push({ path, size: bytes.length, sha256: sha256(bytes) })
+  }
+  put(relPath, built.model)
+  for (const [location, bytes] of built.externalData) put(join(dirname(relPath), location), bytes)
+  return files
+}
+
+export interface DenoiserOptions {
+  /** dtype of sample / out_sample (float16 graphs compute in float16). */
+  dtype?: 'float32' | 'float16'
+  timestep?: 'int64' | 'float32'
+  channels?: number
+  hidden?: number
+  /** External-data file for the weight (e.g. 'weights.pb' or 'model.onnx_data'). */
+  external?: string
+  /** Symbolic names of the sample's dimensions. */
+  dims?: [string, string, string]
+  /** Input channels when they differ from the output's (9 for inpainting UNets). */
+  inChannels?: number
+}
+
+/** out_sample = sample · w (w per channel): a UNet-shaped graph with UNet-named inputs. */
+export function tinyDenoiser(options: DenoiserOptions = {}): ModelSpec {
+  const dtype = options.dtype ?? 'float32'
+  const channels = options.channels ?? 4
+  const [b, h, w] = options.dims ?? ['batch', 'height', 'width']
+  const inChannels = options.inChannels ?? channels
+  const slice = inChannels !== channels
+  return {
+    inputs: [
+      { name: 'sample', type: dtype, shape: [b, inChannels, h, w] },
+      { name: 'timestep', type: options.timestep ?? 'int64', shape: [b] },
+      { name: 'encoder_hidden_states', type: dtype, shape: [b, 'sequence', options.hidden ?? 32] }
+    ],
+    outputs: [{ name: 'out_sample', type: dtype, shape: [b, channels, h, w] }],
+    nodes: [
+      ...(slice
+        ? [{ op: 'Slice', inputs: ['sample', 'starts', 'ends', 'axes'], outputs: ['latents'] }]
+        : []),
+      { op: 'Mul', inputs: [slice ? 'latents' : 'sample', 'w'], outputs: ['out_sample'] }
+    ],
+    initializers: [
+      {
+        name: 'w',
+        type: dtype,
+        dims: [1, channels, 1, 1],
+        values: randomWeights(channels, 7),
+        ...(options.external ? { external: options.external } : {})
+      },
+      ...(slice
+        ? [
+            { name: 'starts', type: 'int64' as const, dims: [1], values: [0] },
+            { name: 'ends', type: 'int64' as const, dims: [1], values: [channels] },
+            { name: 'axes', type: 'int64' as const, dims: [1], values: [1] }
+          ]
+        : [])
+    ]
+  }
+}
+
+/** input_ids int32 [batch, sequence] -> last_hidden_state [batch, sequence, hidden], pooler_output. */
+export function tinyTextEncoder(hidden = 32): ModelSpec {
+  return {
+    inputs: [{ name: 'input_ids', type: 'int32', shape: ['batch', 'sequence'] }],
+    outputs: [
+      { name: 'last_hidden_state', type: 'float32', shape: ['batch', 'sequence', hidden] },
+      { name: 'pooler_output', type: 'float32', shape: ['batch', hidden] }
+    ],
+    nodes: [
+      { op: 'Cast', inputs: ['input_ids'], outputs: ['ids_f'], attributes: { to: 1 } },
+      { op: 'Unsqueeze', inputs: ['ids_f', 'last_axis'], outputs: ['ids_3d'] },
+      { op: 'Mul', inputs: ['ids_3d', 'embedding'], outputs: ['last_hidden_state'] },
+      {
+        op: 'ReduceMean',
+        inputs: ['last_hidden_state'],
+        outputs: ['pooler_output'],
+        attributes: { axes: [1], keepdims: 0 }
+      }
+    ],
+    initializers: [
+      { name: 'last_axis', type: 'int64', dims: [1], values: [-1] },
+      { name: 'embedding', type: 'float32', dims: [hidden], values: randomWeights(hidden, 3) }
+    ]
+  }
+}
+
+/** latent_sample [batch, 4, h, w] -> sample [batch, 3, h, w] (a VAE decoder's names, not its maths). */
+export function tinyVaeDecoder(): ModelSpec {
+  return {
+    inputs: [{ name: 'latent_sample', type: 'float32', shape: ['batch', 4, 'height', 'width'] }],
+    outputs: [{ name: 'sample', type: 'float32', shape: ['batch', 3, 'height', 'width'] }],
+    nodes: [
+      { op: 'Slice', inputs: ['latent_sample', 'starts', 'ends', 'axes'], outputs: ['sample'] }
+    ],
+    initializers: [
+      { name: 'starts', type: 'int64', dims: [1], values: [0] },
+      { name: 'ends', type: 'int64', dims: [1], values: [3] },
+      { name: 'axes', type: 'int64', dims: [1], values: [1] }
+    ]
+  }
+}
+
+/** sample [batch, 3, H, W] -> latent_sample [batch, 4, H, W]. */
+export function tinyVaeEncoder(): ModelSpec {
+  return {
+    inputs: [{ name: 'sample', type: 'float32', shape: ['batch', 3, 'height', 'width'] }],
+    outputs: [{ name: 'latent_sample', type: 'float32', shape: ['batch', 4, 'height', 'width'] }],
+    nodes: [
+      { op: 'Slice', inputs: ['sample', 'starts', 'ends', 'axes'], outputs: ['first'] },
+      {
+        op: 'Concat',
+        inputs: ['sample', 'first'],
+        outputs: ['latent_sample'],
+        attributes: { axis: 1 }
+      }
+    ],
+    initializers: [
+      { name: 'starts', type: 'int64', dims: [1], values: [0] },
+      { name: 'ends', type: 'int64', dims: [1], values: [1] },
+      { name: 'axes', type: 'int64', dims: [1], values: [1] }
+    ]
+  }
+}
+
+/** The specs of a ModelSpec's inputs/outputs, as a manifest declares them. */
+export function specsOf(spec: ModelSpec): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+  const convert = (values: ModelSpec['inputs']) =>
+    values.map((v) => ({
+      name: v.name,
+      dtype: v.type as TensorSpec['dtype'],
+      shape: (v.shape ?? []).map((d) => d ?? '')
+    }))
+  return { inputs: convert(spec.inputs), outputs: convert(spec.outputs) }
+}
+
+/** A valid manifest for a model folder holding one denoiser written by `writeOnnx`. */
+export function denoiserManifest(
+  id: string,
+  files: ModelFile[],
+  spec: ModelSpec,
+  overrides: Partial<ModelManifest> = {}
+): ModelManifest {
+  const [model, ...external] = files
+  return {
+    schemaVersion: 1,
+    id,
+    name: `Tiny ${id}`,
+    description: 'A test stand-in',
+    modality: 'image',
+    tasks: ['image.generate'],
+    licence: 'MIT',
+    files,
+    components: {
+      denoiser: { file: model.path, externalData: external.map((f) => f.path), ...specsOf(spec) }
+    },
+    parameterization: 'epsilon',
+    schedule: {
+      type: 'discrete',
+      betaSchedule: 'linear',
+      betaStart: 0.0001,
+      betaEnd: 0.02,
+      trainSteps: 1000,
+      zeroTerminalSnr: false,
+      timestepDtype: 'int64'
+    },
+    conditioning: { type: 'none' },
+    sample: {
+      kind: 'image',
+      channels: 4,
+      width: 8,
+      height: 8,
+      latentScale: 1,
+      pixelRange: [-1, 1],
+      vaeScale: 1,
+      sizeMultiple: 0
+    },
+    defaults: { sampler: 'euler', steps: 10, guidance: 1, schedule: 'model' },
+    resolutionBuckets: [],
+    memoryEstimateMB: 16,
+    ...overrides
+  }
+}
+
+/**
+ * A pixel-space denoiser for pipeline tests: sample [batch, C, height, width] and a float timestep
+ * [batch] → noise_pred. `behaviour` 'scale' multiplies by per-channel weights; 'nan' returns
+ * sqrt(−|x| − 1) (NaN everywhere); 'overflow' multiplies by `gain` in the graph's dtype (float16
+ * overflows to ±Inf past 65504).
+ */
+export function tinyPixelDenoiser(
+  options: {
+    channels?: number
+    dtype?: 'float32' | 'float16'
+    behaviour?: 'scale' | 'nan' | 'overflow'
+    gain?: number
+  } = {}
+): ModelSpec {
+  const dtype = options.dtype ?? 'float32'
+  const channels = options.channels ?? 3
+  const behaviour = options.behaviour ?? 'scale'
+  const shape = ['batch', channels, 'height', 'width'] as const
+  const nodes: ModelSpec['nodes'] =
+    behaviour === 'nan'
+      ? [
+          { op: 'Abs', inputs: ['sample'], outputs: ['a'] },
+          { op: 'Neg', inputs: ['a'], outputs: ['n'] },
+          { op: 'Sub', inputs: ['n', 'one'], outputs: ['m'] },
+          { op: 'Sqrt', inputs: ['m'], outputs: ['noise_pred'] }
+        ]
+      : [{ op: 'Mul', inputs: ['sample', 'w'], outputs: ['noise_pred'] }]
+  return {
+    inputs: [
+      { name: 'sample', type: dtype, shape },
+      { name: 'timestep', type: 'float32', shape: ['batch'] }
+    ],
+    outputs: [{ name: 'noise_pred', type: dtype, shape }],
+    nodes,
+    initializers:
+      behaviour === 'nan'
+        ? [{ name: 'one', type: dtype, dims: [1], values: [1] }]
+        : [
+            {
+              name: 'w',
+              type: dtype,
+              dims: [1, channels, 1, 1],
+              values:
+                behaviour === 'overflow'
+                  ? new Array<number>(channels).fill(options.gain ?? 1000)
+                  : randomWeights(channels, 5).map((v) => 0.5 + 0.25 * v)
+            }
+          ]
+  }
+}
+
+/**
+ * Writes a model folder `root/id` (ONNX + manifest.json) holding a tiny pixel-space ε-model of
+ * `size`×`size`, for running real pipelines in tests.
+ */
+export function writeTinyPixelModel(
+  root: string,
+  id: string,
+  options: Parameters<typeof tinyPixelDenoiser>[0] & { size?: number } = {}
+): ModelManifest {
+  const dir = join(root, id)
+  const spec = tinyPixelDenoiser(options)
+  const files = writeOnnx(dir, 'model.onnx', spec)
+  const size = options.size ?? 8
+  const manifest = denoiserManifest(id, files, spec, {
+    sample: {
+      kind: 'image',
+      channels: options.channels ?? 3,
+      width: size,
+      height: size,
+      latentScale: 1,
+      pixelRange: [-1, 1],
+      vaeScale: 1,
+      sizeMultiple: 0
+    },
+    schedule: {
+      type: 'discrete',
+      betaSchedule: 'linear',
+      betaStart: 0.0001,
+      betaEnd: 0.02,
+      trainSteps: 1000,
+      zeroTerminalSnr: false,
+      timestepDtype: 'float32'
+    },
+    tasks: ['image.generate', 'image.img2img'],
+    defaults: { sampler: 'euler', steps: 4, guidance: 1, schedule: 'model' }
+  })
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
+  return manifest
+}

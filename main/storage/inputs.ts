@@ -1,0 +1,125 @@
+// The content-addressed input store: `<data>/inputs/<sha256>` holds an input's bytes and
+// `<sha256>.json` what it is. Inputs are validated when added (decoders with pixel and size limits) and
+// kept while a job or a history entry refers to them.
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  InputInfoSchema,
+  StudioError,
+  inputSizeCaps,
+  type InputFacts,
+  type InputInfo,
+  type InputKind
+} from '../contract'
+import { writeFileAtomic } from '../platform/atomic-file'
+
+/** Checks an input of one kind and describes it. @throws StudioError bad-input. */
+export type InputValidator = (bytes: Uint8Array) => Promise<InputFacts>
+
+export class InputStore {
+  readonly dir: string
+  readonly #validators: Partial<Record<InputKind, InputValidator>>
+
+  constructor(dir: string, validators: Partial<Record<InputKind, InputValidator>>) {
+    this.dir = dir
+    this.#validators = validators
+    mkdirSync(dir, { recursive: true })
+  }
+
+  /**
+   * Validates and stores an input; adding the same bytes again returns the stored record.
+   * @throws StudioError bad-input (too large, wrong kind, undecodable), invalid-request (no validator).
+   */
+  async add(kind: InputKind, bytes: Uint8Array, name?: string): Promise<InputInfo> {
+    const cap = inputSizeCaps[kind]
+    if (bytes.byteLength > cap) {
+      throw new StudioError(
+        'bad-input',
+        `The ${kind} file is ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB; the limit is ${cap / 2 ** 20} MiB.`
+      )
+    }
+    if (bytes.byteLength === 0) throw new StudioError('bad-input', `The ${kind} file is empty.`)
+    const validate = this.#validators[kind]
+    if (!validate)
+      throw new StudioError('invalid-request', `This studio cannot take ${kind} inputs yet.`)
+    const ref = createHash('sha256').update(bytes).digest('hex')
+    const known = this.get(ref)
+    if (known && known.kind === kind) return known
+    const facts = await validate(bytes)
+    const info = InputInfoSchema.parse({
+      ...facts,
+      ref,
+      kind,
+      bytes: bytes.byteLength,
+      ...(name ? { name: name.slice(0, 255) } : {})
+    })
+    // Bytes first, then the record: a record always has its bytes.
+    await writeFileAtomic(join(this.dir, ref), bytes)
+    await writeFileAtomic(join(this.dir, `${ref}.json`), JSON.stringify(info))
+    return info
+  }
+
+  /** The record of a stored input, or undefined. */
+  get(ref: string): InputInfo | undefined {
+    if (!/^[0-9a-f]{64}$/.test(ref)) return undefined
+    try {
+      const parsed = InputInfoSchema.safeParse(
+        JSON.parse(readFileSync(join(this.dir, `${ref}.json`), 'utf8'))
+      )
+      return parsed.success ? parsed.data : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The record, or a not-found error naming the input. */
+  require(ref: string, kind?: InputKind): InputInfo {
+    const info = this.get(ref)
+    if (!info) {
+      throw new StudioError(
+        'not-found',
+        `Input ${ref.slice(0, 12)}… is not in the input store; add it again.`
+      )
+    }
+    if (kind && info.kind !== kind && !(kind === 'mask' && info.kind === 'image')) {
+      throw new StudioError(
+        'bad-input',
+        `Input ${ref.slice(0, 12)}… is a ${info.kind}, not a ${kind}.`
+      )
+    }
+    return info
+  }
+
+  read(ref: string): Promise<Buffer> {
+    this.require(ref)
+    return readFile(join(this.dir, ref))
+  }
+
+  path(ref: string): string {
+    this.require(ref)
+    return join(this.dir, ref)
+  }
+
+  /**
+   * Removes inputs no job refers to (`keep`) that are older than `graceMs` (an upload waiting for its
+   * job is kept). Returns how many were removed.
+   */
+  collect(keep: ReadonlySet<string>, graceMs = 24 * 3600 * 1000, now = Date.now()): number {
+    let removed = 0
+    for (const name of readdirSync(this.dir)) {
+      if (!/^[0-9a-f]{64}$/.test(name) || keep.has(name)) continue
+      const file = join(this.dir, name)
+      try {
+        if (now - statSync(file).mtimeMs < graceMs) continue
+        rmSync(`${file}.json`, { force: true })
+        rmSync(file, { force: true })
+        removed++
+      } catch {
+        // Gone already, or busy: try again next start.
+      }
+    }
+    return removed
+  }
+}

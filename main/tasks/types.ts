@@ -1,0 +1,69 @@
+import type { z } from 'zod'
+import type { InputKind, Modality, ModelManifest, RunnableTaskId, SpecOf } from '../contract'
+
+/** An output format a task can write: the first of a task's list is its default. */
+export interface OutputFormat {
+  /** File extension without the dot. */
+  readonly ext: string
+  readonly mime: string
+  readonly label: string
+}
+
+/**
+ * One command-line option of a task, mapped onto a spec field. `input` options take a file path that
+ * the CLI stores in the input store; the spec gets its hash.
+ */
+export interface CliOption {
+  readonly flag: string
+  /** The spec field it sets (default: the flag). */
+  readonly field?: string
+  readonly type: 'string' | 'number' | 'int' | 'boolean' | 'list'
+  readonly description: string
+  /** Shown in --help; the spec's own default applies when the option is absent. */
+  readonly defaultText?: string
+  readonly choices?: readonly string[]
+  readonly input?: InputKind
+  readonly required?: boolean
+  /** One-letter alias, e.g. "o" for --out. */
+  readonly short?: string
+}
+
+export interface TaskCli {
+  /** The command (several tasks may share one, told apart by --modality: `generate`). */
+  readonly command: string
+  readonly summary: string
+  /** Options of this task beyond the sampling options every task has. */
+  readonly options: readonly CliOption[]
+  readonly examples?: readonly string[]
+}
+
+/** What a task's validation hands back: the spec with defaults settled, and warnings in plain words. */
+export interface Validated<T extends RunnableTaskId> {
+  readonly spec: SpecOf<T>
+  readonly warnings: readonly string[]
+}
+
+/**
+ * One task of the studio: how its spec is checked against a model, what it writes, how the CLI offers
+ * it. Pure (contract + diffusion): main validates with it before queueing, the engine before running.
+ */
+export interface TaskDefinition<T extends RunnableTaskId> {
+  readonly id: T
+  readonly modality: Modality
+  /** "Image to image". */
+  readonly label: string
+  readonly schema: z.ZodType<SpecOf<T>, unknown>
+  /** Spec fields that hold input refs, and the kind of input each must be. */
+  readonly inputs: readonly {
+    readonly field: string
+    readonly kind: InputKind
+    readonly optional?: boolean
+  }[]
+  readonly formats: readonly OutputFormat[]
+  readonly cli: TaskCli
+  /**
+   * Checks a parsed spec against the model that will run it.
+   * @throws StudioError naming the field and the fix.
+   */
+  validate(spec: SpecOf<T>, manifest: ModelManifest): Validated<T>
+}

@@ -1,0 +1,208 @@
+import type { ErrorView } from '../api/errors'
+import type {
+  InstalledModel,
+  JobRecord,
+  JobSpec,
+  RunnableTaskId,
+  SamplerDescriptor
+} from '../contract'
+import type { JobsState } from './jobs.svelte'
+import type { ModelsState } from './models.svelte'
+import {
+  buildSpec,
+  carryExtra,
+  classesOf,
+  conditioningKind,
+  emptyForm,
+  modelCalls,
+  modelDefaults,
+  randomSeed,
+  validateSpec,
+  valuesFromSpec,
+  type FormValues
+} from './recipe'
+import type { SamplersState } from './samplers.svelte'
+
+/**
+ * One task's form (Generate, Image to image, …): its values (remembered per task across reloads), the
+ * models that do the task, the selected sampler, and the Run action (roll the seed unless locked → build
+ * the spec → check it → enqueue). Problems are shown beside their field, and a refusal from the studio
+ * beside the Run button; nothing here opens a toast.
+ */
+export class TaskForm {
+  values = $state<FormValues>(emptyForm())
+  /** Field → what it must be, from the last failed check. */
+  fieldErrors = $state<Partial<Record<string, string>>>({})
+  /** Why the studio refused the last run (unknown label, too many steps, …), until the next change. */
+  formError = $state<ErrorView | null>(null)
+  /** Runs being sent now (each press of Run sends one; they queue in order). */
+  sending = $state(0)
+  initialized = $state(false)
+
+  /** Models that do this task, ready ones first. */
+  models: InstalledModel[] = $derived.by(() =>
+    this.allModels.list.filter((m) => m.manifest.tasks.includes(this.task))
+  )
+  model: InstalledModel | undefined = $derived.by(() => this.allModels.byId(this.values.model))
+  sampler: SamplerDescriptor | undefined = $derived.by(() =>
+    this.samplers.byName(this.values.sampler)
+  )
+  kind = $derived(conditioningKind(this.model))
+  classes: string[] = $derived(classesOf(this.model))
+  canRun = $derived(this.model?.status === 'ready')
+  calls = $derived(
+    modelCalls(this.stepsRun, this.sampler, this.kind !== 'none' && this.values.guidance !== 1)
+  )
+  /** Steps the sampler actually runs (image to image runs the strength's share). */
+  get stepsRun(): number {
+    return this.task === 'image.img2img'
+      ? Math.min(this.values.steps, Math.floor(this.values.steps * this.values.strength + 1e-9))
+      : this.values.steps
+  }
+  /** The sampler needs more steps than asked for clean results (measured; see `samplers`). */
+  stepsWarning = $derived(
+    this.sampler && this.values.steps < this.sampler.steps.min
+      ? `${this.sampler.label} usually needs ${this.sampler.steps.min}+ steps; fewer may leave noise.`
+      : ''
+  )
+
+  readonly task: RunnableTaskId
+  readonly allModels: ModelsState
+  readonly samplers: SamplersState
+  readonly jobs: JobsState
+
+  constructor(task: RunnableTaskId, models: ModelsState, samplers: SamplersState, jobs: JobsState) {
+    this.task = task
+    this.allModels = models
+    this.samplers = samplers
+    this.jobs = jobs
+  }
+
+  get storageKey(): string {
+    return `diffusion-studio.form.${this.task}`
+  }
+
+  /** After models and samplers load: restore the last form if its model is still there, else defaults. */
+  initialize = (): void => {
+    const saved = loadSaved(this.storageKey)
+    const savedModel = saved && this.allModels.byId(saved.model)
+    if (saved && savedModel?.status === 'ready' && savedModel.manifest.tasks.includes(this.task)) {
+      this.values = { ...emptyForm(), ...saved }
+    } else {
+      const first = this.models.find((m) => m.status === 'ready') ?? this.models[0]
+      if (first) this.values = modelDefaults(first, this.samplers.list, this.values)
+    }
+    if (!this.samplers.byName(this.values.sampler)) {
+      this.selectSampler(this.samplers.list[0]?.name ?? '')
+    }
+    if (!this.values.seedLocked) this.values.seed = randomSeed()
+    this.initialized = true
+  }
+
+  /** Clears the errors once the user changes something. */
+  touched = (): void => {
+    this.fieldErrors = {}
+    this.formError = null
+  }
+
+  selectModel = (id: string): void => {
+    const model = this.allModels.byId(id)
+    if (!model) return
+    this.values = modelDefaults(model, this.samplers.list, this.values)
+    this.touched()
+  }
+
+  selectSampler = (name: string): void => {
+    this.values.sampler = name
+    this.values.samplerExtra = carryExtra(this.values.samplerExtra, this.samplers.byName(name))
+  }
+
+  rollSeed = (): void => {
+    this.values.seed = randomSeed()
+  }
+
+  /** Typing a seed means "use this one". */
+  setSeed = (seed: number): void => {
+    this.values.seed = seed
+    this.values.seedLocked = true
+  }
+
+  setImage = (ref: string): void => {
+    this.values.image = ref
+    this.touched()
+    this.save()
+  }
+
+  /**
+   * Fills the form with a finished job's recipe (seed locked, so Run reproduces it; its inputs come back
+   * by hash). Returns false, with the reason in `formError`, when its model is gone.
+   */
+  reuse = (spec: JobSpec): boolean => {
+    const model = spec.model ? this.allModels.byId(spec.model) : undefined
+    if (spec.model && !model) {
+      this.formError = {
+        code: 'unknown-model',
+        title: 'That model is not installed',
+        message: `The recipe used "${spec.model}", which is no longer installed.`
+      }
+      return false
+    }
+    this.values = valuesFromSpec(spec, this.values)
+    this.fieldErrors = {}
+    this.formError = null
+    this.save()
+    return true
+  }
+
+  /** Sends one run. Several presses send several runs (each with its own seed unless locked). */
+  run = async (): Promise<JobRecord | null> => {
+    if (!this.values.seedLocked) this.values.seed = randomSeed()
+    const spec = buildSpec(this.task, this.values, this.model)
+    const check = validateSpec(spec)
+    if (!check.ok) {
+      this.fieldErrors = check.fields
+      this.formError = null
+      return null
+    }
+    this.touched()
+    this.save()
+    this.sending++
+    try {
+      const result = await this.jobs.enqueue(check.spec)
+      if ('error' in result) this.formError = result.error
+      return 'record' in result ? result.record : null
+    } finally {
+      this.sending--
+    }
+  }
+
+  save = (): void => {
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify($state.snapshot(this.values)))
+    } catch {
+      // Storage full or disabled: the form just is not remembered.
+    }
+  }
+}
+
+function loadSaved(key: string): FormValues | null {
+  try {
+    const raw = localStorage.getItem(key)
+    return raw ? mergeSaved(JSON.parse(raw) as unknown) : null
+  } catch {
+    return null
+  }
+}
+
+/** Takes only the saved fields whose type matches the form's (storage is user-editable). */
+function mergeSaved(saved: unknown): FormValues | null {
+  if (typeof saved !== 'object' || saved === null) return null
+  const base = emptyForm()
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(saved)) {
+    if (key in base && typeof value === typeof base[key as keyof FormValues]) out[key] = value
+  }
+  const extra = out.samplerExtra
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) out.samplerExtra = {}
+  return out as FormValues
+}
