@@ -239,7 +239,7 @@ function readJson(path) {
 }
 
 /** Feeds as the public pipelines build them, and the expected output shapes. */
-function plan(folder, session, index, ids) {
+function plan(folder, session, index, ids, unetChannels) {
   const meta = Object.fromEntries(session.inputMetadata.map((m) => [m.name, m]))
   const type = (name) => meta[name].type
   const className = index._class_name ?? ''
@@ -256,7 +256,7 @@ function plan(folder, session, index, ids) {
       const channels =
         typeof declared === 'number'
           ? declared
-          : (index.num_unet_input_channels ?? (/Inpaint/.test(className) ? 9 : 4))
+          : (unetChannels ?? index.num_unet_input_channels ?? (/Inpaint/.test(className) ? 9 : 4))
       const B = 2 // classifier-free guidance batch
       const feeds = {
         sample: tensor(type('sample'), [B, channels, 8, 8], () => rand() * 2 - 1),
@@ -300,11 +300,32 @@ function plan(folder, session, index, ids) {
 async function checkGraph(name, folder, dir, index, ids, floatType) {
   const what = `${name}/${folder}/model.onnx`
   const failuresBefore = failures
-  const session = await ort.InferenceSession.create(join(dir, folder, 'model.onnx'))
-  const p = plan(folder, session, index, ids)
+  // Severity 4: the UNet channel probe's expected failures are not logged.
+  const session = await ort.InferenceSession.create(join(dir, folder, 'model.onnx'), {
+    logSeverityLevel: 4
+  })
+  let p = plan(folder, session, index, ids)
   if (!p) return fail(what, 'unknown folder')
   const run = (feeds) => session.run(feeds)
-  const out = await run(p.feeds)
+  let out
+  let note = ''
+  try {
+    out = await run(p.feeds)
+  } catch (error) {
+    // Diffusers-script UNets declare `sample`'s channel axis symbolic, and the runwayml inpainting
+    // `onnx` revision calls its 9-channel pipeline OnnxStableDiffusionPipeline: probe 9, then 7.
+    if (folder !== 'unet') throw error
+    const guessed = p.feeds.sample.dims[1]
+    for (const channels of [4, 9, 7].filter((c) => c !== guessed)) {
+      p = plan(folder, session, index, ids, channels)
+      out = await run(p.feeds).catch(() => undefined)
+      if (out) {
+        note = ` (channels ${channels} found by probing; the folder's metadata suggested ${guessed})`
+        break
+      }
+    }
+    if (!out) throw error
+  }
   const names = Object.keys(p.outputs)
   if (session.outputNames.join() !== names.join())
     fail(what, `outputs ${session.outputNames} (expected ${names})`)
@@ -344,7 +365,7 @@ async function checkGraph(name, folder, dir, index, ids, floatType) {
   const ins = Object.entries(p.feeds).map(([k, t]) => describe(k, t))
   const outs = names.map((k) => describe(k, out[k]))
   if (failures === failuresBefore)
-    console.log(`OK   ${what}: ${ins.join(' + ')} -> ${outs.join(', ')}; depends on ${moved.join(', ')}`)
+    console.log(`OK   ${what}: ${ins.join(' + ')} -> ${outs.join(', ')}; depends on ${moved.join(', ')}${note}`)
 }
 
 function folderBytes(dir) {

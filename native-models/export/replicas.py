@@ -2,8 +2,8 @@
 
 Usage:  /usr/bin/python3 native-models/export/replicas.py [--out DIR] [--check-clip DIR]
 
-Writes native-models/replicas/<name>/ for sd15-tiny, sd15-inpaint-tiny, sd-x4-upscaler-tiny,
-lcm-tiny, sd-turbo-tiny and sd-turbo-tiny-fp16: the same folder layouts, file names, graph
+Writes native-models/replicas/<name>/ for sd15-tiny, sd15-inpaint-tiny, sd15-inpaint-legacy-tiny,
+sd-x4-upscaler-tiny, lcm-tiny, sd-turbo-tiny and sd-turbo-tiny-fp16: the same folder layouts, file names, graph
 input/output names, element types, dynamic axes and JSON configs as the public exports
 (see native-models/README.md and native-models/export/REPLICAS.md), with widths of 32 and
 seeded random weights, so each folder is a few hundred KB. Everything is deterministic:
@@ -869,6 +869,39 @@ def build_inpaint(out: Path, seed: int, vocab, merges) -> None:
         "`timestep` float32; UNet `sample` has 9 channels = latents 4 + mask 1 + masked-image latents 4)."))
 
 
+def build_inpaint_legacy(out: Path, seed: int, vocab, merges) -> None:
+    """runwayml/stable-diffusion-inpainting @ onnx (2022-10-19, diffusers 0.6.0.dev0): the 9-channel
+    UNet under `_class_name` OnnxStableDiffusionPipeline (not ...InpaintPipeline), a PNDM config
+    without set_alpha_to_one, int64 timestep, safety checker. The graph declares the UNet's
+    channel axis symbolic, so nothing but the UNet's weights says "9 channels"."""
+    write_json(out / "model_index.json", {
+        "_class_name": "OnnxStableDiffusionPipeline", "_diffusers_version": "0.6.0.dev0",
+        "feature_extractor": ["transformers", "CLIPFeatureExtractor"], "safety_checker": ONNX_MODEL,
+        "scheduler": ["diffusers", "PNDMScheduler"], "text_encoder": ONNX_MODEL,
+        "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ONNX_MODEL, "vae_decoder": ONNX_MODEL,
+        "vae_encoder": ONNX_MODEL,
+    })
+    write_json(out / "scheduler" / "scheduler_config.json", {
+        "_class_name": "PNDMScheduler", "_diffusers_version": "0.6.0.dev0", **SD_BETAS, "skip_prk_steps": True,
+        "steps_offset": 1,
+    })
+    write_json(out / "feature_extractor" / "preprocessor_config.json", {
+        "crop_size": 224, "do_center_crop": True, "do_convert_rgb": True, "do_normalize": True, "do_resize": True,
+        "feature_extractor_type": "CLIPFeatureExtractor", "image_mean": [0.48145466, 0.4578275, 0.40821073],
+        "image_std": [0.26862954, 0.26130258, 0.27577711], "resample": 3, "size": 224,
+    })
+    write_tokenizer(out / "tokenizer", vocab, merges, with_json=False)
+    save_onnx(text_encoder_graph(seed + 1, vocab, "script"), out / "text_encoder" / "model.onnx")
+    save_onnx(unet_graph(seed + 2, "script", 9, "int64"), out / "unet" / "model.onnx", external="weights.pb")
+    save_onnx(vae_encoder_graph(seed + 3, "script"), out / "vae_encoder" / "model.onnx")
+    save_onnx(vae_decoder_graph(seed + 4, "script"), out / "vae_decoder" / "model.onnx")
+    save_onnx(safety_checker_graph(seed + 5), out / "safety_checker" / "model.onnx")
+    (out / "README.md").write_text(readme(
+        "sd15-inpaint-legacy-tiny", "license: creativeml-openrail-m",
+        "Replica of runwayml/stable-diffusion-inpainting at revision `onnx` (diffusers 0.6.0.dev0): a "
+        "9-channel inpainting UNet although model_index.json says OnnxStableDiffusionPipeline."))
+
+
 def build_x4(out: Path, seed: int, vocab, merges) -> None:
     """SD x4 upscaler as OnnxStableDiffusionUpscalePipeline / onnx-web write it."""
     write_json(out / "model_index.json", {
@@ -977,6 +1010,7 @@ def build_turbo(out: Path, seed: int, vocab, merges, fp16: bool) -> None:
 REPLICAS = {
     "sd15-tiny": lambda out, v, m: build_sd15(out, SEED + 100, v, m),
     "sd15-inpaint-tiny": lambda out, v, m: build_inpaint(out, SEED + 200, v, m),
+    "sd15-inpaint-legacy-tiny": lambda out, v, m: build_inpaint_legacy(out, SEED + 600, v, m),
     "sd-x4-upscaler-tiny": lambda out, v, m: build_x4(out, SEED + 300, v, m),
     "lcm-tiny": lambda out, v, m: build_lcm(out, SEED + 400, v, m),
     "sd-turbo-tiny": lambda out, v, m: build_turbo(out, SEED + 500, v, m, fp16=False),
