@@ -9,12 +9,14 @@ drives a per-block FiLM (scale, shift).
 SR4Net       F(sample [B,3,4h,4w], timestep [B], low_res [B,3,h,w]) -> [B,3,4h,4w]
              space-to-depth x4 of the HR input to the LR grid, concat the LR image,
              a 3-level residual UNet at LR resolution (64/128/192 ch), depth-to-space x4,
-             plus a fixed base path k(sigma) * bilinear_x4(low_res) with k = (1 - c_skip) / c_out,
-             so that an all-zero residual gives D = c_skip * x + (1 - c_skip) * bilinear(low_res).
+             plus a fixed (weight-free) base path so that an all-zero residual gives
+             D = up + s_r^2 / (sigma^2 + s_r^2) * (x - up), up = bilinear_x4(low_res), s_r = 0.1.
              Any h, w >= 1 (decoder upsamples to the skip's exact size).
 InpaintNet   F(sample [B,7,H,W] = [c_in*x, mask, masked_image], timestep [B]) -> [B,3,H,W]
              space-to-depth x2, a 4-level residual UNet (48/96/144/192 ch) at H/2..H/16,
-             depth-to-space x2. H, W must be even (multiples of 16 recommended).
+             depth-to-space x2. H, W must be even (multiples of 16 recommended). With input_gate (the
+             shipped model) the noisy channels are multiplied by sigma_data / sqrt(sigma^2 + sigma_data^2)
+             inside the graph before the first conv.
 """
 import math
 
@@ -23,6 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 SIGMA_DATA = 0.5
+SIGMA_RES = 0.1  # photo-sr4 base path: ~std of (HR - bilinear_x4(LR)) on training patches (measured 0.098)
 
 
 # ----------------------------------------------------------------------------- EDM
@@ -158,20 +161,27 @@ class SR4Net(nn.Module):
         h = torch.cat([F.pixel_unshuffle(sample, self.scale), low_res], dim=1)
         h = self.body(self.head(h), emb)
         residual = F.pixel_shuffle(self.tail(F.silu(h)), self.scale)
-        # Fixed base path: with residual = 0, D = c_skip * x + (1 - c_skip) * bilinear_x4(low_res).
-        # (1 - c_skip) / c_out = sigma / (sigma_data * sqrt(sigma^2 + sigma_data^2)), sigma = exp(4 * timestep).
+        # Fixed base path (no weights): with residual = 0 the denoiser is
+        #   D = up + c_r * (x - up),  up = bilinear_x4(low_res),  c_r = s_r^2 / (sigma^2 + s_r^2),
+        # i.e. the bilinear upsample plus a Wiener-style share of the noisy input's deviation from it,
+        # s_r = SIGMA_RES ~ std of (HR - bilinear(LR)) on the training patches. Written as F = (D - c_skip x) / c_out
+        # with x = sample * sqrt(sigma^2 + s_d^2) and simplified so that it is stable for small sigma:
+        #   F_base = sigma / ((sigma^2 + s_r^2) * s_d) * (sqrt(sigma^2 + s_d^2) * up + (s_r^2 - s_d^2) * sample)
         sigma = torch.exp(4 * timestep).view(-1, 1, 1, 1)
-        k = sigma / (SIGMA_DATA * torch.sqrt(sigma * sigma + SIGMA_DATA ** 2))
-        base = F.interpolate(low_res, scale_factor=self.scale, mode="bilinear", align_corners=False)
-        return residual + k * base
+        s2, d2, r2 = sigma * sigma, SIGMA_DATA ** 2, SIGMA_RES ** 2
+        up = F.interpolate(low_res, scale_factor=self.scale, mode="bilinear", align_corners=False)
+        base = sigma / ((s2 + r2) * SIGMA_DATA) * (torch.sqrt(s2 + d2) * up + (r2 - d2) * sample)
+        return residual + base
 
 
 class InpaintNet(nn.Module):
     scale = 2
 
-    def __init__(self, chans=(48, 96, 144, 192), n_down=(1, 2, 2, 2), n_up=1, emb_dim=128):
+    def __init__(self, chans=(48, 96, 144, 192), n_down=(1, 2, 2, 2), n_up=1, emb_dim=128, input_gate=False):
         super().__init__()
-        self.config = {"chans": list(chans), "n_down": list(n_down), "n_up": n_up, "emb_dim": emb_dim}
+        self.config = {"chans": list(chans), "n_down": list(n_down), "n_up": n_up, "emb_dim": emb_dim,
+                       "input_gate": input_gate}
+        self.input_gate = input_gate
         s2 = self.scale ** 2
         self.embed = NoiseEmbed(emb_dim)
         self.head = nn.Conv2d(7 * s2, chans[0], 3, padding=1)
@@ -180,6 +190,13 @@ class InpaintNet(nn.Module):
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor) -> torch.Tensor:
         emb = self.embed(timestep)
+        if self.input_gate:
+            # Weight-free gate on the noisy channels: c_in * x -> c_skip * x / sigma_data
+            # (= c_in * x * sigma_data / sqrt(sigma^2 + sigma_data^2)), the Wiener estimate of y from x alone.
+            # ~1 at low sigma, -> 0 at high sigma, so pure noise cannot leak into the prediction.
+            sigma = torch.exp(4 * timestep).view(-1, 1, 1, 1)
+            gate = SIGMA_DATA / torch.sqrt(sigma * sigma + SIGMA_DATA ** 2)
+            sample = torch.cat([sample[:, :3] * gate, sample[:, 3:]], dim=1)
         h = self.body(self.head(F.pixel_unshuffle(sample, self.scale)), emb)
         return F.pixel_shuffle(self.tail(F.silu(h)), self.scale)
 

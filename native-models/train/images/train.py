@@ -97,6 +97,10 @@ def main() -> None:
     ap.add_argument("--ckpt-every", type=int, default=250)
     ap.add_argument("--config", type=str, default=None, help="JSON network config override")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--stop-at", type=int, default=None,
+                    help="stop (and checkpoint) after this many steps; the lr schedule still follows --iters")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this checkpoint's model and EMA weights (fresh optimizer, schedule, generator)")
     args = ap.parse_args()
     for k, v in DEFAULTS[args.task].items():
         if getattr(args, k) is None:
@@ -118,6 +122,13 @@ def main() -> None:
     ckpt_path = args.run_dir / "ckpt.pt"
     step, elapsed, recent, wall0 = 0, 0.0, [], time.time()
     wall_before = 0.0
+    init_info = None
+    if args.init and not (args.resume and ckpt_path.exists()):
+        ck0 = torch.load(args.init)
+        model.load_state_dict(ck0["model"])
+        ema.load_state_dict(ck0["ema"])
+        init_info = {"checkpoint": str(args.init), "step": ck0["step"], "hparams": ck0["hparams"],
+                     "train_seconds": ck0["elapsed"], "wall_seconds": ck0.get("wall")}
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path)
         model.load_state_dict(ck["model"])
@@ -130,12 +141,16 @@ def main() -> None:
     hparams = {"task": args.task, "iters": args.iters, "batch": args.batch, "patch": args.patch, "lr": args.lr,
                "p_mean": args.p_mean, "p_std": args.p_std, "warmup": args.warmup, "ema": args.ema,
                "seed": args.seed, "threads": args.threads, "config": model.config}
+    if args.resume and ckpt_path.exists():
+        init_info = ck.get("init_info")
+    hparams["init"] = init_info
 
     def save() -> None:
         tmp = ckpt_path.with_suffix(".tmp")
         torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
                     "sched": sched.state_dict(), "gen": gen.get_state(), "step": step, "elapsed": elapsed,
-                    "recent": recent, "wall": wall_before + time.time() - wall0, "hparams": hparams}, tmp)
+                    "recent": recent, "wall": wall_before + time.time() - wall0, "hparams": hparams,
+                    "init_info": init_info}, tmp)
         tmp.replace(ckpt_path)
 
     log = open(args.run_dir / "train.log", "a")
@@ -143,7 +158,8 @@ def main() -> None:
     log.flush()
 
     window_loss, window_n, window_t0 = 0.0, 0, time.time()
-    while step < args.iters:
+    last = args.iters if args.stop_at is None else min(args.iters, args.stop_at)
+    while step < last:
         t0 = time.time()
         cond, y, weight = make_batch(args.task, images, args, gen)
         sigma = (args.p_mean + args.p_std * torch.randn(y.shape[0], generator=gen)).exp()
