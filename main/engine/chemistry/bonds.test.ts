@@ -41,7 +41,8 @@ describe('bondOrderAt (EDM get_bond_order)', () => {
 })
 
 describe('perceiveBonds', () => {
-  const aromatic = new Set(['benzene', 'chlorobenzene'])
+  // Aromatic rings (1.39 Å) and the carboxylate's equal C–O bonds are not Kekulé-like in 3D.
+  const aromatic = new Set(['benzene', 'chlorobenzene', 'glycineZwitterion'])
   it.each(Object.entries(fixtures).filter(([name]) => !aromatic.has(name)))(
     'recovers RDKit’s bonds from MMFF coordinates: %s',
     (_, f) => {

@@ -10,13 +10,15 @@ function fixture(
   smiles: string,
   elements: string[],
   positions: number[],
-  bonds: number[][]
+  bonds: number[][],
+  charges?: number[]
 ): Fixture {
   return {
     smiles,
     elements,
     positions: Float32Array.from(positions),
-    bonds: bonds.map(([a, b, order]) => ({ a, b, order: order as BondOrder }))
+    bonds: bonds.map(([a, b, order]) => ({ a, b, order: order as BondOrder })),
+    ...(charges ? { charges } : {})
   }
 }
 
@@ -238,6 +240,28 @@ export const methanethiol = fixture(
   ]
 )
 
+export const glycineZwitterion = fixture(
+  '[NH3+]CC(=O)[O-]',
+  ['N', 'C', 'C', 'O', 'O', 'H', 'H', 'H', 'H', 'H'],
+  [
+    -1.1402, -0.0162, -0.0836, 0.2657, -0.5646, -0.2023, 1.2691, 0.5071, 0.2839, 0.6268, 1.5487,
+    0.6467, 2.4813, 0.2162, 0.2526, -1.7098, -0.4919, 0.6147, -1.6016, 0.1304, -0.9803, -0.9258,
+    0.9415, 0.3046, 0.4241, -0.8089, -1.2555, 0.3105, -1.4623, 0.4192
+  ],
+  [
+    [0, 1, 1],
+    [1, 2, 1],
+    [2, 3, 2],
+    [2, 4, 1],
+    [0, 5, 1],
+    [0, 6, 1],
+    [0, 7, 1],
+    [1, 8, 1],
+    [1, 9, 1]
+  ],
+  [1, 0, 0, 0, -1, 0, 0, 0, 0, 0]
+)
+
 export const fixtures = {
   ethanol,
   aceticAcid,
@@ -250,5 +274,6 @@ export const fixtures = {
   benzene,
   glycine,
   chlorobenzene,
-  methanethiol
+  methanethiol,
+  glycineZwitterion
 }
