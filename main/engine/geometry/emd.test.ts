@@ -57,6 +57,16 @@ describe('emdMatching (auction with ε-scaling)', () => {
     }
   )
 
+  it('handles coincident points and tiny ε', () => {
+    const same = new Float32Array(30).fill(0.5)
+    expect(emdMatching(same, same).distance).toBe(0)
+    const a = syntheticCloud(50, 3)
+    const b = syntheticCloud(50, 4)
+    const tiny = emdMatching(a, b, { epsilon: 1e-30 })
+    expect(tiny.epsilon).toBeGreaterThan(1e-13) // raised to 1e-12 × the diagonal
+    expect(tiny.distance).toBeCloseTo(exactEmd(a, b), 10)
+  })
+
   it('is (approximately) symmetric', () => {
     const a = syntheticCloud(256, 1)
     const b = syntheticCloud(256, 2, 'torus')

@@ -12,6 +12,7 @@ export interface EmdOptions {
    * The final ε of the auction, in the clouds' units: the result lies in [EMD, EMD + ε]. Default:
    * 1e-4 × the diagonal of the clouds' joint bounding box (≈ 3.5e-4 for clouds in [−1, 1]³),
    * under 1 % of typical shape-to-shape EMDs; the true gap is usually far smaller than the bound.
+   * Values below 1e-12 × the diagonal are raised to it (prices would round ε away).
    */
   readonly epsilon?: number
   /** ε is divided by this factor between auction phases. Default 4. */
@@ -73,8 +74,11 @@ export function emdMatching(a: PointCloud, b: PointCloud, options: EmdOptions = 
     }
     diagonal = Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
   }
-  const finalEpsilon = options.epsilon ?? Math.max(1e-4 * diagonal, 1e-12)
-  if (!(finalEpsilon > 0)) throw new RangeError(`ε must be positive; got ${options.epsilon}`)
+  if (options.epsilon !== undefined && !(options.epsilon > 0)) {
+    throw new RangeError(`ε must be positive; got ${options.epsilon}`)
+  }
+  // Prices grow to about the diagonal; an ε below 1e-12 of it would vanish in their rounding.
+  const finalEpsilon = Math.max(options.epsilon ?? 1e-4 * diagonal, 1e-12 * diagonal, 1e-300)
   const scaling = Math.max(options.scaling ?? 4, 1.5)
 
   const objects = new PricedTree(b)
