@@ -45,7 +45,8 @@ describe('point cloud basics', () => {
   })
 
   it('refuses non-finite coordinates when normalising', () => {
-    expect(() => normalizeToUnitBox(cloud(0, 0, 0, Infinity, 0, 0))).toThrow(/non-finite/)
+    expect(() => normalizeToUnitBox(cloud(0, 0, 0, Infinity, 0, 0))).toThrow(/point 1 .*non-finite/)
+    expect(() => boundingBox(cloud(0, NaN, 0))).toThrow(/point 0 has a non-finite coordinate/)
   })
 })
 
