@@ -12,6 +12,7 @@ import {
   trainingSet,
   validMolecule
 } from './ocl'
+import { graphFromSmiles } from './smiles'
 import { fixtures } from './testing/fixtures'
 
 const oclIdcode = (smiles: string) => Molecule.fromSmiles(smiles).getIDCode()
@@ -156,6 +157,24 @@ describe('uniqueness and novelty', () => {
       new Set([oclIdcode('CCO'), oclIdcode('c1ccccc1'), oclIdcode('FC(Cl)Br')])
     )
     expect(set.unreadable).toBe(1)
+  })
+
+  it('gives graphs and training SMILES the same stereo-free key', () => {
+    const stereo = [
+      'C/C=C/C',
+      'C/C=C\\C',
+      'CC=CC',
+      'C[C@H](O)CC',
+      'C[C@H]1CC[C@@H](C)CC1',
+      'CC=C=CC',
+      'C/C=N/O',
+      'N[C@@H](C)C(=O)O'
+    ]
+    for (const smiles of stereo) {
+      const [fromTraining] = trainingSet([smiles]).idcodes
+      expect(moleculeIdentity(graphFromSmiles(smiles)).idcode).toBe(fromTraining)
+    }
+    expect(trainingSet(['C/C=C/C', 'C/C=C\\C', 'CC=CC']).idcodes.size).toBe(1)
   })
 
   it('computes EDM’s validity, uniqueness and novelty', () => {

@@ -47,6 +47,13 @@ describe('graphFromSmiles', () => {
     expect(graphFromSmiles('[2H]C').elements).toEqual(['H', 'C', 'H', 'H', 'H'])
   })
 
+  it('gives one canonical SMILES for equivalent stereo spellings, and keeps stereo', () => {
+    const a = graphFromSmiles('C[C@H]1CC[C@@H](C)CC1').canonicalSmiles
+    expect(graphFromSmiles('C[C@@H]1CC[C@H](C)CC1').canonicalSmiles).toBe(a)
+    expect(graphFromSmiles('C/C=C/C').canonicalSmiles).toBe('C/C=C/C')
+    expect(graphFromSmiles('CC=CC').canonicalSmiles).toBe('CC=CC')
+  })
+
   it('feeds topological distances', () => {
     const g = graphFromSmiles('CCO')
     const d = topologicalDistances(g.elements.length, g.bonds)

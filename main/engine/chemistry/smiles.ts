@@ -50,7 +50,8 @@ export function graphFromSmiles(smiles: string, options: SmilesOptions = {}): Sm
   }
   let mol: Molecule
   try {
-    mol = Molecule.fromSmiles(text, { noCoordinates: true })
+    // With coordinates: OCL's stereo perception (and so the canonical SMILES) is only stable then.
+    mol = Molecule.fromSmiles(text)
   } catch (error) {
     const reason = (error as Error).message.replace(/^.*?SmilesParser:\s*/, '')
     throw new StudioError('bad-input', `The SMILES "${clip(text)}" could not be read: ${reason}.`)
