@@ -89,7 +89,7 @@ describe('PLY write → read', () => {
     for (const format of ['ascii', 'binary'] as const) {
       const bytes = writePly({ points: cloud(50), colors: colours(50) }, { format, recipe: 'r' })
       const geometry = new PLYLoader().parse(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
       )
       expect(Array.from(geometry.getAttribute('position').array)).toEqual(Array.from(cloud(50)))
       expect(geometry.getAttribute('color').count).toBe(50)
