@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ImageInputsSchema } from '../contract'
 import { model, sampler, spec } from '../testing/fixtures'
 import {
   buildSpec,
@@ -8,6 +9,8 @@ import {
   modelDefaults,
   randomSeed,
   sizesOf,
+  stepsRun,
+  upscaleScales,
   validateSpec,
   valuesFromSpec
 } from './recipe'
@@ -183,5 +186,116 @@ describe('misc', () => {
       ]
     })
     expect(sizesOf(m).map((s) => s.key)).toEqual(['', '64x64'])
+  })
+})
+
+describe('inpainting and upscaling forms', () => {
+  const ref = 'c'.repeat(64)
+  const maskRef = 'd'.repeat(64)
+  const sr = model({
+    id: 'sr4',
+    conditioning: { type: 'none' },
+    imageInputs: ImageInputsSchema.parse({
+      upscale: {
+        scale: 4,
+        lowRes: { kind: 'input', input: 'low_res' },
+        noiseLevel: { input: 'noise_level', default: 20, max: 350 }
+      }
+    })
+  })
+
+  it('starts inpainting at strength 1 and image to image at 0.6', () => {
+    expect(emptyForm('image.inpaint').strength).toBe(1)
+    expect(emptyForm('image.img2img').strength).toBe(0.6)
+    expect(stepsRun('image.inpaint', { steps: 20, strength: 0.5 })).toBe(10)
+    expect(stepsRun('image.upscale', { steps: 20, strength: 0.5 })).toBe(20)
+  })
+
+  it('builds an inpainting spec with its mask, method and outpainting frame', () => {
+    const values = {
+      ...emptyForm('image.inpaint'),
+      model: 'emoji',
+      image: ref,
+      mask: maskRef,
+      inpaintMethod: 'repaint' as const,
+      feather: 8,
+      maskedOnly: false,
+      padding: 16,
+      outpaintRight: 24,
+      size: '64x64'
+    }
+    const built = buildSpec('image.inpaint', values, model())
+    expect(built).toMatchObject({
+      task: 'image.inpaint',
+      image: ref,
+      mask: maskRef,
+      method: 'repaint',
+      feather: 8,
+      maskedOnly: false,
+      padding: 16,
+      outpaint: { left: 0, top: 0, right: 24, bottom: 0 },
+      strength: 1
+    })
+    expect(built).not.toHaveProperty('width')
+    const checked = validateSpec(built)
+    expect(checked.ok).toBe(true)
+    if (!checked.ok) return
+    // Reuse gives the same values back.
+    const back = valuesFromSpec(checked.spec, emptyForm('image.inpaint'))
+    expect(back).toMatchObject({
+      image: ref,
+      mask: maskRef,
+      inpaintMethod: 'repaint',
+      feather: 8,
+      maskedOnly: false,
+      outpaintRight: 24
+    })
+  })
+
+  it('names a bad feather or outpainting side in plain words', () => {
+    const values = { ...emptyForm('image.inpaint'), image: ref, feather: 999, outpaintTop: -1 }
+    const result = validateSpec(buildSpec('image.inpaint', values, model()))
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.fields.feather).toMatch(/0 to 256/)
+    expect(result.fields.outpaint).toMatch(/0 to 2048/)
+  })
+
+  it("fixes the scale to a super-resolution model's and sends its noise level", () => {
+    expect(upscaleScales(sr)).toEqual({ fixed: 4, options: [4] })
+    // DDRM with a 32-pixel model: the scales 32 divides by.
+    expect(upscaleScales(model())).toEqual({ fixed: null, options: [2, 4, 8] })
+    const values = modelDefaults(sr, samplers, { ...emptyForm('image.upscale'), scale: 2 })
+    expect(values.scale).toBe(4)
+    expect(values.noiseLevel).toBe(20)
+    const built = buildSpec('image.upscale', { ...values, image: ref, tile: 256 }, sr)
+    expect(built).toMatchObject({
+      task: 'image.upscale',
+      image: ref,
+      scale: 4,
+      method: 'auto',
+      tile: 256,
+      tileOverlap: 32,
+      noiseLevel: 20
+    })
+    expect(built).not.toHaveProperty('guidance')
+    // A model without a noise level gets none.
+    expect(buildSpec('image.upscale', { ...values, image: ref }, model())).not.toHaveProperty(
+      'noiseLevel'
+    )
+    const checked = validateSpec(built)
+    if (!checked.ok) throw new Error(checked.message)
+    expect(valuesFromSpec(checked.spec, emptyForm('image.upscale'))).toMatchObject({
+      scale: 4,
+      tile: 256,
+      noiseLevel: 20,
+      image: ref
+    })
+  })
+
+  it('keeps a scale DDRM can do, else picks ×4 or the nearest above', () => {
+    const m = model()
+    expect(modelDefaults(m, samplers, { ...emptyForm(), scale: 2 }).scale).toBe(2)
+    expect(modelDefaults(m, samplers, { ...emptyForm(), scale: 3 }).scale).toBe(4)
   })
 })

@@ -40,11 +40,38 @@ export type FormValues = {
   format: 'png' | 'webp'
   /** The input image (an input ref), for image-to-image and the editing tasks. */
   image: string
-  /** Image to image: how much of the schedule to run, (0, 1]. */
+  /** Image to image and inpainting: how much of the schedule to run, (0, 1]. */
   strength: number
+  /** Inpainting: the mask as last uploaded (an input ref; '' before the first run, or none). */
+  mask: string
+  inpaintMethod: InpaintMethod
+  /** Inpainting: soft edge of the mask, pixels. */
+  feather: number
+  /** Inpainting: work on the masked area plus `padding` only. */
+  maskedOnly: boolean
+  padding: number
+  /** Outpainting: pixels added on each side. */
+  outpaintLeft: number
+  outpaintTop: number
+  outpaintRight: number
+  outpaintBottom: number
+  /** Upscaling: output side / input side. */
+  scale: number
+  upscaleMethod: UpscaleMethod
+  /** Upscaling: output tile side (0: from the memory budget) and overlap, pixels. */
+  tile: number
+  tileOverlap: number
+  /** Upscaling: the latent ×4 upscaler's noise level (sent only to models that take one). */
+  noiseLevel: number
 }
 
-export const emptyForm = (): FormValues => ({
+export const inpaintMethods = ['auto', 'dedicated', 'repaint', 'blend'] as const
+export type InpaintMethod = (typeof inpaintMethods)[number]
+export const upscaleMethods = ['auto', 'model', 'ddrm'] as const
+export type UpscaleMethod = (typeof upscaleMethods)[number]
+
+/** A fresh form; a task's own defaults where they differ (inpainting regenerates fully: strength 1). */
+export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   model: '',
   prompt: '',
   negativePrompt: '',
@@ -61,8 +88,70 @@ export const emptyForm = (): FormValues => ({
   device: 'auto',
   format: 'png',
   image: '',
-  strength: 0.6
+  strength: task === 'image.inpaint' ? 1 : 0.6,
+  mask: '',
+  inpaintMethod: 'auto',
+  feather: 4,
+  maskedOnly: true,
+  padding: 32,
+  outpaintLeft: 0,
+  outpaintTop: 0,
+  outpaintRight: 0,
+  outpaintBottom: 0,
+  scale: 4,
+  upscaleMethod: 'auto',
+  tile: 0,
+  tileOverlap: 32,
+  noiseLevel: 0
 })
+
+/** Tasks whose strength runs a share of the steps (the rest of the schedule is the input's). */
+export const strengthTasks: readonly RunnableTaskId[] = ['image.img2img', 'image.inpaint']
+
+/** Steps a run actually samples: image to image and inpainting run the strength's share. */
+export function stepsRun(
+  task: RunnableTaskId,
+  values: Pick<FormValues, 'steps' | 'strength'>
+): number {
+  return strengthTasks.includes(task)
+    ? Math.min(values.steps, Math.floor(values.steps * values.strength + 1e-9))
+    : values.steps
+}
+
+/**
+ * The scales an upscale form offers for a model: a super-resolution model's own scale only; DDRM
+ * with a pixel model, the scales its tile side divides by.
+ */
+export function upscaleScales(model: InstalledModel | undefined): {
+  fixed: number | null
+  options: number[]
+} {
+  const own = model?.manifest.imageInputs.upscale
+  if (own) return { fixed: own.scale, options: [own.scale] }
+  const sample = imageSampleOf(model)
+  const all = [2, 3, 4, 5, 6, 7, 8]
+  if (!sample) return { fixed: null, options: all }
+  const side = Math.min(sample.width, sample.height)
+  return { fixed: null, options: all.filter((s) => side % s === 0) }
+}
+
+/** The outpainting border as the spec takes it. */
+export function outpaintOf(values: FormValues): {
+  left: number
+  top: number
+  right: number
+  bottom: number
+} {
+  return {
+    left: values.outpaintLeft,
+    top: values.outpaintTop,
+    right: values.outpaintRight,
+    bottom: values.outpaintBottom
+  }
+}
+
+export const hasOutpaint = (values: FormValues): boolean =>
+  values.outpaintLeft + values.outpaintTop + values.outpaintRight + values.outpaintBottom > 0
 
 export const MAX_SEED = 2 ** 32 - 1
 
@@ -156,8 +245,16 @@ export function modelDefaults(
   const d = model.manifest.defaults
   const sampler = samplers.find((s) => s.name === d.sampler) ?? samplers[0]
   const classes = classesOf(model)
+  const scales = upscaleScales(model)
+  const own = model.manifest.imageInputs.upscale
   return {
     ...previous,
+    scale:
+      scales.fixed ??
+      (scales.options.includes(previous.scale)
+        ? previous.scale
+        : (scales.options.find((s) => s >= 4) ?? scales.options[0] ?? previous.scale)),
+    noiseLevel: own?.noiseLevel ? own.noiseLevel.default : previous.noiseLevel,
     model: model.manifest.id,
     steps: d.steps,
     guidance: d.guidance,
@@ -192,13 +289,31 @@ export function buildSpec(
     spec.image = values.image || undefined
     spec.strength = values.strength
   }
+  if (task === 'image.inpaint') {
+    spec.image = values.image || undefined
+    if (values.mask) spec.mask = values.mask
+    spec.method = values.inpaintMethod
+    spec.feather = values.feather
+    spec.maskedOnly = values.maskedOnly
+    spec.padding = values.padding
+    spec.outpaint = outpaintOf(values)
+    spec.strength = values.strength
+  }
+  if (task === 'image.upscale') {
+    spec.image = values.image || undefined
+    spec.scale = values.scale
+    spec.method = values.upscaleMethod
+    spec.tile = values.tile
+    spec.tileOverlap = values.tileOverlap
+    if (model?.manifest.imageInputs.upscale?.noiseLevel) spec.noiseLevel = values.noiseLevel
+  }
   if (kind !== 'none') spec.guidance = values.guidance
   if (kind === 'class' && values.label) spec.label = values.label
   if (kind === 'text') {
     spec.prompt = values.prompt
     if (values.negativePrompt) spec.negativePrompt = values.negativePrompt
   }
-  const size = parseSize(values.size)
+  const size = task === 'image.generate' || task === 'image.img2img' ? parseSize(values.size) : null
   if (size) {
     spec.width = size.width
     spec.height = size.height
@@ -208,10 +323,9 @@ export function buildSpec(
 
 /** "Reuse recipe": the form values that reproduce a finished job (the seed is locked). */
 export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues {
-  const input = spec.task === 'image.img2img' ? { image: spec.image, strength: spec.strength } : {}
   return {
     ...previous,
-    ...input,
+    ...taskValues(spec),
     model: spec.model ?? previous.model,
     prompt: spec.prompt,
     negativePrompt: spec.negativePrompt,
@@ -224,9 +338,42 @@ export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues 
     schedule: spec.schedule ?? 'model',
     guidance: spec.guidance ?? previous.guidance,
     count: spec.count,
-    size: spec.width && spec.height ? sizeKey(spec.width, spec.height) : '',
+    size: 'width' in spec && spec.width && spec.height ? sizeKey(spec.width, spec.height) : '',
     device: spec.device,
     format: spec.format === 'webp' ? 'webp' : 'png'
+  }
+}
+
+/** The task's own fields of a spec, as form values. */
+function taskValues(spec: JobSpec): Partial<FormValues> {
+  switch (spec.task) {
+    case 'image.img2img':
+      return { image: spec.image, strength: spec.strength }
+    case 'image.inpaint':
+      return {
+        image: spec.image,
+        mask: spec.mask ?? '',
+        inpaintMethod: spec.method,
+        feather: spec.feather,
+        maskedOnly: spec.maskedOnly,
+        padding: spec.padding,
+        outpaintLeft: spec.outpaint.left,
+        outpaintTop: spec.outpaint.top,
+        outpaintRight: spec.outpaint.right,
+        outpaintBottom: spec.outpaint.bottom,
+        strength: spec.strength
+      }
+    case 'image.upscale':
+      return {
+        image: spec.image,
+        scale: spec.scale,
+        upscaleMethod: spec.method,
+        tile: spec.tile,
+        tileOverlap: spec.tileOverlap,
+        ...(spec.noiseLevel !== undefined ? { noiseLevel: spec.noiseLevel } : {})
+      }
+    default:
+      return {}
   }
 }
 
@@ -248,7 +395,17 @@ export const fieldRules: Readonly<Record<string, string>> = {
   strength: 'Strength is above 0 and at most 1.',
   width: 'The width must be one the model makes.',
   height: 'The height must be one the model makes.',
-  samplerExtra: 'A sampler setting is out of range.'
+  samplerExtra: 'A sampler setting is out of range.',
+  mask: 'Paint the area to regenerate, or extend the canvas.',
+  method: 'Choose a method.',
+  feather: 'Feather is a whole number of pixels from 0 to 256.',
+  maskedOnly: 'Choose whether to work on the masked area only.',
+  padding: 'Padding is a whole number of pixels from 0 to 1024.',
+  outpaint: 'Each side of the outpainting frame is a whole number of pixels from 0 to 2048.',
+  scale: 'The scale is a whole number from 2 to 8.',
+  tile: 'The tile is a whole number of pixels from 0 (automatic) to 4096.',
+  tileOverlap: 'The tile overlap is a whole number of pixels from 0 to 512.',
+  noiseLevel: 'The noise level is a whole number from 0 to 1000.'
 }
 
 /** Checks a spec against the contract before sending it, naming each offending field in plain words. */

@@ -17,6 +17,7 @@ import {
   modelCalls,
   modelDefaults,
   randomSeed,
+  stepsRun,
   validateSpec,
   valuesFromSpec,
   type FormValues
@@ -53,12 +54,17 @@ export class TaskForm {
   calls = $derived(
     modelCalls(this.stepsRun, this.sampler, this.kind !== 'none' && this.values.guidance !== 1)
   )
-  /** Steps the sampler actually runs (image to image runs the strength's share). */
+  /** Steps the sampler actually runs (image to image and inpainting run the strength's share). */
   get stepsRun(): number {
-    return this.task === 'image.img2img'
-      ? Math.min(this.values.steps, Math.floor(this.values.steps * this.values.strength + 1e-9))
-      : this.values.steps
+    return stepsRun(this.task, this.values)
   }
+  /** Bumped whenever the values are replaced from outside (a reused or dropped recipe). */
+  restored = $state(0)
+  /**
+   * Set by a panel that has work to do before a run (the inpainting panel uploads its mask): resolves
+   * false, with the reason in `fieldErrors`, to stop the run. Runs before the spec is built.
+   */
+  prepare: (() => Promise<boolean>) | null = null
   /** The sampler needs more steps than asked for clean results (measured; see `samplers`). */
   stepsWarning = $derived(
     this.sampler && this.values.steps < this.sampler.steps.min
@@ -73,6 +79,7 @@ export class TaskForm {
 
   constructor(task: RunnableTaskId, models: ModelsState, samplers: SamplersState, jobs: JobsState) {
     this.task = task
+    this.values = emptyForm(task)
     this.allModels = models
     this.samplers = samplers
     this.jobs = jobs
@@ -84,10 +91,10 @@ export class TaskForm {
 
   /** After models and samplers load: restore the last form if its model is still there, else defaults. */
   initialize = (): void => {
-    const saved = loadSaved(this.storageKey)
+    const saved = loadSaved(this.storageKey, this.task)
     const savedModel = saved && this.allModels.byId(saved.model)
     if (saved && savedModel?.status === 'ready' && savedModel.manifest.tasks.includes(this.task)) {
-      this.values = { ...emptyForm(), ...saved }
+      this.values = { ...emptyForm(this.task), ...saved }
     } else {
       const first = this.models.find((m) => m.status === 'ready') ?? this.models[0]
       if (first) this.values = modelDefaults(first, this.samplers.list, this.values)
@@ -150,12 +157,29 @@ export class TaskForm {
     this.values = valuesFromSpec(spec, this.values)
     this.fieldErrors = {}
     this.formError = null
+    this.restored++
     this.save()
     return true
   }
 
+  /** Fills in some values from outside (a dropped A1111 recipe); the seed given is locked. */
+  restore = (patch: Partial<FormValues>): void => {
+    const model = patch.model ? this.allModels.byId(patch.model) : undefined
+    const base = model ? modelDefaults(model, this.samplers.list, this.values) : this.values
+    this.values = { ...base, ...patch }
+    if (patch.sampler !== undefined) {
+      const sampler = this.samplers.byName(this.values.sampler)
+      this.values.samplerExtra = carryExtra(this.values.samplerExtra, sampler)
+    }
+    this.fieldErrors = {}
+    this.formError = null
+    this.restored++
+    this.save()
+  }
+
   /** Sends one run. Several presses send several runs (each with its own seed unless locked). */
   run = async (): Promise<JobRecord | null> => {
+    if (this.prepare && !(await this.prepare())) return null
     if (!this.values.seedLocked) this.values.seed = randomSeed()
     const spec = buildSpec(this.task, this.values, this.model)
     const check = validateSpec(spec)
@@ -185,19 +209,19 @@ export class TaskForm {
   }
 }
 
-function loadSaved(key: string): FormValues | null {
+function loadSaved(key: string, task: RunnableTaskId): FormValues | null {
   try {
     const raw = localStorage.getItem(key)
-    return raw ? mergeSaved(JSON.parse(raw) as unknown) : null
+    return raw ? mergeSaved(JSON.parse(raw) as unknown, task) : null
   } catch {
     return null
   }
 }
 
 /** Takes only the saved fields whose type matches the form's (storage is user-editable). */
-function mergeSaved(saved: unknown): FormValues | null {
+function mergeSaved(saved: unknown, task: RunnableTaskId): FormValues | null {
   if (typeof saved !== 'object' || saved === null) return null
-  const base = emptyForm()
+  const base = emptyForm(task)
   const out: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(saved)) {
     if (key in base && typeof value === typeof base[key as keyof FormValues]) out[key] = value

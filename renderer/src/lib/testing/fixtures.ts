@@ -98,6 +98,7 @@ export function model(
       },
       defaults: { sampler: 'heun', steps: 18, guidance: 2.5, schedule: 'karras' },
       resolutionBuckets: [],
+      imageInputs: {},
       memoryEstimateMB: 100,
       ...over
     }
