@@ -6,19 +6,47 @@ import ImagePreview from './ImagePreview.svelte'
 import ImageResults from './ImageResults.svelte'
 import ImageThumb from './ImageThumb.svelte'
 import Img2ImgPanel from './Img2ImgPanel.svelte'
+import InpaintPanel from './InpaintPanel.svelte'
+import UpscalePanel from './UpscalePanel.svelte'
+
+const inputRow = (label: string, ref: string): RecipeRow => ({
+  label,
+  value: `${ref.slice(0, 12)}…`,
+  mono: true,
+  input: ref
+})
+const mono = (label: string, value: string | number | boolean): RecipeRow => ({
+  label,
+  value: String(value),
+  mono: true
+})
 
 function recipe(spec: JobSpec): RecipeRow[] {
   const rows: RecipeRow[] = []
   if (spec.task === 'image.img2img') {
-    rows.push({
-      label: 'Input',
-      value: `${spec.image.slice(0, 12)}…`,
-      mono: true,
-      input: spec.image
-    })
-    rows.push({ label: 'Strength', value: String(spec.strength), mono: true })
+    rows.push(inputRow('Input', spec.image), mono('Strength', spec.strength))
   }
-  if (spec.width && spec.height)
+  if (spec.task === 'image.inpaint') {
+    rows.push(inputRow('Input', spec.image))
+    if (spec.mask) rows.push(inputRow('Mask', spec.mask))
+    rows.push({ label: 'Method', value: spec.method }, mono('Feather', `${spec.feather} px`))
+    rows.push({
+      label: 'Area',
+      value: spec.maskedOnly ? `masked only, ${spec.padding} px padding` : 'whole image'
+    })
+    const o = spec.outpaint
+    if (o.left + o.top + o.right + o.bottom > 0) {
+      rows.push(mono('Outpaint', `←${o.left} ↑${o.top} →${o.right} ↓${o.bottom}`))
+    }
+    rows.push(mono('Strength', spec.strength))
+  }
+  if (spec.task === 'image.upscale') {
+    rows.push(inputRow('Input', spec.image), mono('Scale', `×${spec.scale}`))
+    rows.push({ label: 'Method', value: spec.method })
+    rows.push(mono('Tile', spec.tile > 0 ? `${spec.tile} px, overlap ${spec.tileOverlap}` : 'auto'))
+    if (spec.noiseLevel !== undefined) rows.push(mono('Noise level', spec.noiseLevel))
+  }
+  if ('width' in spec && spec.width && spec.height)
     rows.push({ label: 'Size', value: `${spec.width} × ${spec.height}`, mono: true })
   if (spec.format && spec.format !== 'png') rows.push({ label: 'Format', value: spec.format })
   return rows
@@ -42,6 +70,20 @@ export const imageModule: ModalityModule = {
       icon: 'reuse',
       hint: 'Rework an image you bring',
       Panel: Img2ImgPanel
+    },
+    {
+      task: 'image.inpaint',
+      label: 'Inpaint',
+      icon: 'mask',
+      hint: 'Regenerate a painted area, or extend the canvas',
+      Panel: InpaintPanel
+    },
+    {
+      task: 'image.upscale',
+      label: 'Upscale',
+      icon: 'upscale',
+      hint: 'Super-resolve an image, tile by tile',
+      Panel: UpscalePanel
     }
   ],
   Results: ImageResults,
