@@ -14,6 +14,7 @@ import { InputsState } from './inputs.svelte'
 import { JobsState } from './jobs.svelte'
 import { ModelManagerState } from './model-manager.svelte'
 import { ModelsState } from './models.svelte'
+import { describeRestore, planRestore } from './restore'
 import { SamplersState } from './samplers.svelte'
 import { SettingsState } from './settings.svelte'
 import { TaskForm } from './task-form.svelte'
@@ -83,6 +84,47 @@ export class Studio {
     }
   }
 
+  /**
+   * A file dropped on the window: stores it (which reads the recipe it carries), restores that recipe
+   * into its task's form and opens the task. Says what was restored and what was left out.
+   */
+  restoreFile = async (file: File): Promise<RestoreOutcome> => {
+    const info = await this.inputs.add('image', file, file.name || undefined)
+    if (!('ref' in info)) return { ok: false, title: info.title, message: info.message }
+    const plan = planRestore(info.recipe, {
+      models: this.models.list,
+      samplers: this.samplers.list,
+      formModel: (task) => this.forms[task].values.model
+    })
+    if (plan.kind === 'none') {
+      return { ok: false, title: 'Nothing to restore', message: plan.reason }
+    }
+    if (plan.kind === 'values') {
+      this.openTask(plan.task)
+      this.forms[plan.task].restore(plan.values)
+      return { ok: true, task: plan.task, message: describeRestore(plan) }
+    }
+    const { spec } = plan
+    const ignored = [...plan.ignored]
+    for (const [what, ref] of [
+      ['input image', 'image' in spec ? spec.image : undefined],
+      ['mask', 'mask' in spec ? spec.mask : undefined]
+    ] as const) {
+      if (!ref) continue
+      try {
+        await this.api.getInput({ ref })
+      } catch {
+        ignored.push(`${what} (not stored here: choose it again)`)
+      }
+    }
+    this.openTask(spec.task)
+    if (!this.forms[spec.task].reuse(spec)) {
+      const why = this.forms[spec.task].formError
+      return { ok: false, title: why?.title ?? 'Not restored', message: why?.message ?? '' }
+    }
+    return { ok: true, task: spec.task, message: describeRestore({ ...plan, ignored }) }
+  }
+
   /** Loads everything, subscribes to events; returns the cleanup. */
   start = (): (() => void) => {
     const stopJobs = this.jobs.start()
@@ -123,6 +165,10 @@ export class Studio {
   /** Sends a spec as is (no form checks): the devtools/e2e hook `window.__studio.submit`. */
   submitRaw = (spec: JobSpecInput): Promise<unknown> => this.jobs.submit(spec)
 }
+
+export type RestoreOutcome =
+  | { readonly ok: true; readonly task: RunnableTaskId; readonly message: string }
+  | { readonly ok: false; readonly title: string; readonly message: string }
 
 /** The context key under which <App> finds its Studio (main.ts passes it to `mount`). */
 export const studioKey = Symbol.for('diffusion-studio.studio')
