@@ -1,0 +1,189 @@
+import type { Page } from '@playwright/test'
+import sharp from 'sharp'
+import { expect, invoke, newestJob, openStudio, screenshot, seen, test } from '../fixtures/web-host'
+import { rgbPixels, testPicture } from '../fixtures/images'
+
+/**
+ * Inpainting through the UI: an image is picked, a mask is painted with real mouse strokes (brush size
+ * by `[` and `]`, undo and redo by keys and buttons), the job runs on the starter model, and the result
+ * keeps every pixel outside the painted area (grown by the feather) byte for byte.
+ */
+
+const W = 48
+const H = 40
+
+/** Screen position of image pixel (x, y) in the mask editor (its canvas says its zoom and offset). */
+async function mapper(page: Page) {
+  const canvas = page.getByTestId('mask-canvas')
+  const box = (await canvas.boundingBox())!
+  const scale = Number(await canvas.getAttribute('data-scale'))
+  const ox = Number(await canvas.getAttribute('data-offset-x'))
+  const oy = Number(await canvas.getAttribute('data-offset-y'))
+  expect(scale).toBeGreaterThan(1)
+  return (x: number, y: number) => ({ x: box.x + ox + x * scale, y: box.y + oy + y * scale })
+}
+
+async function stroke(page: Page, points: [number, number][]) {
+  const at = await mapper(page)
+  const [first, ...rest] = points
+  await page.mouse.move(at(...first).x, at(...first).y)
+  await page.mouse.down()
+  for (const p of rest) await page.mouse.move(at(...p).x, at(...p).y, { steps: 6 })
+  await page.mouse.up()
+}
+
+test('inpaint: a mask painted with the mouse; outside it every pixel is kept', async ({
+  page,
+  host
+}) => {
+  await openStudio(page, host.url)
+  await page.getByTestId('task-image.inpaint').click()
+  const editor = page.getByTestId('mask-editor')
+
+  // No image yet: Run names what is missing.
+  await page.getByTestId('generate-button').click()
+  await expect(page.getByTestId('inpaint-input-error')).toContainText('Choose an input image')
+
+  await page.getByTestId('inpaint-input-file').setInputFiles({
+    name: 'photo.png',
+    mimeType: 'image/png',
+    buffer: await testPicture(W, H)
+  })
+  await expect(editor).toHaveAttribute('data-version', '0')
+  await expect(page.getByTestId('mask-status')).toContainText(`${W} × ${H} · no mask`)
+  await expect(page.getByTestId('mask-hint')).toContainText('Paint the area to regenerate')
+  const ref = (await page.getByTestId('inpaint-input').getAttribute('data-ref'))!
+
+  // An empty mask: Run says what to do beside the editor, and nothing is queued.
+  await page.getByTestId('generate-button').click()
+  await expect(page.getByTestId('mask-error')).toContainText('Paint the area to regenerate')
+  expect(await invoke(page.request, host, 'listJobs')).toHaveLength(0)
+
+  // Brush size: typed, then ] and [ with the canvas focused.
+  await page.getByTestId('mask-size-input').fill('6')
+  await page.getByRole('application').focus()
+  await page.keyboard.press(']')
+  await page.keyboard.press(']')
+  await expect(editor).toHaveAttribute('data-brush-size', '8')
+  await page.keyboard.press('[')
+  await page.keyboard.press('[')
+  await page.keyboard.press('[')
+  await expect(editor).toHaveAttribute('data-brush-size', '5')
+  await expect(page.getByTestId('mask-size-input')).toHaveValue('5')
+
+  // Two strokes, one more that is undone, redone and undone again.
+  await stroke(page, [
+    [14, 22],
+    [24, 22],
+    [33, 23]
+  ])
+  await expect(editor).toHaveAttribute('data-version', '1')
+  await expect(editor).toHaveAttribute('data-can-undo', 'true')
+  await stroke(page, [
+    [22, 9],
+    [23, 16]
+  ])
+  await expect(editor).toHaveAttribute('data-version', '2')
+  const twoStrokes = await page.getByTestId('mask-status').textContent()
+  await stroke(page, [
+    [4, 4],
+    [8, 34]
+  ])
+  await expect(page.getByTestId('mask-status')).not.toHaveText(twoStrokes!)
+  await page.keyboard.press('Control+z')
+  await expect(page.getByTestId('mask-status')).toHaveText(twoStrokes!)
+  await expect(editor).toHaveAttribute('data-can-redo', 'true')
+  await page.keyboard.press('Control+Shift+z')
+  await expect(page.getByTestId('mask-status')).not.toHaveText(twoStrokes!)
+  await page.getByTestId('mask-undo').click()
+  await expect(page.getByTestId('mask-status')).toHaveText(twoStrokes!)
+  await page.keyboard.press('Control+y')
+  await page.keyboard.press('Control+z')
+  await expect(page.getByTestId('mask-status')).toHaveText(twoStrokes!)
+  await expect(page.getByTestId('mask-hint')).toHaveCount(0)
+
+  // The mask stays when another task is opened and this one comes back.
+  await page.getByTestId('task-image.generate').click()
+  await expect(editor).toHaveCount(0)
+  await page.getByTestId('task-image.inpaint').click()
+  await expect(page.getByTestId('mask-status')).toHaveText(twoStrokes!)
+  await screenshot(page, 'inpaint-mask')
+
+  await page.getByTestId('steps-input').fill('10')
+  await page.getByTestId('generate-button').click()
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 170_000 })
+  // The compare view shows the input and the result, both loaded.
+  for (const picture of ['Input', 'Inpainted']) {
+    await expect
+      .poll(() =>
+        page.getByAltText(picture).evaluate((img) => (img as { naturalWidth: number }).naturalWidth)
+      )
+      .toBe(W)
+  }
+  await screenshot(page, 'inpaint-result')
+
+  const [job] = await invoke(page.request, host, 'listJobs')
+  expect(job.spec).toMatchObject({ task: 'image.inpaint', image: ref, maskedOnly: true })
+  if (job.spec.task !== 'image.inpaint') throw new Error(job.spec.task)
+  const maskRef = job.spec.mask!
+  expect(maskRef).toMatch(/^[0-9a-f]{64}$/)
+  const feather = job.spec.feather
+
+  const get = async (path: string) => {
+    const response = await page.request.get(`${host.origin}${path}`)
+    expect(response.status(), path).toBe(200)
+    return response.body()
+  }
+  const input = await rgbPixels(await get(`/inputs/${ref}`))
+  const output = await rgbPixels(await get(`/artifacts/${job.id}/0`))
+  const maskImage = await sharp(await get(`/inputs/${maskRef}`))
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  const mask = maskImage.data
+  expect([maskImage.info.width, maskImage.info.height]).toEqual([W, H])
+  expect([output.width, output.height]).toEqual([W, H])
+
+  // The uploaded mask is the two strokes: white on them, black far from them.
+  const m = (x: number, y: number) => mask[y * W + x]
+  expect(m(24, 22)).toBe(255)
+  expect(m(22, 12)).toBe(255)
+  expect(m(2, 2)).toBe(0)
+  expect(m(6, 20)).toBe(0)
+  expect(m(45, 37)).toBe(0)
+
+  // Grown by the feather (a square of side 2 × (feather + 1), which holds the round band).
+  const reach = feather + 1
+  const near = new Uint8Array(W * H)
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (m(x, y) === 0) continue
+      for (let v = Math.max(0, y - reach); v <= Math.min(H - 1, y + reach); v++) {
+        near.fill(1, v * W + Math.max(0, x - reach), v * W + Math.min(W - 1, x + reach) + 1)
+      }
+    }
+  }
+  let outside = 0
+  let changedOutside = 0
+  let changedInside = 0
+  for (let p = 0; p < W * H; p++) {
+    const same =
+      input.data[p * 3] === output.data[p * 3] &&
+      input.data[p * 3 + 1] === output.data[p * 3 + 1] &&
+      input.data[p * 3 + 2] === output.data[p * 3 + 2]
+    if (near[p]) {
+      if (mask[p] > 0 && !same) changedInside++
+    } else {
+      outside++
+      if (!same) changedOutside++
+    }
+  }
+  expect(outside, 'pixels outside the mask and its feather').toBeGreaterThan(W * H * 0.4)
+  expect(changedOutside, 'pixels changed outside the mask').toBe(0)
+  expect(changedInside, 'pixels changed inside the mask').toBeGreaterThan(0)
+
+  // Recipe rows, and nothing blocked by the page's security policy.
+  await expect(page.getByTestId('recipe-task')).toHaveText('Inpaint')
+  await expect(page.getByTestId('recipe-feather')).toHaveText(`${feather} px`)
+  expect((await seen(page)).violations).toEqual([])
+})
