@@ -95,7 +95,14 @@ ARCH = {
 
 def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Path) -> dict:
     """training.json: the run's summary.json + data sources + eval.json / latency.json when present."""
-    s = json.loads((run_dir / "summary.json").read_text())
+    if (run_dir / "summary.json").exists():
+        s = json.loads((run_dir / "summary.json").read_text())
+    else:  # unfinished run: what the checkpoint knows
+        ck = torch.load(run_dir / "ckpt.pt")
+        s = {**ck["hparams"], "iterations": ck["step"], "train_seconds": round(ck["elapsed"], 1),
+             "wall_seconds": round(ck.get("wall", 0.0), 1), "final_loss": round(sum(ck["recent"]) / len(ck["recent"]), 5),
+             "final_loss_window": len(ck["recent"]), "torch": torch.__version__, "unfinished": True,
+             "num_train_tensors": 131}
     sources = json.loads((HERE.parent / "data" / "images" / "sources.json").read_text())
     train_rows = [r for r in sources if r["split"] == "train"]
     info = {
@@ -125,6 +132,8 @@ def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Pat
         "seed": s["seed"],
         "final_loss": s["final_loss"],
         "final_loss_note": f"mean weighted loss on F over the last {s['final_loss_window']} iterations",
+        "init": s.get("init"),
+        "unfinished": s.get("unfinished", False),
         "torch": s["torch"],
         "data": {
             "train_photos": len([r for r in train_rows if r["name"] != "emoji_sheets"]),
