@@ -185,5 +185,87 @@ test('inpaint: a mask painted with the mouse; outside it every pixel is kept', a
   // Recipe rows, and nothing blocked by the page's security policy.
   await expect(page.getByTestId('recipe-task')).toHaveText('Inpaint')
   await expect(page.getByTestId('recipe-feather')).toHaveText(`${feather} px`)
+
+  // Save the mask: a PNG of the image's size, white where painted.
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('mask-save').click()
+  ])
+  const savedPng = await sharp((await saved.path())!)
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  expect([savedPng.info.width, savedPng.info.height]).toEqual([W, H])
+  expect(savedPng.data.equals(mask)).toBe(true)
+
+  // Load a mask of another size: resized to the image, and undoable.
+  const block = Buffer.alloc(96 * 80, 0)
+  for (let y = 0; y < 40; y++) block.fill(255, y * 96, y * 96 + 48)
+  await page.getByTestId('mask-load-file').setInputFiles({
+    name: 'big-mask.png',
+    mimeType: 'image/png',
+    buffer: await sharp(block, { raw: { width: 96, height: 80, channels: 1 } })
+      .png()
+      .toBuffer()
+  })
+  await expect(page.getByTestId('mask-note')).toHaveText(
+    `Mask resized from 96 × 80 to ${W} × ${H}.`
+  )
+  await expect(page.getByTestId('mask-status')).toHaveText(`${W} × ${H} · 25% masked`)
+  await page.getByRole('application').focus()
+  await page.keyboard.press('Control+z')
+  await expect(page.getByTestId('mask-status')).toHaveText(twoStrokes!)
+
+  // The larger editor opens over the page and closes with Escape.
+  await page.getByTestId('mask-expand').click()
+  await expect(editor).toHaveClass(/expanded/)
+  await screenshot(page, 'inpaint-mask-large')
+  await page.keyboard.press('Escape')
+  await expect(editor).not.toHaveClass(/expanded/)
   expect((await seen(page)).violations).toEqual([])
+})
+
+test('outpaint: extending the canvas needs no mask and keeps the original pixels', async ({
+  page,
+  host
+}) => {
+  await openStudio(page, host.url)
+  await page.getByTestId('task-image.inpaint').click()
+  await page.getByTestId('inpaint-input-file').setInputFiles({
+    name: 'photo.png',
+    mimeType: 'image/png',
+    buffer: await testPicture(W, H)
+  })
+  await expect(page.getByTestId('mask-hint')).toBeVisible()
+  await page.getByTestId('outpaint-right').fill('16')
+  await page.getByTestId('outpaint-bottom').fill('8')
+  await expect(page.getByTestId('mask-hint')).toHaveCount(0)
+  await expect(page.getByTestId('inpaint-size')).toContainText(`${W} × ${H} → 64 × 48`)
+  await screenshot(page, 'outpaint-frame')
+
+  await page.getByTestId('steps-input').fill('10')
+  await page.getByTestId('generate-button').click()
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 170_000 })
+  const [job] = await invoke(page.request, host, 'listJobs')
+  if (job.spec.task !== 'image.inpaint') throw new Error(job.spec.task)
+  expect(job.spec.mask).toBeUndefined()
+  expect(job.spec.outpaint).toEqual({ left: 0, top: 0, right: 16, bottom: 8 })
+  const get = async (path: string) => (await page.request.get(`${host.origin}${path}`)).body()
+  const input = await rgbPixels(await get(`/inputs/${job.spec.image}`))
+  const output = await rgbPixels(await get(`/artifacts/${job.id}/0`))
+  expect([output.width, output.height]).toEqual([64, 48])
+
+  // The new border is the mask: the original area, less the feather band next to it, is unchanged.
+  const reach = job.spec.feather + 1
+  let changed = 0
+  for (let y = 0; y < H - reach; y++) {
+    for (let x = 0; x < W - reach; x++) {
+      for (let c = 0; c < 3; c++) {
+        if (input.data[(y * W + x) * 3 + c] !== output.data[(y * 64 + x) * 3 + c]) changed++
+      }
+    }
+  }
+  expect(changed, 'original pixels changed by outpainting').toBe(0)
+  await expect(page.getByTestId('recipe-outpaint')).toHaveText('←0 ↑0 →16 ↓8')
+  await screenshot(page, 'outpaint-result')
 })
