@@ -10,6 +10,7 @@ const layers = {
   'engine/diffusion': [],
   'engine/geometry': [],
   'engine/chemistry': ['contract', 'engine/geometry'],
+  'engine/text': [],
   tasks: ['contract', 'engine/diffusion', 'engine/geometry'],
   models: ['contract', 'platform', 'onnx'],
   storage: ['contract', 'platform'],
@@ -26,7 +27,8 @@ const layers = {
     'engine/tensor',
     'engine/preflight',
     'engine/geometry',
-    'engine/chemistry'
+    'engine/chemistry',
+    'engine/text'
   ],
   'engine/host': [
     'contract',
@@ -49,7 +51,8 @@ const layers = {
     'engine/tensor',
     'engine/pipelines',
     'engine/geometry',
-    'engine/chemistry'
+    'engine/chemistry',
+    'engine/text'
   ],
   jobs: ['contract', 'platform', 'tasks', 'models', 'storage'],
   ipc: ['contract', 'platform', 'tasks', 'models', 'storage', 'jobs', 'engine/tensor'],
@@ -159,6 +162,17 @@ module.exports = {
       to: {
         dependencyTypesNot: ['local'],
         pathNot: ['node_modules/openchemlib/', 'node_modules/zod/']
+      }
+    },
+    {
+      name: 'text-packages',
+      comment:
+        'Prompt handling is pure: @huggingface/tokenizers and nothing else, no Node built-ins.',
+      severity: 'error',
+      from: { path: '^main/engine/text/', pathNot: testOnly },
+      to: {
+        dependencyTypesNot: ['local'],
+        pathNot: ['node_modules/@huggingface/tokenizers/']
       }
     },
     {

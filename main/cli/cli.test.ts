@@ -302,6 +302,112 @@ describe('paths, ports and what the user asked for', () => {
   })
 })
 
+describe('inpaint and upscale', () => {
+  it('inpaint keeps every pixel outside the mask band; an empty mask exits 3 with the reason', async () => {
+    const photo = join(work, 'photo.png')
+    const raw = Buffer.alloc(48 * 36 * 3)
+    for (let p = 0; p < 48 * 36; p++) raw.set([(p % 48) * 5, Math.floor(p / 48) * 7, 90], p * 3)
+    writeFileSync(
+      photo,
+      await sharp(raw, { raw: { width: 48, height: 36, channels: 3 } })
+        .png()
+        .toBuffer()
+    )
+    const mask = join(work, 'mask.png')
+    const m = Buffer.alloc(48 * 36)
+    for (let y = 10; y < 20; y++) for (let x = 12; x < 30; x++) m[y * 48 + x] = 255
+    writeFileSync(
+      mask,
+      await sharp(m, { raw: { width: 48, height: 36, channels: 1 } })
+        .png()
+        .toBuffer()
+    )
+    const out = join(work, 'inpainted.png')
+    const run = await cli([
+      'inpaint',
+      '--image',
+      photo,
+      '--mask',
+      mask,
+      '--label',
+      'Objects',
+      '--feather',
+      '2',
+      '--steps',
+      '4',
+      '--extra',
+      'resample_count=1',
+      '--out',
+      out
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    const result = decodePng(readFileSync(out))
+    const source = decodePng(readFileSync(photo))
+    let changedOutside = 0
+    for (let y = 0; y < 36; y++)
+      for (let x = 0; x < 48; x++) {
+        if (x >= 10 && x < 32 && y >= 8 && y < 22) continue
+        for (let c = 0; c < 3; c++) {
+          const p = (y * 48 + x) * 4 + c
+          if (result.data[p] !== source.data[p]) changedOutside++
+        }
+      }
+    expect(changedOutside).toBe(0)
+    expect(JSON.parse(result.text['diffusion-studio'])).toMatchObject({
+      task: 'image.inpaint',
+      method: 'repaint'
+    })
+
+    const blank = join(work, 'blank.png')
+    writeFileSync(
+      blank,
+      await sharp(Buffer.alloc(48 * 36), { raw: { width: 48, height: 36, channels: 1 } })
+        .png()
+        .toBuffer()
+    )
+    const empty = await cli([
+      'inpaint',
+      '--image',
+      photo,
+      '--mask',
+      blank,
+      '--out',
+      join(work, 'e.png')
+    ])
+    expect(empty.code).toBe(3)
+    expect(empty.stderr).toMatch(/mask is empty/)
+  })
+
+  it('upscale writes ×scale and reports tiles', async () => {
+    const small = join(work, 'small.png')
+    writeFileSync(
+      small,
+      await sharp({ create: { width: 12, height: 10, channels: 3, background: '#808080' } })
+        .png()
+        .toBuffer()
+    )
+    const out = join(work, 'up.png')
+    const run = await cli([
+      'upscale',
+      '--image',
+      small,
+      '--scale',
+      '2',
+      '--steps',
+      '3',
+      '--out',
+      out
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    const result = decodePng(readFileSync(out))
+    expect([result.width, result.height]).toEqual([24, 20])
+    expect(JSON.parse(result.text['diffusion-studio'])).toMatchObject({
+      task: 'image.upscale',
+      method: 'ddrm'
+    })
+  })
+})
+
 describe('discoverability', () => {
   it('every command and subcommand answers --help with its options, types and defaults', async () => {
     const commands = [

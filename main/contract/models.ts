@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ScheduleNameSchema } from './sampling'
-import { ManifestTasksSchema, ModalitySchema } from './tasks'
+import { ManifestTasksSchema, ModalitySchema, type TaskId } from './tasks'
 
 export const TensorDtypeSchema = z.enum(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool'])
 export type TensorDtype = z.infer<typeof TensorDtypeSchema>
@@ -169,6 +169,45 @@ function upgradeManifest(value: unknown): unknown {
   }
 }
 
+/**
+ * How an image model takes the images it edits, beyond the noisy sample. Models without it inpaint by
+ * RePaint or mask blending and upscale by DDRM (pixel models).
+ */
+export const ImageInputsSchema = z.object({
+  /** Inpainting models: the sample input is [noisy (C), mask (1), masked image (C)] channels. */
+  inpaint: z.object({ kind: z.literal('concat') }).optional(),
+  upscale: z
+    .object({
+      scale: z.number().int().min(2).max(8),
+      /**
+       * 'concat': the low-resolution image (pixels, at the latent size) is concatenated to the sample
+       * (the latent x4 upscaler, [latent 4, image 3]); 'input': a graph input of its own at the
+       * low-resolution size (conditional pixel models, SR3 style).
+       */
+      lowRes: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('concat') }),
+        z.object({ kind: z.literal('input'), input: z.string().min(1) })
+      ]),
+      /**
+       * The x4 upscaler's noise level on the low-res image: its input (the level, int64), default and
+       * maximum, and the DDPM schedule that noises the image to that level (diffusers low_res_scheduler).
+       */
+      noiseLevel: z
+        .object({
+          input: z.string().min(1),
+          default: z.number().int().nonnegative(),
+          max: z.number().int().positive(),
+          betaSchedule: z.enum(['linear', 'scaled-linear', 'cosine']).default('linear'),
+          betaStart: z.number().positive().default(0.0001),
+          betaEnd: z.number().positive().default(0.02),
+          trainSteps: z.number().int().positive().default(1000)
+        })
+        .optional()
+    })
+    .optional()
+})
+export type ImageInputs = z.infer<typeof ImageInputsSchema>
+
 const ManifestObjectSchema = z.object({
   schemaVersion: z.literal(1),
   id: z
@@ -193,6 +232,15 @@ const ManifestObjectSchema = z.object({
     schedule: ScheduleNameSchema.default('model')
   }),
   resolutionBuckets: z.array(ResolutionSchema).default([]),
+  /** Image inputs for editing tasks (inpainting, upscaling). */
+  imageInputs: ImageInputsSchema.default({}),
+  /**
+   * Guidance-distilled models (LCM): classifier-free guidance is an input, w embedded (sin, cos halves)
+   * as `dim` features, instead of a second batch.
+   */
+  guidanceEmbedding: z
+    .object({ input: z.string().min(1), dim: z.number().int().positive() })
+    .optional(),
   /** Peak working memory of one batch-1 run, megabytes. */
   memoryEstimateMB: z.number().positive(),
   /** Where a downloaded model came from (hub repo and revision). */
@@ -307,3 +355,13 @@ export const ModelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('download-paused'), downloadId })
 ])
 export type ModelEvent = z.infer<typeof ModelEventSchema>
+
+/**
+ * Whether a model was made for a task (an inpainting model for inpainting, a super-resolution model for
+ * upscaling), not only able to do it: defaults prefer these.
+ */
+export function madeForTask(task: TaskId, manifest: ModelManifest): boolean {
+  if (task === 'image.inpaint') return manifest.imageInputs.inpaint !== undefined
+  if (task === 'image.upscale') return manifest.imageInputs.upscale !== undefined
+  return true
+}

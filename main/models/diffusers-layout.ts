@@ -10,7 +10,12 @@ import {
   type ModelManifest,
   type TaskId
 } from '../contract'
-import { checkExternalData, inspectOnnx, sessionMemoryFactor } from '../onnx/inspect'
+import {
+  checkExternalData,
+  inspectOnnx,
+  sessionMemoryFactor,
+  type OnnxGraphInfo
+} from '../onnx/inspect'
 import { listFiles, readJsonFile } from './files'
 
 /** A manifest without its file hashes, and where each file comes from. */
@@ -57,8 +62,13 @@ const exists = (path: string) =>
 /** The licence from a hub README's front matter (`license: creativeml-openrail-m`). */
 export function licenceFromReadme(text: string): string | undefined {
   const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1]
-  const id = front && /^licen[cs]e:\s*["']?([^"'\r\n]+)["']?\s*$/m.exec(front)?.[1]?.trim()
+  const field = (key: string) =>
+    front && new RegExp(`^${key}:\\s*["']?([^"'\\r\\n]+)["']?\\s*$`, 'm').exec(front)?.[1]?.trim()
+  const id = field('licen[cs]e')
   if (!id) return undefined
+  // `license: other` with `license_name: …` (hub cards of custom licences, e.g. SD-Turbo's).
+  const named = field('licen[cs]e_name')
+  if (id.toLowerCase() === 'other' && named) return named
   const known: Record<string, string> = {
     'creativeml-openrail-m': 'CreativeML OpenRAIL-M',
     'openrail++': 'CreativeML Open RAIL++-M',
@@ -145,6 +155,7 @@ export async function describeDiffusersFolder(
   const components: Partial<Record<ComponentRole, Component>> = {}
   const externalFiles = new Set<string>()
   let onnxBytes = 0
+  let unetInfo: OnnxGraphInfo | undefined
 
   for (const [folder, role] of folderRoles) {
     const rel = `${folder}/model.onnx`
@@ -165,6 +176,7 @@ export async function describeDiffusersFolder(
       )
     }
     components[role] = { file: rel, externalData, inputs: graph.inputs, outputs: graph.outputs }
+    if (role === 'denoiser') unetInfo = graph.info
   }
   const unet = components.denoiser
   if (!unet) {
@@ -177,6 +189,7 @@ export async function describeDiffusersFolder(
     components.tokenizer = { file: 'tokenizer', externalData: [], inputs: [], outputs: [] }
   }
 
+  const unetGraph = unetInfo
   const timestep = unet.inputs.find((i) => i.name === 'timestep')
   const scheduler = await readJson(join(dir, 'scheduler', 'scheduler_config.json'))
   const {
@@ -192,7 +205,12 @@ export async function describeDiffusersFolder(
     (await readJson(join(dir, 'vae', 'config.json')))
   const sampleInput = unet.inputs.find((i) => i.name === 'sample') ?? unet.inputs[0]
   const outChannels = unet.outputs[0]?.shape[1]
-  const inChannels = sampleInput?.shape[1]
+  // The channel axis is often declared symbolic: then conv_in's weight [out, in, k, k] says it.
+  const inChannels =
+    typeof sampleInput?.shape[1] === 'number'
+      ? sampleInput.shape[1]
+      : (unetGraph?.convInDims?.[1] ??
+        (typeof unetConfig?.in_channels === 'number' ? unetConfig.in_channels : undefined))
   const channels =
     typeof outChannels === 'number'
       ? outChannels
@@ -209,8 +227,12 @@ export async function describeDiffusersFolder(
       ? unetConfig.sample_size
       : (fixedSize ?? (isXl ? 128 : 64))
 
-  const upscaler = /Upscale/.test(className) || inChannels === 7
-  const inpaint = /Inpaint/.test(className) || inChannels === 9
+  const upscaler = /Upscale/.test(className) || inChannels === channels + 3
+  const inpaint = !upscaler && (/Inpaint/.test(className) || inChannels === 2 * channels + 1)
+  if (inChannels === undefined)
+    warnings.push(
+      "the UNet's input channels are not declared and conv_in.weight was not found: assumed a plain text-to-image UNet"
+    )
   const hasText = Boolean(components['text-encoder'])
   const tasks: TaskId[] = upscaler
     ? ['image.upscale']
@@ -220,6 +242,59 @@ export async function describeDiffusersFolder(
           'image.generate',
           ...(components['vae-encoder'] ? (['image.img2img', 'image.inpaint'] as TaskId[]) : [])
         ]
+  if (inpaint && !components['vae-encoder'])
+    warnings.push('an inpainting UNet without vae_encoder/: it cannot see the image it inpaints')
+
+  const noiseInput = unet.inputs.find((i) => i.name === 'class_labels')
+  const lowResScheduler = await readJson(join(dir, 'low_res_scheduler', 'scheduler_config.json'))
+  const maxNoise =
+    typeof modelIndex?.max_noise_level === 'number' ? modelIndex.max_noise_level : 350
+  const lowResBetas = lowResScheduler?.beta_schedule
+  const imageInputs: ModelManifest['imageInputs'] = {
+    ...(inpaint ? { inpaint: { kind: 'concat' as const } } : {}),
+    ...(upscaler
+      ? {
+          upscale: {
+            scale: 4,
+            lowRes: { kind: 'concat' as const },
+            ...(noiseInput
+              ? {
+                  noiseLevel: {
+                    input: noiseInput.name,
+                    default: 20,
+                    max: maxNoise,
+                    betaSchedule:
+                      typeof lowResBetas === 'string'
+                        ? (betaSchedules[lowResBetas] ?? 'linear')
+                        : 'linear',
+                    betaStart:
+                      typeof lowResScheduler?.beta_start === 'number'
+                        ? lowResScheduler.beta_start
+                        : 0.0001,
+                    betaEnd:
+                      typeof lowResScheduler?.beta_end === 'number'
+                        ? lowResScheduler.beta_end
+                        : 0.02,
+                    trainSteps:
+                      typeof lowResScheduler?.num_train_timesteps === 'number'
+                        ? lowResScheduler.num_train_timesteps
+                        : 1000
+                  }
+                }
+              : {})
+          }
+        }
+      : {})
+  }
+  // LCM: w enters as timestep_cond (its sinusoidal embedding), not as a second batch.
+  const timestepCond = unet.inputs.find((i) => i.name === 'timestep_cond')
+  const condDim =
+    typeof timestepCond?.shape[1] === 'number'
+      ? timestepCond.shape[1]
+      : typeof unetConfig?.time_cond_proj_dim === 'number'
+        ? unetConfig.time_cond_proj_dim
+        : 256
+  const guidanceEmbedding = timestepCond ? { input: timestepCond.name, dim: condDim } : undefined
 
   const tokenizerConfig = await readJson(join(dir, 'tokenizer', 'tokenizer_config.json'))
   const maxLength = tokenizerConfig?.model_max_length
@@ -236,9 +311,20 @@ export async function describeDiffusersFolder(
 
   const schedulerClass = typeof scheduler?._class_name === 'string' ? scheduler._class_name : ''
   const name = options.name ?? basename(dir)
+  const lcm = /LCM/.test(schedulerClass) || Boolean(guidanceEmbedding)
   const fewStep = /turbo/i.test(name)
-  const defaults = /LCM/.test(schedulerClass)
-    ? { sampler: 'euler-ancestral', steps: 4, guidance: 1, schedule: 'model' as const }
+  // Few-step models sample from the last training step: trailing spacing (SD-Turbo's EulerDiscrete
+  // "trailing"; LCM's skipping schedule over 50 original steps is close to it at 1–8 steps).
+  if ((lcm || fewStep) && schedule.type === 'discrete' && schedule.timestepSpacing !== 'trailing') {
+    schedule.timestepSpacing = 'trailing'
+    warnings.push(
+      lcm
+        ? "LCM's own timesteps (every 20th of 1000, from the top) are approximated by trailing spacing"
+        : 'few-step model: timesteps spaced from the last training step (trailing)'
+    )
+  }
+  const defaults = lcm
+    ? { sampler: 'lcm', steps: 4, guidance: 8, schedule: 'model' as const }
     : fewStep
       ? { sampler: 'euler-ancestral', steps: 1, guidance: 0, schedule: 'model' as const }
       : { sampler: 'dpmpp-2m', steps: 25, guidance: upscaler ? 9 : 7.5, schedule: 'model' as const }
@@ -297,6 +383,8 @@ export async function describeDiffusersFolder(
       },
       defaults,
       resolutionBuckets: [],
+      imageInputs,
+      ...(guidanceEmbedding ? { guidanceEmbedding } : {}),
       memoryEstimateMB: Math.max(64, Math.ceil((onnxBytes * sessionMemoryFactor) / (1024 * 1024)))
     },
     files,

@@ -33,6 +33,8 @@ interface Active extends ActiveDownload {
 
 export class DownloadManager {
   readonly #active = new Map<string, Active>()
+  /** Starts claim their slot in call order (each waits for the catalogue read of the one before). */
+  #order: Promise<unknown> = Promise.resolve()
   readonly #listeners = new Set<(event: ModelEvent) => void>()
 
   constructor(
@@ -62,7 +64,9 @@ export class DownloadManager {
    * owner/name@revision are the same download: a second one while the first runs is refused.
    */
   async start({ repo, revision, token, id }: StartDownload): Promise<{ downloadId: string }> {
-    const entry = findCatalogueEntry(await this.catalogue(), repo.trim())
+    const turn = this.#order.then(() => this.catalogue())
+    this.#order = turn.catch(() => undefined)
+    const entry = findCatalogueEntry(await turn, repo.trim())
     const resolvedRepo = entry?.repo ?? repo.trim()
     const resolvedRevision = revision?.trim() || entry?.revision || 'main'
     // From here to #active.set nothing awaits, so two starts cannot both pass the check.

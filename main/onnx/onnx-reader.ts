@@ -32,6 +32,11 @@ export interface OnnxGraphInfo {
   /** Bytes of tensor data stored inside the file. */
   inlineTensorBytes: number
   metadata: Record<string, string>
+  /**
+   * Dims of the UNet's first convolution weight (an initializer named `…conv_in.weight`, [out, in, k, k]),
+   * when there is one: its input channels where the graph declares the channel axis symbolic.
+   */
+  convInDims?: number[]
 }
 
 /** Random access to bytes (a file, or memory in tests). */
@@ -180,17 +185,23 @@ async function parseInitializer(
   let inlineBytes = 0
   let external = false
   const entries: [string, string][] = []
+  const dims: number[] = []
   for (let pos = start; pos < end;) {
     const f = await header(src, pos, end)
     pos = f.next
     if (f.wire !== WIRE.bytes) {
       if (f.field === 14) external = f.value === 1n
+      if (f.field === 1 && f.wire === WIRE.varint) dims.push(Number(f.value))
       continue
     }
-    if (tensorDataFields.has(f.field)) inlineBytes += f.length
+    if (f.field === 1) {
+      const r = await payload(src, f)
+      while (!r.done) dims.push(Number(r.varint()))
+    } else if (tensorDataFields.has(f.field)) inlineBytes += f.length
     else if (f.field === 8) name = (await payload(src, f)).string(f)
     else if (f.field === 13) entries.push(parseEntry(await payload(src, f)))
   }
+  if (/(^|[./])conv_in\.weight$/.test(name) && !info.convInDims) info.convInDims = dims
   if (external) {
     const map = new Map(entries)
     const location = map.get('location')

@@ -13,6 +13,8 @@ import {
 } from '../contract'
 import { imageGenerate } from './image/generate'
 import { imageImg2Img } from './image/img2img'
+import { imageInpaint } from './image/inpaint'
+import { imageUpscale } from './image/upscale'
 import { pickModel } from './models'
 import type { TaskDefinition, Validated } from './types'
 
@@ -33,7 +35,9 @@ export { samplingOptions } from './options'
 /** Every runnable task's definition. Exhaustive: a spec without a definition fails typecheck. */
 export const tasks: { readonly [T in RunnableTaskId]: TaskDefinition<T> } = {
   'image.generate': imageGenerate,
-  'image.img2img': imageImg2Img
+  'image.img2img': imageImg2Img,
+  'image.inpaint': imageInpaint,
+  'image.upscale': imageUpscale
 }
 
 export function taskDefinition<T extends RunnableTaskId>(task: T): TaskDefinition<T> {

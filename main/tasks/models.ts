@@ -1,9 +1,9 @@
-import { StudioError, type InstalledModel, type TaskId } from '../contract'
+import { StudioError, madeForTask, type InstalledModel, type TaskId } from '../contract'
 import { didYouMean } from './suggest'
 
 /**
- * The model a job runs on: the one named, or the default for its task (the first ready starter model
- * that lists the task, else the first ready one).
+ * The model a job runs on: the one named, or the default for its task (ready starter models first,
+ * those made for the task before those that can also do it, else the first ready one).
  * @throws StudioError unknown-model (closest id named), model-missing / model-corrupt for a broken model,
  *   invalid-request for a model that does not do the task.
  */
@@ -31,7 +31,9 @@ export function pickModel(
   } else {
     const able = models.filter((m) => m.manifest.tasks.includes(task))
     const ready = able.filter((m) => m.status === 'ready')
-    model = ready.find((m) => m.origin === 'starter') ?? ready[0] ?? able[0]
+    const starters = ready.filter((m) => m.origin === 'starter')
+    model =
+      starters.find((m) => madeForTask(task, m.manifest)) ?? starters[0] ?? ready[0] ?? able[0]
     if (!model) throw new StudioError('unknown-model', `No installed model does ${task}.`)
   }
   if (model.status !== 'ready') {

@@ -90,7 +90,8 @@ export function samplerFor(name: string): SamplerInfo {
 
 /**
  * Resolves a spec's sampling fields against a model: unset fields take the manifest's defaults (or, for
- * a sampler that needs more steps than the model's default, the sampler's own), and every field is
+ * a sampler other than the model's own that needs more steps than the model's default, the sampler's
+ * own), and every field is
  * checked. Steps above the schedule's limit are refused, naming it; fewer steps than the sampler needs
  * are run with a warning.
  * @throws StudioError for an unknown sampler, a bad knob, or a schedule the model cannot use.
@@ -106,7 +107,12 @@ export function resolveSampling(
   const spec = scheduleFor(manifest, schedule)
   const range = samplerSteps(sampler)
   let steps = request.steps ?? manifest.defaults.steps
-  if (request.steps === undefined && steps < range.min) {
+  // The model's own sampler at its own step count is what its maker chose (few-step models, samplers
+  // measured on that model): trusted as is.
+  const modelsChoice = request.steps === undefined && sampler.name === manifest.defaults.sampler
+  if (modelsChoice) {
+    // nothing to adjust
+  } else if (request.steps === undefined && steps < range.min) {
     warnings.push(
       `${sampler.label} needs about ${range.min}+ steps for clean results; using ${range.default} ` +
         `instead of the model's default ${steps}.`

@@ -15,7 +15,7 @@ export interface OutputFormat {
  */
 export interface CliOption {
   readonly flag: string
-  /** The spec field it sets (default: the flag). */
+  /** The spec field it sets (default: the flag); "a.b" sets field b of object a. */
   readonly field?: string
   readonly type: 'string' | 'number' | 'int' | 'boolean' | 'list'
   readonly description: string
@@ -24,6 +24,8 @@ export interface CliOption {
   readonly choices?: readonly string[]
   readonly input?: InputKind
   readonly required?: boolean
+  /** A boolean flag that sets its field to false (--whole-image → maskedOnly: false). */
+  readonly negate?: boolean
   /** One-letter alias, e.g. "o" for --out. */
   readonly short?: string
 }
@@ -61,6 +63,11 @@ export interface TaskDefinition<T extends RunnableTaskId> {
   }[]
   readonly formats: readonly OutputFormat[]
   readonly cli: TaskCli
+  /**
+   * The sampling request of a spec when the task runs a solver of its own (RePaint, DDRM) whose knobs
+   * ride in samplerExtra: the spec without them. Default: the spec itself.
+   */
+  samplingRequest?(spec: SpecOf<T>): SpecOf<T>
   /**
    * Checks a parsed spec against the model that will run it.
    * @throws StudioError naming the field and the fix.

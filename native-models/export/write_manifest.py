@@ -40,7 +40,7 @@ def main() -> None:
         "description": "A small class-conditional pixel-space DDPM trained by this project on the Noto "
                        "emoji images of emoji-datasource-google, 32×32. Pick a category; guidance sharpens it.",
         "modality": "image",
-        "tasks": ["class-to-image", "unconditional"],
+        "tasks": ["image.generate", "image.img2img", "image.inpaint", "image.upscale"],
         "licence": "Apache-2.0 (weights trained by Diffusion Studio on Noto Emoji, Apache-2.0)",
         "files": [{"path": "unet.onnx", "size": unet.stat().st_size, "sha256": sha256(unet),
                    "source": "starter"}],

@@ -99,6 +99,17 @@ export function registerTaskCommands(program: Command, exit: (code: number) => v
   }
 }
 
+/** Sets `field` ("a" or "a.b") of a spec under construction. */
+function setField(fields: Record<string, unknown>, field: string, value: unknown): void {
+  const [head, tail] = field.split('.', 2)
+  if (tail === undefined) {
+    fields[head] = value
+    return
+  }
+  const inner = (fields[head] ?? {}) as Record<string, unknown>
+  fields[head] = { ...inner, [tail]: value }
+}
+
 async function runTaskCommand(
   task: RunnableTaskId,
   values: Record<string, unknown>
@@ -124,7 +135,7 @@ async function runTaskCommand(
         )
       })
       fields[field] = (await inputs.add(option.input, bytes, basename(path))).ref
-    } else fields[field] = value
+    } else setField(fields, field, option.negate ? value !== true : value)
   }
   const parsed = JobSpecSchema.safeParse(fields)
   if (!parsed.success) throw new StudioError('invalid-request', describeIssues(parsed.error))

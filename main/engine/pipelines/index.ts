@@ -4,6 +4,8 @@ import type { JobSpec, RunnableTaskId, SpecOf } from '../../contract'
 import type { PipelineContext } from './context'
 import { generateImage } from './image/generate'
 import { imageToImage } from './image/img2img'
+import { inpaintImage } from './image/inpaint'
+import { upscaleImage } from './image/upscale'
 
 export type { PipelineContext } from './context'
 export type Pipeline<T extends RunnableTaskId> = (
@@ -13,7 +15,9 @@ export type Pipeline<T extends RunnableTaskId> = (
 
 export const pipelines: { readonly [T in RunnableTaskId]: Pipeline<T> } = {
   'image.generate': generateImage,
-  'image.img2img': imageToImage
+  'image.img2img': imageToImage,
+  'image.inpaint': inpaintImage,
+  'image.upscale': upscaleImage
 }
 
 /** Runs the pipeline of a job's task. */

@@ -199,10 +199,34 @@ export function denoiserManifest(
     },
     defaults: { sampler: 'euler', steps: 10, guidance: 1, schedule: 'model' },
     resolutionBuckets: [],
+    imageInputs: {},
     memoryEstimateMB: 16,
     ...overrides
   }
 }
+
+/** DDPM's linear β schedule with a float timestep (the tiny pixel models'). */
+const linearFloatSchedule: ModelManifest['schedule'] = {
+  type: 'discrete',
+  betaSchedule: 'linear',
+  betaStart: 0.0001,
+  betaEnd: 0.02,
+  trainSteps: 1000,
+  zeroTerminalSnr: false,
+  timestepDtype: 'float32'
+}
+
+/** A pixel model's sample: C channels, size × size native, pixels in [−1, 1]. */
+const pixelSample = (channels: number, size: number, sizeMultiple: number) => ({
+  kind: 'image' as const,
+  channels,
+  width: size,
+  height: size,
+  latentScale: 1,
+  pixelRange: [-1, 1] as [number, number],
+  vaeScale: 1,
+  sizeMultiple
+})
 
 /**
  * A pixel-space denoiser for pipeline tests: sample [batch, C, height, width] and a float timestep
@@ -269,27 +293,85 @@ export function writeTinyPixelModel(
   const files = writeOnnx(dir, 'model.onnx', spec)
   const size = options.size ?? 8
   const manifest = denoiserManifest(id, files, spec, {
-    sample: {
-      kind: 'image',
-      channels: options.channels ?? 3,
-      width: size,
-      height: size,
-      latentScale: 1,
-      pixelRange: [-1, 1],
-      vaeScale: 1,
-      sizeMultiple: 0
-    },
-    schedule: {
-      type: 'discrete',
-      betaSchedule: 'linear',
-      betaStart: 0.0001,
-      betaEnd: 0.02,
-      trainSteps: 1000,
-      zeroTerminalSnr: false,
-      timestepDtype: 'float32'
-    },
+    sample: pixelSample(options.channels ?? 3, size, 0),
+    schedule: linearFloatSchedule,
     tasks: ['image.generate', 'image.img2img'],
     defaults: { sampler: 'euler', steps: 4, guidance: 1, schedule: 'model' }
+  })
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
+  return manifest
+}
+
+/**
+ * Writes a tiny fully convolutional editing model `root/id` for pipeline tests: 'inpaint' takes
+ * sample [batch, 7, height, width] = [c_in·x, mask, masked image] → noise_pred = x·w + 0.5·masked;
+ * 'sr' takes sample [batch, 3, height, width] and low_res [batch, 3, low_height, low_width] →
+ * noise_pred = sample·w + mean(low_res). ε-models on the linear DDPM schedule, native 16×16.
+ */
+export function writeTinyEditModel(
+  root: string,
+  id: string,
+  kind: 'inpaint' | 'sr'
+): ModelManifest {
+  const dir = join(root, id)
+  const shape = ['batch', 3, 'height', 'width'] as const
+  const slice = (name: string) => ({
+    op: 'Slice',
+    inputs: ['sample', `${name}_s`, `${name}_e`, 'axis1'],
+    outputs: [name]
+  })
+  const bounds = (name: string, from: number, to: number) => [
+    { name: `${name}_s`, type: 'int64' as const, dims: [1], values: [from] },
+    { name: `${name}_e`, type: 'int64' as const, dims: [1], values: [to] }
+  ]
+  const w = { name: 'w', type: 'float32' as const, dims: [1, 3, 1, 1], values: [0.6, 0.7, 0.8] }
+  const spec: ModelSpec =
+    kind === 'inpaint'
+      ? {
+          inputs: [
+            { name: 'sample', type: 'float32', shape: ['batch', 7, 'height', 'width'] },
+            { name: 'timestep', type: 'float32', shape: ['batch'] }
+          ],
+          outputs: [{ name: 'noise_pred', type: 'float32', shape }],
+          nodes: [
+            slice('x'),
+            slice('masked'),
+            { op: 'Mul', inputs: ['x', 'w'], outputs: ['xw'] },
+            { op: 'Mul', inputs: ['masked', 'half'], outputs: ['mh'] },
+            { op: 'Add', inputs: ['xw', 'mh'], outputs: ['noise_pred'] }
+          ],
+          initializers: [
+            w,
+            { name: 'half', type: 'float32', dims: [1], values: [0.5] },
+            { name: 'axis1', type: 'int64', dims: [1], values: [1] },
+            ...bounds('x', 0, 3),
+            ...bounds('masked', 4, 7)
+          ]
+        }
+      : {
+          inputs: [
+            { name: 'sample', type: 'float32', shape },
+            { name: 'timestep', type: 'float32', shape: ['batch'] },
+            { name: 'low_res', type: 'float32', shape: ['batch', 3, 'low_height', 'low_width'] }
+          ],
+          outputs: [{ name: 'noise_pred', type: 'float32', shape }],
+          nodes: [
+            { op: 'Mul', inputs: ['sample', 'w'], outputs: ['xw'] },
+            { op: 'GlobalAveragePool', inputs: ['low_res'], outputs: ['m'] },
+            { op: 'Add', inputs: ['xw', 'm'], outputs: ['noise_pred'] }
+          ],
+          initializers: [w]
+        }
+  const files = writeOnnx(dir, 'model.onnx', spec)
+  const manifest = denoiserManifest(id, files, spec, {
+    tasks: [kind === 'inpaint' ? 'image.inpaint' : 'image.upscale'],
+    sample: pixelSample(3, 16, kind === 'inpaint' ? 8 : 4),
+    schedule: linearFloatSchedule,
+    imageInputs:
+      kind === 'inpaint'
+        ? { inpaint: { kind: 'concat' } }
+        : { upscale: { scale: 4, lowRes: { kind: 'input', input: 'low_res' } } },
+    defaults: { sampler: 'euler', steps: 3, guidance: 1, schedule: 'model' }
   })
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
   return manifest

@@ -23,9 +23,40 @@ export function assertFinite(data: ArrayLike<number>, component: string): void {
   }
 }
 
-/** The per-row conditioning of one network call (batch B): a class index per row. */
+/** The per-row conditioning of one network call (batch B): a class index or text states per row. */
 export interface RowConditioning {
   readonly labels?: readonly number[]
+  /** Text-encoder hidden states [B, S, D] (`encoder_hidden_states`). */
+  readonly context?: { readonly data: Float32Array; readonly shape: readonly number[] }
+}
+
+/** What a job conditions on: nothing, a class, or a prompt with its negative (both [1, S, D]). */
+export type JobConditioning =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'class'; readonly label: number | undefined }
+  | { readonly kind: 'text'; readonly cond: Embedding; readonly uncond: Embedding }
+
+interface Embedding {
+  readonly data: Float32Array
+  readonly shape: readonly number[]
+}
+
+/**
+ * w embedded as LCM's `timestep_cond` (Luo et al. 2023; diffusers get_guidance_scale_embedding):
+ * w' = (w − 1)·1000, then [sin(w'·f_k), cos(w'·f_k)] with f_k = exp(−k·ln(10⁴)/(dim/2 − 1)).
+ * @returns Float32Array [dim]
+ */
+export function guidanceEmbedding(scale: number, dim: number): Float32Array {
+  const half = dim / 2
+  const w = (scale - 1) * 1000
+  const out = new Float32Array(dim)
+  const step = Math.log(10000) / (half - 1)
+  for (let k = 0; k < half; k++) {
+    const f = Math.exp(-k * step)
+    out[k] = Math.sin(w * f)
+    out[half + k] = Math.cos(w * f)
+  }
+  return out
 }
 
 /** What a pipeline adds to the sample before it reaches the network (concatenated channels, …). */
@@ -37,18 +68,26 @@ export interface NetworkOptions {
   readonly prepare?: (input: Tensor) => { data: Float32Array; shape: readonly number[] }
   /** Feeds that do not change between steps (a low-resolution image), for a batch of `rows`. */
   readonly staticFeeds?: (rows: number) => Record<string, ort.Tensor>
+  /** The guidance scale, for guidance-distilled models that take it as an input (LCM). */
+  readonly guidanceScale?: number
 }
 
-function timestepTensor(spec: TensorSpec, t: Float64Array): ort.Tensor {
-  const n = t.length
+/**
+ * The timestep feed in the graph's dtype and rank: [B] per row, [1] when the graph fixes one value
+ * (diffusers' np.array([t])), or a scalar [] (optimum ≥ 1.24). One σ per call, so every row's t is equal.
+ */
+export function timestepTensor(spec: TensorSpec, t: Float64Array): ort.Tensor {
+  const fixedOne = spec.shape.length === 1 && spec.shape[0] === 1
+  const values = spec.shape.length === 0 || fixedOne ? t.subarray(0, 1) : t
+  const dims = spec.shape.length === 0 ? [] : [values.length]
   if (spec.dtype === 'int64') {
     return new ort.Tensor(
       'int64',
-      BigInt64Array.from(t, (v) => BigInt(Math.round(v))),
-      [n]
+      BigInt64Array.from(values, (v) => BigInt(Math.round(v))),
+      dims
     )
   }
-  return new ort.Tensor('float32', Float32Array.from(t), spec.shape.length === 0 ? [] : [n])
+  return new ort.Tensor('float32', Float32Array.from(values), dims)
 }
 
 /**
@@ -73,6 +112,9 @@ export function conditionalDenoiser(
   const outputName = manifest.components.denoiser?.outputs[0]?.name ?? session.outputs[0].name
   const conditioning = manifest.conditioning
   const classInput = conditioning.type === 'class' ? conditioning.input : undefined
+  const textInput = conditioning.type === 'text' ? conditioning.input : undefined
+  const embedded = manifest.guidanceEmbedding
+  const wEmbedding = embedded && guidanceEmbedding(options.guidanceScale ?? 1, embedded.dim)
 
   return (x, sigma, cond) =>
     createDenoiser(async (input, t) => {
@@ -90,6 +132,17 @@ export function conditionalDenoiser(
         if (labels.length !== rows) throw new Error(`${labels.length} labels for ${rows} rows`)
         feeds[classInput] = new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [rows])
       }
+      if (textInput !== undefined) {
+        const states = cond.context
+        if (!states || states.shape[0] !== rows)
+          throw new Error(`text states for ${states?.shape[0] ?? 0} rows, ${rows} needed`)
+        feeds[textInput] = new ort.Tensor('float32', states.data, [...states.shape])
+      }
+      if (embedded && wEmbedding) {
+        const data = new Float32Array(rows * embedded.dim)
+        for (let r = 0; r < rows; r++) data.set(wEmbedding, r * embedded.dim)
+        feeds[embedded.input] = new ort.Tensor('float32', data, [rows, embedded.dim])
+      }
       const out = (await session.run(feeds))[outputName].data as Float32Array
       assertFinite(out, 'The denoiser')
       return { shape: input.shape, data: Float64Array.from(out) }
@@ -98,12 +151,14 @@ export function conditionalDenoiser(
 
 /**
  * The denoiser's session for `rows` rows whose graph `sample` input is `sampleShape` ([rows, C, …], as
- * the graph takes it): every symbolic dimension of its inputs is fixed from these shapes.
+ * the graph takes it) and, for text models, whose context is `contextShape` ([rows, S, D]): every
+ * symbolic dimension of its inputs is fixed from these shapes.
  */
 export function denoiserSession(
   context: PipelineContext,
   model: { dir: string; manifest: ModelManifest },
-  sampleShape: readonly number[]
+  sampleShape: readonly number[],
+  contextShape?: readonly number[]
 ): Promise<ComponentSession> {
   const component = model.manifest.components.denoiser
   if (!component) {
@@ -114,36 +169,69 @@ export function denoiserSession(
   }
   const rows = sampleShape[0]
   const concrete: Record<string, readonly number[]> = {}
+  const conditioning = model.manifest.conditioning
   component.inputs.forEach((input, k) => {
     concrete[input.name] = k === 0 ? sampleShape : [rows]
   })
+  if (conditioning.type === 'text' && contextShape) concrete[conditioning.input] = contextShape
   return context.runtime.component(model, 'denoiser', shapeOverrides(component, concrete))
 }
 
-/** Whether classifier-free guidance needs a second (unconditional) branch. */
+/**
+ * Whether classifier-free guidance needs a second (unconditional) branch: class models with a label
+ * and w ∉ {0, 1}; text models with w > 1 (diffusers' rule: w ≤ 1 runs the prompt alone, so
+ * SD-Turbo's w = 0 is "no guidance"), unless the model takes w as an input (LCM).
+ */
 export function needsGuidance(
   manifest: ModelManifest,
-  label: number | undefined,
+  conditioning: JobConditioning,
   scale: number
 ): boolean {
-  return manifest.conditioning.type === 'class' && label !== undefined && scale !== 1 && scale !== 0
+  if (conditioning.kind === 'class')
+    return conditioning.label !== undefined && scale !== 1 && scale !== 0
+  if (conditioning.kind === 'text') return scale > 1 && !manifest.guidanceEmbedding
+  return false
+}
+
+/** B copies of [1, S, D] states as [B, S, D]. */
+function repeatRows(e: Embedding, rows: number): Embedding {
+  const per = e.data.length
+  const data = new Float32Array(per * rows)
+  for (let r = 0; r < rows; r++) data.set(e.data, r * per)
+  return { data, shape: [rows, ...e.shape.slice(1)] }
 }
 
 /**
- * The denoiser a sampler walks: conditional on `label` for B rows, with classifier-free guidance of
- * weight `scale` (Ho & Salimans 2022) as one call on 2B rows [unconditional; conditional] when needed.
- * scale 0 (or no label) samples the unconditional model.
+ * The denoiser a sampler walks, for B = `rows` rows: conditional on the job's class or prompt, with
+ * classifier-free guidance of weight `scale` (Ho & Salimans 2022, eq. 6) as one call on 2B rows
+ * [unconditional or negative prompt; conditional] when needsGuidance says so. For class models scale 0
+ * (or no label) samples the unconditional model.
  */
 export function guidedDenoiser(
   model: ConditionalDenoiser<RowConditioning>,
   manifest: ModelManifest,
   rows: number,
-  label: number | undefined,
+  conditioning: JobConditioning,
   scale: number
 ): Denoiser {
+  const guided = needsGuidance(manifest, conditioning, scale)
+  if (conditioning.kind === 'text') {
+    const cond = repeatRows(conditioning.cond, rows)
+    if (!guided) return (x, sigma) => model(x, sigma, { context: cond })
+    const uncond = repeatRows(conditioning.uncond, rows)
+    const both = new Float32Array(cond.data.length * 2)
+    both.set(uncond.data)
+    both.set(cond.data, uncond.data.length)
+    return batchedClassifierFreeGuidance(
+      model,
+      { context: { data: both, shape: [2 * rows, ...cond.shape.slice(1)] } },
+      { scale }
+    )
+  }
   const nullClass = manifest.conditioning.type === 'class' ? manifest.conditioning.nullClass : 0
+  const label = conditioning.kind === 'class' ? conditioning.label : undefined
   const fill = (v: number, n = rows) => new Array<number>(n).fill(v)
-  if (!needsGuidance(manifest, label, scale)) {
+  if (!guided) {
     const labels = fill(label !== undefined && scale !== 0 ? label : nullClass)
     return (x, sigma) => model(x, sigma, { labels })
   }

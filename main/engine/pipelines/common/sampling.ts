@@ -2,7 +2,7 @@
 // calls, typed errors (a bad sampler knob, NaN from the model) that name the step.
 import { StudioError, type Preview } from '../../../contract'
 import type { ResolvedSampling } from '../../../tasks'
-import type { Denoiser, NoiseSource, StepInfo, Tensor } from '../../diffusion/types'
+import type { Denoiser, NoiseSource, Sampler, StepInfo, Tensor } from '../../diffusion/types'
 import type { PipelineContext } from '../context'
 import { NonFiniteOutput, assertFinite } from './network'
 
@@ -24,6 +24,8 @@ export interface SamplingRun {
   readonly stepTotal?: number
   /** What the sampled values are, for error messages ("the image", "tile 3"). */
   readonly what?: string
+  /** A sampler of the job's own instead of the resolved one (RePaint, DDRM: the toolbox's inverse solvers). */
+  readonly sampler?: { readonly name: string; readonly sample: Sampler }
 }
 
 /**
@@ -35,7 +37,6 @@ export async function runSampling(context: PipelineContext, run: SamplingRun): P
   const sigmas = run.sigmas ?? run.sampling.sigmas
   const n = sigmas.length - 1
   const offset = run.stepOffset ?? 0
-  const total = run.stepTotal ?? n
   const every = context.settings.previewEvery
   let completed = 0
   const onStep = (info: StepInfo) => {
@@ -46,12 +47,13 @@ export async function runSampling(context: PipelineContext, run: SamplingRun): P
     context.emit({
       type: 'step',
       i: offset + info.i + 1,
-      n: total,
+      // The sampler's own count (RePaint resamples: more steps than σ levels) unless the job sets one.
+      n: run.stepTotal ?? info.n,
       ...(run.stage ? { stage: run.stage } : {}),
       ...(preview ? { preview } : {})
     })
   }
-  const { sampler } = run.sampling
+  const sampler = run.sampler ?? run.sampling.sampler
   let result: Tensor
   try {
     result = await sampler.sample(run.denoise, run.x, sigmas, {

@@ -1,16 +1,10 @@
 // Image to image on the starter model through the real runtime, and non-finite model outputs.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  JobSpecSchema,
-  SettingsSchema,
-  StudioError,
-  type EngineJobUpdate,
-  type JobSpec
-} from '../../../contract'
+import { StudioError } from '../../../contract'
 import { ModelRegistry } from '../../../models/registry'
 import { writeTinyPixelModel } from '../../../onnx/testing/tiny-models'
 import { modelRoots } from '../../../platform/paths'
@@ -19,8 +13,7 @@ import { Runtime } from '../../runtime'
 import { decodeRgba } from '../../tensor/image-io'
 import { inputValidators } from '../../tensor/input-validators'
 import { decodePng } from '../../tensor/png'
-import { runPipeline } from '..'
-import { createPipelineContext } from '../context'
+import { runJob } from '../testing/run-job'
 
 const work = mkdtempSync(join(tmpdir(), 'img2img-'))
 const out = join(work, 'out')
@@ -53,23 +46,12 @@ afterAll(async () => {
 })
 
 async function run(spec: Record<string, unknown>, stem: string) {
-  const updates: EngineJobUpdate[] = []
-  const parsed: JobSpec = JobSpecSchema.parse(spec)
-  await runPipeline(
-    parsed,
-    createPipelineContext({
-      runtime,
-      registry,
-      settings: SettingsSchema.parse({ previewEvery: 0 }),
-      outputDir: out,
-      fileStem: stem,
-      inputsDir: inputs.dir,
-      emit: (u) => updates.push(u)
-    })
+  const { bytes, updates } = await runJob(
+    { runtime, registry, outputDir: out, inputsDir: inputs.dir },
+    spec,
+    stem
   )
-  const artifact = updates.find((u) => u.type === 'artifact')
-  if (artifact?.type !== 'artifact') throw new Error('no artifact')
-  return { png: decodePng(readFileSync(artifact.artifact.path)), updates }
+  return { png: decodePng(bytes), updates }
 }
 
 const common = { model: 'emoji-32', seed: 11, steps: 10, sampler: 'euler', label: 'Flags' }

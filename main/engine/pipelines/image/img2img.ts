@@ -11,7 +11,7 @@ import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'
 import { runSampling } from '../common/sampling'
 import { imageDenoiser, imageJob } from './job'
-import { imagePreview, writeImage } from './output'
+import { writeImage } from './output'
 
 /** Steps left to run for a strength: diffusers' int(steps · strength), capped at steps. */
 export function img2imgSteps(steps: number, strength: number): number {
@@ -23,7 +23,7 @@ export async function imageToImage(
   context: PipelineContext
 ): Promise<void> {
   const job = await imageJob('image.img2img', input, context)
-  const { spec, sample, sampling, width, height, count, seeds } = job
+  const { spec, sample, sampling, space, width, height, count, seeds } = job
   const recipe = (b: number, stepsRun: number) =>
     recipeOf(spec, sampling, seeds[b], context.runtime.execution, { width, height, stepsRun })
   const position = (b: number) => ({ output: b, outputs: count, format: context.format })
@@ -48,10 +48,13 @@ export async function imageToImage(
   const denoise = await imageDenoiser(context, job, run)
 
   // x = x0 + σ_k·n at the first σ of the tail (strength 1: pure noise, as generation).
-  const shape = [count, sample.channels, height, width]
+  const v = sample.vaeScale
+  const shape = [count, sample.channels, height / v, width / v]
   const sigmas = sampling.sigmas.subarray(sampling.steps - run)
   const noise = perImageNoise(seeds)
-  const x0 = rgbaToTensor(pixels, sample.channels === 1 ? 1 : 3, sample.pixelRange)
+  const channels = !space.latent && sample.channels === 1 ? 1 : 3
+  const rgb = rgbaToTensor(pixels, channels, sample.pixelRange)
+  const x0 = await space.encode(rgb, [1, channels, height, width])
   const per = x0.length
   const n = noise.randn(shape)
   const x = {
@@ -66,11 +69,12 @@ export async function imageToImage(
     x,
     noise,
     extra: spec.samplerExtra,
-    preview: (d) => imagePreview(d, sample)
+    preview: space.preview
   })
+  const decoded = await space.decode(result)
 
   for (let b = 0; b < count; b++) {
-    const rgba = tensorToRgba(result.data, result.shape, b, sample.pixelRange)
+    const rgba = tensorToRgba(decoded.data, decoded.shape, b, sample.pixelRange)
     await writeImage(context, rgba, position(b), recipe(b, run))
   }
 }

@@ -18,8 +18,11 @@ import {
   denoiserSession,
   guidedDenoiser,
   needsGuidance,
+  type JobConditioning,
   type NetworkOptions
 } from '../common/network'
+import { encodePrompts } from '../common/text'
+import { sampleSpace, type SampleSpace } from './space'
 
 type ImageTask = Extract<RunnableTaskId, `image.${string}`>
 
@@ -30,8 +33,10 @@ export interface ImageJob<T extends ImageTask> {
   readonly spec: SpecOf<T>
   readonly sample: ImageSample
   readonly sampling: ResolvedSampling
-  /** Class index for class-conditional models, else undefined. */
-  readonly label: number | undefined
+  /** The class or the encoded prompts the job conditions on. */
+  readonly conditioning: JobConditioning
+  /** Pixels ↔ samples (the VAE of latent models). */
+  readonly space: SampleSpace
   readonly width: number
   readonly height: number
   readonly count: number
@@ -47,17 +52,34 @@ export async function imageJob<T extends ImageTask>(
 ): Promise<ImageJob<T>> {
   const model = await context.registry.resolve(input.model ?? '')
   const { manifest } = model
-  const { spec } = taskDefinition(task).validate(input, manifest)
+  const definition = taskDefinition(task)
+  const { spec } = definition.validate(input, manifest)
   const sample = imageSample(manifest)
   const native = nativeSize(sample)
-  const s = spec as SpecOf<T> & { label?: string; width?: number; height?: number }
+  const s = spec as SpecOf<T> & {
+    label?: string
+    width?: number
+    height?: number
+    prompt: string
+    negativePrompt: string
+  }
+  const conditioning: JobConditioning =
+    manifest.conditioning.type === 'text'
+      ? { kind: 'text', ...(await encodePrompts(context, model, s.prompt, s.negativePrompt)) }
+      : manifest.conditioning.type === 'class'
+        ? {
+            kind: 'class',
+            label: s.label === undefined ? undefined : resolveLabel(manifest, s.label).index
+          }
+        : { kind: 'none' }
   return {
     model,
     manifest,
     spec,
     sample,
-    sampling: resolveSampling(spec, manifest),
-    label: s.label === undefined ? undefined : resolveLabel(manifest, s.label).index,
+    sampling: resolveSampling(definition.samplingRequest?.(spec) ?? spec, manifest),
+    conditioning,
+    space: sampleSpace(context, model, sample),
     width: s.width ?? native.width,
     height: s.height ?? native.height,
     count: spec.count,
@@ -73,10 +95,12 @@ export async function imageDenoiser<T extends ImageTask>(
   context: PipelineContext,
   job: ImageJob<T>,
   steps: number,
-  options: NetworkOptions & { sampleChannels?: number } = {}
+  options: NetworkOptions & { sampleChannels?: number; width?: number; height?: number } = {}
 ): Promise<Denoiser> {
-  const { manifest, sample, sampling, label, count, width, height } = job
-  const rows = count * (needsGuidance(manifest, label, sampling.guidance) ? 2 : 1)
+  const { manifest, sample, sampling, conditioning, count } = job
+  const width = options.width ?? job.width
+  const height = options.height ?? job.height
+  const rows = count * (needsGuidance(manifest, conditioning, sampling.guidance) ? 2 : 1)
   for (const message of runWarnings(manifest, context.settings, {
     batch: rows,
     steps,
@@ -87,7 +111,17 @@ export async function imageDenoiser<T extends ImageTask>(
   }
   const v = sample.vaeScale
   const channels = options.sampleChannels ?? sample.channels
-  const session = await denoiserSession(context, job.model, [rows, channels, height / v, width / v])
-  const network = conditionalDenoiser(session, manifest, denoiserSpecFor(manifest), options)
-  return guidedDenoiser(network, manifest, count, label, sampling.guidance)
+  const contextShape =
+    conditioning.kind === 'text' ? [rows, ...conditioning.cond.shape.slice(1)] : undefined
+  const session = await denoiserSession(
+    context,
+    job.model,
+    [rows, channels, height / v, width / v],
+    contextShape
+  )
+  const network = conditionalDenoiser(session, manifest, denoiserSpecFor(manifest), {
+    guidanceScale: sampling.guidance,
+    ...options
+  })
+  return guidedDenoiser(network, manifest, count, conditioning, sampling.guidance)
 }

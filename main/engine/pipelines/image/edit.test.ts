@@ -1,0 +1,261 @@
+// Inpainting and upscaling on pixel models through the real runtime: the starter emoji model (RePaint,
+// mask blending, DDRM) and tiny models with the dedicated contracts (mask channels, a low-res input).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ModelRegistry } from '../../../models/registry'
+import { writeTinyEditModel } from '../../../onnx/testing/tiny-models'
+import { modelRoots } from '../../../platform/paths'
+import { InputStore } from '../../../storage/inputs'
+import { Runtime } from '../../runtime'
+import { decodeRgba } from '../../tensor/image-io'
+import { inputValidators } from '../../tensor/input-validators'
+import { runImageJob } from '../testing/run-job'
+
+const work = mkdtempSync(join(tmpdir(), 'edit-'))
+const out = join(work, 'out')
+const tinyRoot = join(work, 'tiny')
+const inputs = new InputStore(join(work, 'inputs'), inputValidators)
+mkdirSync(out, { recursive: true })
+const registry = new ModelRegistry({ starter: modelRoots().starter, user: tinyRoot })
+let runtime: Runtime
+const refs: Record<string, string> = {}
+
+async function png(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => number[],
+  channels: 3 | 4 = 3
+) {
+  const raw = Buffer.alloc(width * height * channels)
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) raw.set(pixel(x, y), (y * width + x) * channels)
+  return sharp(raw, { raw: { width, height, channels } }).png().toBuffer()
+}
+
+const inBox = (x: number, y: number) => x >= 10 && x < 22 && y >= 8 && y < 18
+
+beforeAll(async () => {
+  runtime = await Runtime.create({ device: 'cpu', cpuThreads: 1, memoryBudgetMB: 512 })
+  writeTinyEditModel(tinyRoot, 'tiny-inpaint', 'inpaint')
+  writeTinyEditModel(tinyRoot, 'tiny-sr', 'sr')
+  const add = async (key: string, kind: 'image' | 'mask', bytes: Buffer) =>
+    (refs[key] = (await inputs.add(kind, bytes, `${key}.png`)).ref)
+  await add('photo', 'image', await png(40, 28, (x, y) => [x * 6, y * 9, (x * y) % 256]))
+  await add(
+    'mask',
+    'mask',
+    await png(40, 28, (x, y) => (inBox(x, y) ? [255, 255, 255] : [0, 0, 0]))
+  )
+  await add('empty', 'mask', await png(40, 28, () => [0, 0, 0]))
+  await add(
+    'smallMask',
+    'mask',
+    await png(20, 14, (x, y) => (inBox(2 * x, 2 * y) ? [255, 255, 255] : [0, 0, 0]))
+  )
+  await add(
+    'soft',
+    'image',
+    await png(40, 28, (x, y) => [100 + x, 90 + 2 * y, 120 + ((x * y) % 40)])
+  )
+  await add(
+    'alpha',
+    'image',
+    await png(12, 10, (x, y) => [x * 20, y * 20, 50, x < 6 ? 255 : 100], 4)
+  )
+}, 60_000)
+afterAll(async () => {
+  await runtime.release()
+  rmSync(work, { recursive: true, force: true })
+})
+
+const run = (spec: Record<string, unknown>, stem: string) =>
+  runImageJob({ runtime, registry, outputDir: out, inputsDir: inputs.dir }, spec, stem)
+
+async function input(key: string) {
+  return decodeRgba(readFileSync(join(inputs.dir, refs[key])))
+}
+
+/** Pixels (x, y) outside the box grown by `band` whose 4 bytes differ from the input's. */
+async function changedOutside(image: { width: number; data: Uint8Array }, band: number) {
+  const source = await input('photo')
+  let changed = 0
+  let inside = 0
+  for (let y = 0; y < 28; y++)
+    for (let x = 0; x < 40; x++) {
+      const p = (y * 40 + x) * 4
+      const same = [0, 1, 2, 3].every((c) => image.data[p + c] === source.data[p + c])
+      const near = x >= 10 - band && x < 22 + band && y >= 8 - band && y < 18 + band
+      if (!near && !same) changed++
+      if (inBox(x, y) && !same) inside++
+    }
+  return { changed, inside }
+}
+
+describe('inpainting on pixel models', () => {
+  for (const [model, method] of [
+    ['tiny-inpaint', 'auto'],
+    ['emoji-32', 'repaint'],
+    ['emoji-32', 'blend']
+  ] as const) {
+    it(`${model} (${method}): outside the mask and feather band every byte is the input's`, async () => {
+      const { image, recipe } = await run(
+        {
+          task: 'image.inpaint',
+          model,
+          method,
+          image: refs.photo,
+          mask: refs.mask,
+          feather: 2,
+          seed: 4,
+          steps: 4,
+          ...(model === 'emoji-32' ? { label: 'Objects' } : {}),
+          ...(method === 'repaint' ? { samplerExtra: { jump_length: 2, resample_count: 2 } } : {})
+        },
+        `${model}-${method}`
+      )
+      expect([image.width, image.height]).toEqual([40, 28])
+      const { changed, inside } = await changedOutside(image, 2)
+      expect(changed).toBe(0)
+      expect(inside).toBeGreaterThan(60)
+      expect(recipe.method).toBe(method === 'auto' ? 'dedicated' : method)
+      expect((recipe.inpaint as { featherBandPixels: number }).featherBandPixels).toBeGreaterThan(0)
+    }, 60_000)
+  }
+
+  it('an empty mask says there is nothing to do; a wrong-size mask is stretched with a warning', async () => {
+    await expect(
+      run(
+        { task: 'image.inpaint', model: 'tiny-inpaint', image: refs.photo, mask: refs.empty },
+        'empty'
+      )
+    ).rejects.toThrow(/mask is empty/)
+    const { updates, image } = await run(
+      {
+        task: 'image.inpaint',
+        model: 'tiny-inpaint',
+        image: refs.photo,
+        mask: refs.smallMask,
+        feather: 0
+      },
+      'small'
+    )
+    expect(updates.some((u) => u.type === 'warning' && /stretched/.test(u.message))).toBe(true)
+    expect((await changedOutside(image, 1)).changed).toBe(0)
+  }, 60_000)
+
+  it('outpainting extends the canvas and keeps the original pixels', async () => {
+    const { image } = await run(
+      {
+        task: 'image.inpaint',
+        model: 'tiny-inpaint',
+        image: refs.photo,
+        outpaint: { left: 8, top: 0, right: 0, bottom: 4 },
+        feather: 0
+      },
+      'outpaint'
+    )
+    expect([image.width, image.height]).toEqual([48, 32])
+    const source = await input('photo')
+    let differing = 0
+    for (let y = 0; y < 28; y++)
+      for (let x = 0; x < 40; x++)
+        for (let c = 0; c < 4; c++)
+          if (image.data[(y * 48 + x + 8) * 4 + c] !== source.data[(y * 40 + x) * 4 + c])
+            differing++
+    expect(differing).toBe(0)
+  }, 60_000)
+
+  it('refuses a method the model cannot run, naming the one it can', async () => {
+    await expect(
+      run(
+        {
+          task: 'image.inpaint',
+          model: 'tiny-inpaint',
+          method: 'repaint',
+          image: refs.photo,
+          mask: refs.mask
+        },
+        'x'
+      )
+    ).rejects.toThrow(/inpainting model: it takes the mask itself/)
+  })
+})
+
+describe('upscaling on pixel models', () => {
+  it('a model with a low-res input: ×4 in overlapping tiles, progress per tile', async () => {
+    const { image, updates, recipe } = await run(
+      {
+        task: 'image.upscale',
+        model: 'tiny-sr',
+        image: refs.photo,
+        tile: 64,
+        tileOverlap: 16,
+        seed: 1
+      },
+      'sr'
+    )
+    expect([image.width, image.height]).toEqual([160, 112])
+    const stages = new Set(updates.flatMap((u) => (u.type === 'step' && u.stage ? [u.stage] : [])))
+    const tiles = (recipe.tiles as { count: number }).count
+    expect(tiles).toBeGreaterThan(1)
+    expect(stages.size).toBe(tiles)
+    const steps = updates.filter((u) => u.type === 'step')
+    expect(steps.at(-1)).toMatchObject({ i: tiles * 3, n: tiles * 3 })
+  }, 60_000)
+
+  it('DDRM with the emoji model is consistent with the input: ×4 average pooling gives it back', async () => {
+    const { image } = await run(
+      {
+        task: 'image.upscale',
+        model: 'emoji-32',
+        image: refs.soft,
+        scale: 4,
+        seed: 2,
+        steps: 6,
+        label: 'Objects'
+      },
+      'ddrm'
+    )
+    expect([image.width, image.height]).toEqual([160, 112])
+    const source = await input('soft')
+    let worst = 0
+    let clipped = 0
+    for (let y = 0; y < 28; y++)
+      for (let x = 0; x < 40; x++)
+        for (let c = 0; c < 3; c++) {
+          let sum = 0
+          let clips = false
+          for (let dy = 0; dy < 4; dy++)
+            for (let dx = 0; dx < 4; dx++) {
+              const v = image.data[((4 * y + dy) * 160 + 4 * x + dx) * 4 + c]
+              sum += v
+              clips ||= v === 0 || v === 255
+            }
+          // A block with a pixel clipped to 0 or 255 lost part of its value in the 8-bit output.
+          if (clips) clipped++
+          else worst = Math.max(worst, Math.abs(sum / 16 - source.data[(y * 40 + x) * 4 + c]))
+        }
+    // Exact up to the 8-bit rounding of the output, across tiles and their blended overlaps.
+    expect(worst).toBeLessThanOrEqual(0.5)
+    expect(clipped).toBeLessThan(40 * 28 * 3 * 0.02)
+  }, 120_000)
+
+  it('keeps transparency, upscaled', async () => {
+    const { image } = await run(
+      { task: 'image.upscale', model: 'tiny-sr', image: refs.alpha, seed: 1 },
+      'alpha'
+    )
+    expect([image.width, image.height]).toEqual([48, 40])
+    expect(image.data[3]).toBe(255)
+    expect(image.data[(20 * 48 + 47) * 4 + 3]).toBeLessThan(140)
+  }, 60_000)
+
+  it('refuses a scale the model does not make and an output past the pixel limit', async () => {
+    await expect(
+      run({ task: 'image.upscale', model: 'tiny-sr', image: refs.photo, scale: 2 }, 'x2')
+    ).rejects.toThrow(/×4 only/)
+  })
+})

@@ -1,0 +1,202 @@
+import { ImageInpaintSpecSchema, StudioError, type ModelManifest } from '../../contract'
+import { conditioningOptions } from '../options'
+import { resolveSampling } from '../sampling'
+import type { TaskDefinition } from '../types'
+import { checkConditioning, imageFormats, imageSample } from './common'
+
+export type InpaintMethod = 'dedicated' | 'repaint' | 'blend'
+
+/**
+ * The method a model inpaints with: its own (a dedicated inpainting model, mask and masked image as
+ * extra input channels), else RePaint for pixel models and latent mask blending for latent ones.
+ * @throws StudioError invalid-request when the asked method cannot run on the model.
+ */
+export function inpaintMethod(
+  asked: 'auto' | InpaintMethod,
+  manifest: ModelManifest
+): InpaintMethod {
+  const dedicated = manifest.imageInputs.inpaint !== undefined
+  const latent = imageSample(manifest).vaeScale > 1
+  if (dedicated) {
+    if (asked === 'auto' || asked === 'dedicated') return 'dedicated'
+    throw new StudioError(
+      'invalid-request',
+      `Model "${manifest.id}" is an inpainting model: it takes the mask itself, so method "${asked}" ` +
+        'does not apply. Use method "dedicated" (or "auto").'
+    )
+  }
+  if (asked === 'dedicated') {
+    throw new StudioError(
+      'invalid-request',
+      `Model "${manifest.id}" is not an inpainting model; use method "repaint" or "blend" (or "auto"), ` +
+        'or choose an inpainting model.'
+    )
+  }
+  if (latent && !manifest.components['vae-encoder']) {
+    throw new StudioError(
+      'model-mismatch',
+      `Model "${manifest.id}" has no VAE encoder, so it cannot see the image it would inpaint.`
+    )
+  }
+  if (asked === 'auto') return latent ? 'blend' : 'repaint'
+  return asked
+}
+
+/**
+ * Inpainting and outpainting: regenerate where the mask is white and keep every other pixel byte for
+ * byte (the feather band blends, and the recipe records it).
+ */
+export const imageInpaint: TaskDefinition<'image.inpaint'> = {
+  id: 'image.inpaint',
+  modality: 'image',
+  label: 'Inpaint',
+  schema: ImageInpaintSpecSchema,
+  inputs: [
+    { field: 'image', kind: 'image' },
+    { field: 'mask', kind: 'mask', optional: true }
+  ],
+  formats: imageFormats,
+  cli: {
+    command: 'inpaint',
+    summary:
+      'regenerate the white part of a mask (or extend the canvas); every other pixel is kept',
+    options: [
+      { flag: 'image', type: 'string', input: 'image', required: true, description: 'input image' },
+      {
+        flag: 'mask',
+        type: 'string',
+        input: 'mask',
+        description:
+          'mask image: white = regenerate, black or transparent = keep (resized to the image)'
+      },
+      {
+        flag: 'method',
+        type: 'string',
+        choices: ['auto', 'dedicated', 'repaint', 'blend'],
+        description: 'dedicated inpainting model, RePaint (pixel models) or latent mask blending',
+        defaultText: 'auto'
+      },
+      {
+        flag: 'feather',
+        type: 'int',
+        description: 'soft edge of the mask in pixels',
+        defaultText: '4'
+      },
+      {
+        flag: 'whole-image',
+        field: 'maskedOnly',
+        type: 'boolean',
+        negate: true,
+        description: 'work on the whole image instead of the masked area (with --padding around it)'
+      },
+      {
+        flag: 'padding',
+        type: 'int',
+        description: 'context pixels around the masked area',
+        defaultText: '32'
+      },
+      {
+        flag: 'extend-left',
+        field: 'outpaint.left',
+        type: 'int',
+        description: 'outpaint: pixels added on the left'
+      },
+      {
+        flag: 'extend-top',
+        field: 'outpaint.top',
+        type: 'int',
+        description: 'outpaint: pixels added on top'
+      },
+      {
+        flag: 'extend-right',
+        field: 'outpaint.right',
+        type: 'int',
+        description: 'outpaint: pixels added on the right'
+      },
+      {
+        flag: 'extend-bottom',
+        field: 'outpaint.bottom',
+        type: 'int',
+        description: 'outpaint: pixels added at the bottom'
+      },
+      {
+        flag: 'strength',
+        type: 'number',
+        description: 'how much of the masked area to change, (0, 1]',
+        defaultText: '1'
+      },
+      ...conditioningOptions
+    ],
+    examples: [
+      'inpaint --image photo.png --mask mask.png --out fixed.png',
+      'inpaint --image photo.png --extend-right 128 --out wider.png'
+    ]
+  },
+  samplingRequest: (spec) =>
+    spec.method === 'repaint'
+      ? { ...spec, samplerExtra: withoutKeys(spec.samplerExtra, repaintKeys) }
+      : spec,
+  validate(spec, manifest) {
+    const conditioned = checkConditioning(spec, manifest)
+    const method = inpaintMethod(spec.method, manifest)
+    const o = spec.outpaint
+    const extends_ = o.left + o.top + o.right + o.bottom > 0
+    if (!spec.mask && !extends_) {
+      throw new StudioError(
+        'invalid-request',
+        'Inpainting needs a mask (white = regenerate) or an outpainting border; neither was given.'
+      )
+    }
+    // RePaint's knobs are its own; the model's sampler is not used with it.
+    if (method === 'repaint') checkRepaintKnobs(spec.samplerExtra)
+    const sampling = resolveSampling(imageInpaint.samplingRequest!({ ...spec, method }), manifest)
+    const warnings = [...sampling.warnings]
+    if (method === 'repaint') {
+      warnings.push(
+        `RePaint resamples each step (${repaintNfe(sampling.steps, spec.samplerExtra)} model calls for ` +
+          `${sampling.steps} steps); a dedicated inpainting model is much faster.`
+      )
+    }
+    return { spec: { ...conditioned, method, model: manifest.id }, warnings }
+  }
+}
+
+const repaintKeys = ['jump_length', 'resample_count']
+
+/** The sampler extras without the knobs of the job's own solver (RePaint's, DDRM's). */
+export function withoutKeys<V>(
+  extra: Readonly<Record<string, V>>,
+  keys: readonly string[]
+): Record<string, V> {
+  return Object.fromEntries(Object.entries(extra).filter(([k]) => !keys.includes(k)))
+}
+
+/** @throws StudioError invalid-request for a jump length or resampling count that is not an integer ≥ 1. */
+function checkRepaintKnobs(extra: Readonly<Record<string, unknown>>): void {
+  for (const key of repaintKeys) {
+    const v = extra[key]
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 50)) {
+      throw new StudioError(
+        'invalid-request',
+        `RePaint's ${key} must be an integer from 1 to 50; ${String(v)} was given.`
+      )
+    }
+  }
+}
+
+/** RePaint's jump length and resampling count (sampler extras jump_length, resample_count). */
+export function repaintKnobs(extra: Readonly<Record<string, unknown>>): {
+  jumpLength: number
+  resampleCount: number
+} {
+  const int = (v: unknown, fallback: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback
+  return { jumpLength: int(extra.jump_length, 5), resampleCount: int(extra.resample_count, 4) }
+}
+
+/** RePaint's model calls for `steps` levels (one per down move of its schedule). */
+export function repaintNfe(steps: number, extra: Readonly<Record<string, unknown>>): number {
+  const { jumpLength, resampleCount } = repaintKnobs(extra)
+  const jumps = Math.max(0, Math.ceil((steps - jumpLength) / jumpLength))
+  return steps + jumps * (resampleCount - 1) * jumpLength
+}

@@ -1,0 +1,75 @@
+"""Write manifest.json for the photo-sr4 and photo-inpaint starter models from their exported files.
+
+Usage: /usr/bin/python3 native-models/export/write_photo_manifests.py [starter-dir]
+(default: native-models/starter). Reads each model.onnx (size, sha256, graph inputs/outputs) and
+writes the manifest the studio's registry reads (schema: main/contract/models.ts).
+"""
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import onnx
+
+HERE = Path(__file__).parent
+STARTER = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "starter"
+DTYPES = {1: "float32", 10: "float16", 7: "int64", 6: "int32"}
+LICENCE = ("Mixed open licences of the training photos (CC0, public domain, CC-BY-4.0, CC-BY-SA-3.0/4.0, "
+           "GPL-2+; see README.md and training.json); weights trained by Diffusion Studio")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def values(items):
+    return [{"name": v.name, "dtype": DTYPES[v.type.tensor_type.elem_type],
+             "shape": [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]} for v in items]
+
+
+def write(model_id: str, name: str, description: str, task: str, image_inputs: dict, multiple: int,
+          defaults: dict, memory_mb: int) -> None:
+    folder = STARTER / model_id
+    onnx_path = folder / "model.onnx"
+    graph = onnx.load(str(onnx_path), load_external_data=False).graph
+    manifest = {
+        "schemaVersion": 1,
+        "id": model_id,
+        "name": name,
+        "description": description,
+        "modality": "image",
+        "tasks": [task],
+        "licence": LICENCE,
+        "files": [{"path": "model.onnx", "size": onnx_path.stat().st_size, "sha256": sha256(onnx_path),
+                   "source": "starter"}],
+        "components": {"denoiser": {"file": "model.onnx", "externalData": [],
+                                    "inputs": values(graph.input), "outputs": values(graph.output)}},
+        "parameterization": "edm",
+        "schedule": {"type": "continuous", "sigmaMin": 0.002, "sigmaMax": 80, "sigmaData": 0.5},
+        "conditioning": {"type": "none"},
+        "sample": {"kind": "image", "channels": 3, "width": 128, "height": 128, "latentScale": 1,
+                   "pixelRange": [-1, 1], "vaeScale": 1, "sizeMultiple": multiple},
+        "defaults": defaults,
+        "resolutionBuckets": [],
+        "imageInputs": image_inputs,
+        "memoryEstimateMB": memory_mb,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    print("wrote", folder / "manifest.json")
+
+
+write("photo-sr4", "Photo ×4 (starter)",
+      "×4 super-resolution of photos: a small pixel-space EDM diffusion model trained by this project on "
+      "openly licensed photos, conditioned on the low-resolution image. Fully convolutional; large images "
+      "run in tiles.",
+      "image.upscale", {"upscale": {"scale": 4, "lowRes": {"kind": "input", "input": "low_res"}}}, 4,
+      {"sampler": "euler", "steps": 4, "guidance": 1, "schedule": "karras"}, 96)
+write("photo-inpaint", "Photo inpaint (starter)",
+      "Inpainting and outpainting of photos: a small Palette-style pixel-space EDM diffusion model trained "
+      "by this project on openly licensed photos with brush, box and border masks. Fully convolutional.",
+      "image.inpaint", {"inpaint": {"kind": "concat"}}, 16,
+      {"sampler": "heun", "steps": 10, "guidance": 1, "schedule": "karras"}, 128)
