@@ -51,6 +51,9 @@ test('inpaint: a mask painted with the mouse; outside it every pixel is kept', a
   })
   await expect(editor).toHaveAttribute('data-version', '0')
   await expect(page.getByTestId('mask-status')).toContainText(`${W} × ${H} · no mask`)
+  // The starter emoji model inpaints by RePaint (other starters may be inpainting models).
+  await page.getByTestId('model-select').selectOption('emoji-32')
+  await expect(page.getByTestId('inpaint-method')).toContainText('Auto (RePaint)')
   await expect(page.getByTestId('mask-hint')).toContainText('Paint the area to regenerate')
   const ref = (await page.getByTestId('inpaint-input').getAttribute('data-ref'))!
 
@@ -237,6 +240,7 @@ test('outpaint: extending the canvas needs no mask and keeps the original pixels
     buffer: await testPicture(W, H)
   })
   await expect(page.getByTestId('mask-hint')).toBeVisible()
+  await page.getByTestId('model-select').selectOption('emoji-32')
   await page.getByTestId('outpaint-right').fill('16')
   await page.getByTestId('outpaint-bottom').fill('8')
   await expect(page.getByTestId('mask-hint')).toHaveCount(0)

@@ -70,6 +70,9 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
     mimeType: 'image/png',
     buffer: await testPicture(16, 12)
   })
+  // The starter emoji model upscales by DDRM (other starters may be super-resolution models).
+  await page.getByTestId('model-select').selectOption('emoji-32')
+  await expect(page.getByTestId('upscale-method')).toContainText('Auto (DDRM)')
   const sizes = page.getByTestId('upscale-size')
   await expect(sizes).toHaveText(/16 × 12\s*→\s*64 × 48/)
   const ref = (await page.getByTestId('upscale-input').getAttribute('data-ref'))!
@@ -164,6 +167,35 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
   await expect(page.getByTestId('seed-input')).toHaveValue(String(job.spec.seed))
   await expect(page.getByTestId('upscale-input')).toHaveAttribute('data-ref', ref)
   expect((await seen(page)).violations).toEqual([])
+})
+
+test('a super-resolution model fixes the scale to its own and upscales', async ({ page, host }) => {
+  const models = await invoke(page.request, host, 'listModels')
+  const sr = models.find((m) => m.status === 'ready' && m.manifest.imageInputs.upscale)
+  test.skip(!sr, 'no super-resolution model is installed and ready')
+  const scale = sr!.manifest.imageInputs.upscale!.scale
+  await openStudio(page, host.url)
+  await page.getByTestId('task-image.upscale').click()
+  await page.getByTestId('model-select').selectOption(sr!.manifest.id)
+  await page.getByTestId('upscale-input-file').setInputFiles({
+    name: 'small.png',
+    mimeType: 'image/png',
+    buffer: await testPicture(16, 12)
+  })
+  const select = page.getByTestId('scale-select')
+  await expect(select).toBeDisabled()
+  await expect(select).toHaveValue(String(scale))
+  await expect(page.getByTestId('upscale-method')).toContainText('Auto (Super-resolution model)')
+  await expect(page.getByTestId('upscale-size')).toHaveText(
+    new RegExp(`→\\s*${16 * scale} × ${12 * scale}`)
+  )
+  await page.getByTestId('steps-input').fill('4')
+  await page.getByTestId('generate-button').click()
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 170_000 })
+  const [job] = await invoke(page.request, host, 'listJobs')
+  expect(job.artifacts[0]).toMatchObject({ width: 16 * scale, height: 12 * scale })
+  await expect(page.getByTestId('compare')).toBeVisible()
+  await screenshot(page, 'upscale-sr-model')
 })
 
 test('dropping an A1111 PNG restores what the studio can use and names the rest', async ({
