@@ -106,6 +106,7 @@ export class Studio {
     }
     const { spec } = plan
     const ignored = [...plan.ignored]
+    const missing: string[] = []
     for (const [what, ref] of [
       ['input image', 'image' in spec ? spec.image : undefined],
       ['mask', 'mask' in spec ? spec.mask : undefined]
@@ -114,15 +115,17 @@ export class Studio {
       try {
         await this.api.getInput({ ref })
       } catch {
+        missing.push(what)
         ignored.push(`${what} (not stored here: choose it again)`)
       }
     }
+    const restored = plan.restored.filter((r) => !missing.includes(r))
     this.openTask(spec.task)
     if (!this.forms[spec.task].reuse(spec)) {
       const why = this.forms[spec.task].formError
       return { ok: false, title: why?.title ?? 'Not restored', message: why?.message ?? '' }
     }
-    return { ok: true, task: spec.task, message: describeRestore({ ...plan, ignored }) }
+    return { ok: true, task: spec.task, message: describeRestore({ ...plan, restored, ignored }) }
   }
 
   /** Loads everything, subscribes to events; returns the cleanup. */
