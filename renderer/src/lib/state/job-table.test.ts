@@ -124,6 +124,19 @@ describe('applyJobEvent', () => {
     expect(table.a.record.artifacts.map((x) => x.index)).toEqual([0, 1])
   })
 
+  it('stores a batch’s metrics, and keeps them when the done record has none', () => {
+    const table = run([
+      { type: 'queued', jobId: 'a', job: record('a') },
+      { type: 'metrics', jobId: 'a', metrics: { validity: 0.9 } },
+      { type: 'metrics', jobId: 'a', metrics: { uniqueness: 1 } },
+      { type: 'done', jobId: 'a', job: record('a', { status: 'done' }) }
+    ])
+    expect(table.a.record.metrics).toEqual({ validity: 0.9, uniqueness: 1 })
+    expect(applyJobEvent(table, { type: 'metrics', jobId: 'b', metrics: {} }, 0)).toBe(
+      'unknown-job'
+    )
+  })
+
   it('an enqueue answer arriving after the started event does not undo it', () => {
     const table: JobTable = {}
     applyJobEvent(table, { type: 'queued', jobId: 'a', job: record('a') }, 0)

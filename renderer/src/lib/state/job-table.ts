@@ -66,12 +66,18 @@ export function upsertRecord(table: JobTable, record: JobRecord): JobEntry {
   if (rank[record.status] < rank[current.status]) return entry
   if (rank[record.status] === rank[current.status] && isTerminal(current.status)) {
     // Two terminal records: keep the first verdict's status but take any extra detail.
-    entry.record = { ...record, status: current.status, error: current.error ?? record.error }
+    entry.record = {
+      ...record,
+      status: current.status,
+      error: current.error ?? record.error,
+      metrics: record.metrics ?? current.metrics
+    }
   } else {
     entry.record = {
       ...record,
       startedAt: record.startedAt ?? current.startedAt,
       execution: record.execution ?? current.execution,
+      metrics: record.metrics ?? current.metrics,
       artifacts:
         record.artifacts.length >= current.artifacts.length ? record.artifacts : current.artifacts
     }
@@ -142,6 +148,12 @@ export function applyJobEvent(table: JobTable, event: JobEvent, now: number): Ap
       if (!artifacts.some((a) => a.index === event.artifact.index)) {
         entry.record.artifacts = [...artifacts, event.artifact].sort((a, b) => a.index - b.index)
       }
+      return 'applied'
+    }
+    case 'metrics': {
+      const entry = table[event.jobId]
+      if (!entry) return 'unknown-job'
+      entry.record.metrics = { ...entry.record.metrics, ...event.metrics }
       return 'applied'
     }
   }

@@ -60,7 +60,7 @@ describe('buildSpec', () => {
       guidance: 2.5,
       seed: 7
     })
-    expect(s.prompt).toBeUndefined()
+    expect('prompt' in s).toBe(false)
   })
 
   it('sends prompts for text models and leaves guidance out for unconditional ones', () => {
@@ -297,5 +297,67 @@ describe('inpainting and upscaling forms', () => {
     const m = model()
     expect(modelDefaults(m, samplers, { ...emptyForm(), scale: 2 }).scale).toBe(2)
     expect(modelDefaults(m, samplers, { ...emptyForm(), scale: 3 }).scale).toBe(4)
+  })
+})
+
+describe('point-cloud and molecule forms', () => {
+  const ref = 'b'.repeat(64)
+
+  it('starts each modality on its own first format', () => {
+    expect(emptyForm('image.generate').format).toBe('png')
+    expect(emptyForm('point-cloud.generate').format).toBe('ply')
+    expect(emptyForm('molecule.conformer').format).toBe('sdf')
+  })
+
+  it('sends the partial cloud, its placement and the trajectory for completion', () => {
+    const values = { ...emptyForm('point-cloud.complete'), partial: ref, trajectoryEvery: 0 }
+    const s = buildSpec('point-cloud.complete', values, undefined)
+    expect(s).toMatchObject({
+      task: 'point-cloud.complete',
+      partial: ref,
+      placement: 'normalise',
+      trajectoryEvery: 0,
+      format: 'ply'
+    })
+    expect(validateSpec(s).ok).toBe(true)
+    const missing = validateSpec(buildSpec('point-cloud.complete', emptyForm(), undefined))
+    expect(!missing.ok && missing.fields.partial).toMatch(/partial point cloud/)
+  })
+
+  it('leaves the atom count out when it comes from the training distribution', () => {
+    const drawn = buildSpec('molecule.generate', emptyForm('molecule.generate'), undefined)
+    expect('atoms' in drawn).toBe(false)
+    const fixed = buildSpec(
+      'molecule.generate',
+      { ...emptyForm('molecule.generate'), atoms: 19 },
+      undefined
+    )
+    expect(fixed).toMatchObject({ atoms: 19, trajectoryEvery: 1, format: 'sdf' })
+  })
+
+  it('trims the SMILES and names the field when it is empty', () => {
+    const values = { ...emptyForm('molecule.conformer'), smiles: '  CCO \n' }
+    expect(buildSpec('molecule.conformer', values, undefined)).toMatchObject({ smiles: 'CCO' })
+    const empty = validateSpec(buildSpec('molecule.conformer', emptyForm(), undefined))
+    expect(!empty.ok && empty.fields.smiles).toMatch(/SMILES/)
+  })
+
+  it('reuses a conformer and a completion recipe', () => {
+    const conf = validateSpec({
+      task: 'molecule.conformer',
+      smiles: 'CCO',
+      count: 4,
+      format: 'xyz'
+    })
+    if (!conf.ok) throw new Error(conf.message)
+    const values = valuesFromSpec(conf.spec, emptyForm('molecule.conformer'))
+    expect(values).toMatchObject({ smiles: 'CCO', count: 4, format: 'xyz', seedLocked: true })
+    const done = validateSpec({ task: 'point-cloud.complete', partial: ref, placement: 'as-is' })
+    if (!done.ok) throw new Error(done.message)
+    expect(valuesFromSpec(done.spec, emptyForm())).toMatchObject({
+      partial: ref,
+      placement: 'as-is',
+      format: 'ply'
+    })
   })
 })

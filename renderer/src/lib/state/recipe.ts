@@ -1,6 +1,7 @@
 import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
+  modalityOf,
   type Device,
   type ImageSample,
   type InstalledModel,
@@ -36,8 +37,11 @@ export type FormValues = {
   /** `${width}x${height}`, or '' for the model's native size. */
   size: string
   device: Device
-  /** Output format: png (recipe in text chunks) or webp (lossless, recipe in XMP). */
-  format: 'png' | 'webp'
+  /**
+   * Output format, one the task writes: images png (recipe in text chunks) or webp (lossless, recipe
+   * in XMP); point clouds ply, obj or glb; molecules sdf, xyz or pdb.
+   */
+  format: string
   /** The input image (an input ref), for image-to-image and the editing tasks. */
   image: string
   /** Image to image and inpainting: how much of the schedule to run, (0, 1]. */
@@ -63,6 +67,25 @@ export type FormValues = {
   tileOverlap: number
   /** Upscaling: the latent ×4 upscaler's noise level (sent only to models that take one). */
   noiseLevel: number
+  /** Point clouds and molecules: keep every n-th denoising step for replay (0 keeps none). */
+  trajectoryEvery: number
+  /** Shape completion: the partial cloud (an input ref of kind point-cloud). */
+  partial: string
+  placement: Placement
+  /** Molecule generation: atoms per molecule, hydrogens included; 0 draws them from the model's histogram. */
+  atoms: number
+  /** Conformers: the molecule, as SMILES. */
+  smiles: string
+}
+
+export const placements = ['normalise', 'as-is'] as const
+export type Placement = (typeof placements)[number]
+
+/** The output format a task writes unless told otherwise (the first its definition lists). */
+export function defaultFormat(task?: RunnableTaskId): string {
+  if (!task) return 'png'
+  const modality = modalityOf(task)
+  return modality === 'point-cloud' ? 'ply' : modality === 'molecule' ? 'sdf' : 'png'
 }
 
 export const inpaintMethods = ['auto', 'dedicated', 'repaint', 'blend'] as const
@@ -86,7 +109,7 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   count: 1,
   size: '',
   device: 'auto',
-  format: 'png',
+  format: defaultFormat(task),
   image: '',
   strength: task === 'image.inpaint' ? 1 : 0.6,
   mask: '',
@@ -102,7 +125,12 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   upscaleMethod: 'auto',
   tile: 0,
   tileOverlap: 32,
-  noiseLevel: 0
+  noiseLevel: 0,
+  trajectoryEvery: 1,
+  partial: '',
+  placement: 'normalise',
+  atoms: 0,
+  smiles: ''
 })
 
 /** Tasks whose strength runs a share of the steps (the rest of the schedule is the input's). */
@@ -307,6 +335,16 @@ export function buildSpec(
     spec.tileOverlap = values.tileOverlap
     if (model?.manifest.imageInputs.upscale?.noiseLevel) spec.noiseLevel = values.noiseLevel
   }
+  const modality = modalityOf(task)
+  if (modality === 'point-cloud' || modality === 'molecule') {
+    spec.trajectoryEvery = values.trajectoryEvery
+  }
+  if (task === 'point-cloud.complete') {
+    spec.partial = values.partial || undefined
+    spec.placement = values.placement
+  }
+  if (task === 'molecule.generate' && values.atoms > 0) spec.atoms = values.atoms
+  if (task === 'molecule.conformer') spec.smiles = values.smiles.trim()
   if (kind !== 'none') spec.guidance = values.guidance
   if (kind === 'class' && values.label) spec.label = values.label
   if (kind === 'text') {
@@ -327,9 +365,9 @@ export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues 
     ...previous,
     ...taskValues(spec),
     model: spec.model ?? previous.model,
-    prompt: spec.prompt,
-    negativePrompt: spec.negativePrompt,
-    label: spec.label ?? previous.label,
+    prompt: 'prompt' in spec ? spec.prompt : previous.prompt,
+    negativePrompt: 'negativePrompt' in spec ? spec.negativePrompt : previous.negativePrompt,
+    label: ('label' in spec ? spec.label : undefined) ?? previous.label,
     seed: spec.seed,
     seedLocked: true,
     steps: spec.steps ?? previous.steps,
@@ -340,7 +378,7 @@ export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues 
     count: spec.count,
     size: 'width' in spec && spec.width && spec.height ? sizeKey(spec.width, spec.height) : '',
     device: spec.device,
-    format: spec.format === 'webp' ? 'webp' : 'png'
+    format: spec.format ?? defaultFormat(spec.task)
   }
 }
 
@@ -372,6 +410,18 @@ function taskValues(spec: JobSpec): Partial<FormValues> {
         tileOverlap: spec.tileOverlap,
         ...(spec.noiseLevel !== undefined ? { noiseLevel: spec.noiseLevel } : {})
       }
+    case 'point-cloud.generate':
+      return { trajectoryEvery: spec.trajectoryEvery }
+    case 'point-cloud.complete':
+      return {
+        trajectoryEvery: spec.trajectoryEvery,
+        partial: spec.partial,
+        placement: spec.placement
+      }
+    case 'molecule.generate':
+      return { trajectoryEvery: spec.trajectoryEvery, atoms: spec.atoms ?? 0 }
+    case 'molecule.conformer':
+      return { trajectoryEvery: spec.trajectoryEvery, smiles: spec.smiles }
     default:
       return {}
   }
@@ -405,7 +455,14 @@ export const fieldRules: Readonly<Record<string, string>> = {
   scale: 'The scale is a whole number from 2 to 8.',
   tile: 'The tile is a whole number of pixels from 0 (automatic) to 4096.',
   tileOverlap: 'The tile overlap is a whole number of pixels from 0 to 512.',
-  noiseLevel: 'The noise level is a whole number from 0 to 1000.'
+  noiseLevel: 'The noise level is a whole number from 0 to 1000.',
+  label: 'Choose a class the model knows.',
+  format: 'Choose an output format.',
+  trajectoryEvery: 'Keep every n-th step: a whole number from 0 (none) to 1000.',
+  partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
+  placement: 'Choose how the partial cloud is placed.',
+  atoms: 'Atoms is a whole number from 1 to 256 (hydrogens included).',
+  smiles: 'Enter a molecule as SMILES (at most 500 characters).'
 }
 
 /** Checks a spec against the contract before sending it, naming each offending field in plain words. */

@@ -103,9 +103,9 @@ function planFromStudio(json: string, ctx: RestoreContext): RestorePlan {
   }
   const restored = [`task ${spec.task}`]
   if (spec.model) restored.push(`model ${spec.model}`)
-  if (spec.label) restored.push(`class "${spec.label}"`)
-  if (spec.prompt) restored.push('prompt')
-  if (spec.negativePrompt) restored.push('negative prompt')
+  if ('label' in spec && spec.label) restored.push(`class "${spec.label}"`)
+  if ('prompt' in spec && spec.prompt) restored.push('prompt')
+  if ('negativePrompt' in spec && spec.negativePrompt) restored.push('negative prompt')
   if ('image' in spec) restored.push('input image')
   if ('mask' in spec && spec.mask) restored.push('mask')
   restored.push(`seed ${spec.seed}`)
