@@ -10,8 +10,18 @@ import { expect, invoke, newestJob, openStudio, screenshot, seen, test } from '.
  * (one zoom and pan for both) work with the mouse.
  */
 
-const transformOf = (locator: Locator) =>
-  locator.evaluate((el) => getComputedStyle(el as never as Element).transform)
+/** A computed style property of an element (the page's `getComputedStyle`; no DOM types here). */
+const styleOf = (locator: Locator, property: 'transform' | 'imageRendering') =>
+  locator.evaluate(
+    (el, name) =>
+      (
+        globalThis as unknown as {
+          getComputedStyle(e: unknown): Record<'transform' | 'imageRendering', string>
+        }
+      ).getComputedStyle(el)[name],
+    property
+  )
+const transformOf = (locator: Locator) => styleOf(locator, 'transform')
 
 async function centre(locator: Locator) {
   const box = (await locator.boundingBox())!
@@ -125,10 +135,7 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
   await screenshot(page, 'upscale-compare-slider')
 
   // Nearest or smooth enlargement of the input.
-  const rendering = () =>
-    page
-      .getByAltText('Input')
-      .evaluate((img) => getComputedStyle(img as never as Element).imageRendering)
+  const rendering = () => styleOf(page.getByAltText('Input'), 'imageRendering')
   expect(await rendering()).toBe('pixelated')
   await page.getByTestId('compare-smooth').check()
   expect(await rendering()).toBe('auto')
