@@ -378,7 +378,7 @@ describe('inpaint and upscale', () => {
     expect(empty.stderr).toMatch(/mask is empty/)
   })
 
-  it('upscale writes ×scale and reports tiles', async () => {
+  it('upscale writes ×scale (DDRM with the emoji model)', async () => {
     const small = join(work, 'small.png')
     writeFileSync(
       small,
@@ -391,6 +391,8 @@ describe('inpaint and upscale', () => {
       'upscale',
       '--image',
       small,
+      '--model',
+      'emoji-32',
       '--scale',
       '2',
       '--steps',

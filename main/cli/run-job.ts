@@ -33,6 +33,7 @@ export async function runJob(run: JobRun): Promise<number> {
   const started = performance.now()
   const artifacts: Artifact[] = []
   const warnings = [...run.warnings]
+  let metrics: Record<string, number> = {}
   let execution: Execution | undefined
   let interrupts = 0
   const jobId = randomUUID()
@@ -72,7 +73,7 @@ export async function runJob(run: JobRun): Promise<number> {
         } else if (update.type === 'warning') {
           warnings.push(update.message)
           progress.interrupt(() => say(`warning: ${update.message}`))
-        }
+        } else if (update.type === 'metrics') metrics = { ...metrics, ...update.metrics }
       }
     )
   } finally {
@@ -97,10 +98,18 @@ export async function runJob(run: JobRun): Promise<number> {
   const seconds = (performance.now() - started) / 1000
   if (run.json) {
     process.stdout.write(
-      JSON.stringify({ artifacts, execution, seconds, spec: run.spec, warnings }, null, 2) + '\n'
+      JSON.stringify(
+        { artifacts, execution, seconds, spec: run.spec, warnings, metrics },
+        null,
+        2
+      ) + '\n'
     )
   } else {
     for (const a of artifacts) process.stdout.write(a.path + '\n')
+    const measured = Object.entries(metrics)
+    if (measured.length) {
+      say(measured.map(([k, v]) => `${k}: ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(', '))
+    }
     say(
       `done in ${seconds.toFixed(2)} s on ${execution?.provider ?? '?'} (${execution?.deviceName ?? '?'})`
     )

@@ -194,7 +194,22 @@ export const invokeContract = {
     response: z.object({ cancelled: z.boolean() })
   },
   getSettings: { request: none, response: SettingsSchema },
-  updateSettings: { request: SettingsPatchSchema, response: SettingsSchema }
+  updateSettings: { request: SettingsPatchSchema, response: SettingsSchema },
+  /**
+   * Outputs of a job re-encoded in another format, for download: shapes as PLY (binary or ASCII), OBJ or
+   * GLB; molecules as SDF, XYZ or PDB (several molecules in one SDF/XYZ file; one PDB each). The recipe
+   * travels with them (PLY comments, SDF properties).
+   */
+  exportArtifacts: {
+    request: z.object({
+      jobId: z.string().min(1).max(64),
+      indices: z.array(z.number().int().nonnegative()).min(1).max(256),
+      format: z.enum(['ply', 'ply-ascii', 'obj', 'glb', 'sdf', 'xyz', 'pdb'])
+    }),
+    response: z.array(
+      z.object({ name: z.string().max(255), mime: z.string().max(100), bytes: BytesSchema })
+    )
+  }
 } as const
 
 export type InvokeContract = typeof invokeContract

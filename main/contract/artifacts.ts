@@ -33,13 +33,27 @@ export const ArtifactSchema = z.discriminatedUnion('kind', [
     kind: z.literal('point-cloud'),
     ...artifactBase,
     points: z.number().int().nonnegative(),
-    colors: z.boolean().default(false)
+    colors: z.boolean().default(false),
+    /** The class it was generated as (class-conditional models). */
+    label: z.string().max(64).optional(),
+    /** Trajectory files: how many frames they hold. */
+    frames: z.number().int().positive().optional()
   }),
   z.object({
     kind: z.literal('molecule'),
     ...artifactBase,
     atoms: z.number().int().nonnegative(),
-    smiles: z.string().optional()
+    /** Canonical SMILES of the largest fragment (openchemlib), when the molecule is valid. */
+    smiles: z.string().max(2000).optional(),
+    /** Valid: bonds perceived from distances obey valence, the graph reads as a molecule. */
+    valid: z.boolean().optional(),
+    /** Every atom has an allowed valence (EDM's molecule stability). */
+    stable: z.boolean().optional(),
+    /** Fraction of atoms with an allowed valence. */
+    atomStability: z.number().min(0).max(1).optional(),
+    /** Valid and its SMILES is not in the model's training set. */
+    novel: z.boolean().optional(),
+    frames: z.number().int().positive().optional()
   }),
   z.object({
     kind: z.literal('audio'),

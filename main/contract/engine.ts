@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { StudioErrorDataSchema } from './errors'
 import { ArtifactSchema, PreviewSchema } from './artifacts'
-import { ExecutionSchema, JobSpecSchema } from './jobs'
+import { ExecutionSchema, JobMetricsSchema, JobSpecSchema } from './jobs'
 import { SettingsSchema } from './settings'
 
 // Messages between main and the engine host process. Both ends parse what they receive.
@@ -35,6 +35,7 @@ export const EngineJobUpdateSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('artifact'), artifact: ArtifactSchema }),
   z.object({ type: z.literal('warning'), message: z.string() }),
+  z.object({ type: z.literal('metrics'), metrics: JobMetricsSchema }),
   z.object({ type: z.literal('done') }),
   z.object({ type: z.literal('failed'), error: StudioErrorDataSchema }),
   z.object({ type: z.literal('cancelled') })

@@ -2,13 +2,19 @@ import { z } from 'zod'
 import { ArtifactSchema, PreviewSchema } from './artifacts'
 import { StudioErrorDataSchema } from './errors'
 import { imageSpecSchemas } from './specs/image'
+import { moleculeSpecSchemas } from './specs/molecule'
+import { pointCloudSpecSchemas } from './specs/point-cloud'
 import type { TaskId } from './tasks'
 
 /**
  * Every job the engine runs, discriminated by its task id. A task joins by adding its spec schema here
  * (contract/specs/<modality>.ts); the engine's pipeline table then fails typecheck until it has a pipeline.
  */
-export const JobSpecSchema = z.discriminatedUnion('task', [...imageSpecSchemas])
+export const JobSpecSchema = z.discriminatedUnion('task', [
+  ...imageSpecSchemas,
+  ...pointCloudSpecSchemas,
+  ...moleculeSpecSchemas
+])
 export type JobSpec = z.infer<typeof JobSpecSchema>
 export type JobSpecInput = z.input<typeof JobSpecSchema>
 /** The tasks that have a spec (and so a pipeline); a subset of the vocabulary in tasks.ts. */
@@ -35,6 +41,15 @@ export const ProgressSchema = z.object({
   n: z.number().int().positive()
 })
 
+/**
+ * Measures of a job's outputs as a whole, by name (e.g. "validity": 0.92, "1-NNA-CD": 0.58): what a batch
+ * of molecules or shapes scores. At most 64 entries.
+ */
+export const JobMetricsSchema = z
+  .record(z.string().min(1).max(64), z.number())
+  .refine((m) => Object.keys(m).length <= 64, 'at most 64 metrics')
+export type JobMetrics = z.infer<typeof JobMetricsSchema>
+
 /** The version of stored job records; storage/job-store migrates older rows to it on open. */
 export const jobRecordVersion = 2
 
@@ -54,7 +69,9 @@ export const JobRecordSchema = z.object({
   /** Steps completed when the job stopped (so "cancelled at step 27 of 50" survives a reload). */
   progress: ProgressSchema.optional(),
   /** Set when the studio stopped while this job ran: it can be run again as a new job. */
-  interrupted: z.boolean().optional()
+  interrupted: z.boolean().optional(),
+  /** Measures of the outputs as a set (molecules: validity, stability…; shapes: 1-NNA, COV, MMD). */
+  metrics: JobMetricsSchema.optional()
 })
 export type JobRecord = z.infer<typeof JobRecordSchema>
 
@@ -73,6 +90,7 @@ export const JobEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('artifact'), jobId: z.string(), artifact: ArtifactSchema }),
   z.object({ type: z.literal('warning'), jobId: z.string(), message: z.string() }),
+  z.object({ type: z.literal('metrics'), jobId: z.string(), metrics: JobMetricsSchema }),
   z.object({ type: z.literal('done'), jobId: z.string(), job: JobRecordSchema }),
   z.object({
     type: z.literal('failed'),

@@ -62,9 +62,15 @@ export type Parameterization = z.infer<typeof ParameterizationSchema>
 export const TrainingScheduleSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('discrete'),
-    betaSchedule: z.enum(['linear', 'scaled-linear', 'cosine']),
+    /** 'polynomial': EDM's (Hoogeboom et al. 2022) schedule with `power` and `precision`. */
+    betaSchedule: z.enum(['linear', 'scaled-linear', 'cosine', 'polynomial']),
     betaStart: z.number().positive(),
     betaEnd: z.number().positive(),
+    /** 'polynomial' only (default 2 and 1e-5). */
+    power: z.number().positive().optional(),
+    precision: z.number().positive().max(0.1).optional(),
+    /** The network takes t·timestepScale (default 1; EDM: t/T, so 1/T). */
+    timestepScale: z.number().positive().optional(),
     trainSteps: z.number().int().positive(),
     zeroTerminalSnr: z.boolean().default(false),
     /** How the model takes its time input: float t (fractional allowed) or int64 t (rounded). */
@@ -129,15 +135,55 @@ export const PointCloudSampleSchema = z.object({
   points: z.number().int().positive(),
   channels: z.union([z.literal(3), z.literal(6)]).default(3),
   /** How shapes were normalised for training, in words (e.g. "bounding box centred, into [−1, 1]³"). */
-  normalization: z.string().default('')
+  normalization: z.string().default(''),
+  /**
+   * Held-out shapes for a batch's metrics: a JSON index of the model folder ({file, shape [S, N, 3],
+   * labels [S]}) whose `file` holds float32 little-endian xyz.
+   */
+  reference: relativePath.optional()
 })
+
+/**
+ * How a molecule network takes its atoms. 'joint' (EDM): one tensor [B, N, 3 + E (+1)] of positions,
+ * the element one-hot and optionally the atomic number, each scaled (x/positionScale, one-hot/oneHotScale,
+ * Z/chargeScale), denoised together. 'graph' (conformers): positions [B, N, 3] denoised, the molecular
+ * graph given as atom features [B, N, E + 1] (one-hot, formal charge) and edge features [B, N, N,
+ * bondOrders + pathLengths] (kekulised bond order one-hot; shortest path 1, 2, …, ≥ pathLengths one-hot).
+ * Both take a node mask [B, N, 1] (1 = real atom) for molecules of different sizes.
+ */
+export const MoleculeFeaturesSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('joint'),
+    input: z.string().min(1),
+    maskInput: z.string().min(1),
+    positionScale: z.number().positive().default(1),
+    oneHotScale: z.number().positive().default(4),
+    /** 0: no atomic-number channel. */
+    chargeScale: z.number().nonnegative().default(10)
+  }),
+  z.object({
+    kind: z.literal('graph'),
+    input: z.string().min(1),
+    atomsInput: z.string().min(1),
+    edgesInput: z.string().min(1),
+    maskInput: z.string().min(1),
+    bondOrders: z.number().int().positive().default(3),
+    pathLengths: z.number().int().positive().default(4)
+  })
+])
+export type MoleculeFeatures = z.infer<typeof MoleculeFeaturesSchema>
 
 /** A molecule model's sample: up to maxAtoms atoms, positions [N, 3] (Å) and atom features. */
 export const MoleculeSampleSchema = z.object({
   kind: z.literal('molecule'),
   maxAtoms: z.number().int().positive(),
   /** Element symbols in the order of the one-hot features. */
-  elements: z.array(z.string().min(1).max(3)).min(1)
+  elements: z.array(z.string().min(1).max(3)).min(1),
+  features: MoleculeFeaturesSchema,
+  /** Molecules of the training set by atom count (hydrogens included): "19" → 1234. */
+  atomCounts: z.record(z.string().regex(/^\d+$/), z.number().nonnegative()).optional(),
+  /** A file of the model folder with the training set's SMILES, one per line (for novelty). */
+  trainingSmiles: relativePath.optional()
 })
 
 export const SampleSchema = z.discriminatedUnion('kind', [

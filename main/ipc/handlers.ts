@@ -6,6 +6,7 @@ import {
   type VerbRequestParsed,
   type VerbResponse
 } from '../contract'
+import { exportArtifacts } from './export'
 import type { Studio } from './studio'
 import { samplerDescriptors } from '../tasks'
 import { validateSpec } from '../jobs/validate-spec'
@@ -76,7 +77,8 @@ export function createHandlers(studio: Studio): Handlers {
       cancelled: studio.downloads.cancel(downloadId)
     }),
     getSettings: async () => studio.currentSettings(),
-    updateSettings: (patch) => studio.settings.update(patch)
+    updateSettings: (patch) => studio.settings.update(patch),
+    exportArtifacts: (request) => exportArtifacts(studio, request)
   }
 }
 

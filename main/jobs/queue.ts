@@ -224,6 +224,13 @@ export class JobQueue {
         })
         this.#emit({ type: 'warning', jobId, message: update.message })
         break
+      case 'metrics':
+        state.job = this.#trySave({
+          ...state.job,
+          metrics: { ...state.job.metrics, ...update.metrics }
+        })
+        this.#emit({ type: 'metrics', jobId, metrics: update.metrics })
+        break
     }
   }
 

@@ -15,6 +15,10 @@ import { imageGenerate } from './image/generate'
 import { imageImg2Img } from './image/img2img'
 import { imageInpaint } from './image/inpaint'
 import { imageUpscale } from './image/upscale'
+import { moleculeConformer } from './molecule/conformer'
+import { moleculeGenerate } from './molecule/generate'
+import { pointCloudComplete } from './point-cloud/complete'
+import { pointCloudGenerate } from './point-cloud/generate'
 import { pickModel } from './models'
 import type { TaskDefinition, Validated } from './types'
 
@@ -37,7 +41,11 @@ export const tasks: { readonly [T in RunnableTaskId]: TaskDefinition<T> } = {
   'image.generate': imageGenerate,
   'image.img2img': imageImg2Img,
   'image.inpaint': imageInpaint,
-  'image.upscale': imageUpscale
+  'image.upscale': imageUpscale,
+  'point-cloud.generate': pointCloudGenerate,
+  'point-cloud.complete': pointCloudComplete,
+  'molecule.generate': moleculeGenerate,
+  'molecule.conformer': moleculeConformer
 }
 
 export function taskDefinition<T extends RunnableTaskId>(task: T): TaskDefinition<T> {

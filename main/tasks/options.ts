@@ -65,3 +65,18 @@ export const conditioningOptions: readonly CliOption[] = [
     description: 'class label (class-conditioned models; case-insensitive)'
   }
 ]
+
+/** Trajectory recording of the 3D tasks. */
+export const trajectoryOption: CliOption = {
+  flag: 'trajectory-every',
+  type: 'int',
+  description: 'keep every n-th denoising step for replay (0: none)',
+  defaultText: '1'
+}
+
+/** The class of a class-conditional shape model. */
+export const shapeLabelOption: CliOption = {
+  flag: 'label',
+  type: 'string',
+  description: 'shape class (class-conditioned models; case-insensitive)'
+}

@@ -13,14 +13,24 @@ type DiscreteTraining = Extract<ModelManifest['schedule'], { type: 'discrete' }>
 type Spacing = 'linspace' | 'leading' | 'trailing'
 
 function betaSpec(training: DiscreteTraining): BetaSpec {
-  return training.betaSchedule === 'cosine'
-    ? { kind: 'cosine', steps: training.trainSteps }
-    : {
+  switch (training.betaSchedule) {
+    case 'cosine':
+      return { kind: 'cosine', steps: training.trainSteps }
+    case 'polynomial':
+      return {
+        kind: 'polynomial',
+        steps: training.trainSteps,
+        power: training.power ?? 2,
+        precision: training.precision ?? 1e-5
+      }
+    default:
+      return {
         kind: training.betaSchedule,
         betaStart: training.betaStart,
         betaEnd: training.betaEnd,
         steps: training.trainSteps
       }
+  }
 }
 
 /** The spacing the "model" schedule uses: the model's own (diffusers `timestep_spacing`), else linspace. */
@@ -118,7 +128,8 @@ export function denoiserSpecFor(manifest: ModelManifest): DenoiserSpec {
   const timestep = {
     kind: 'discrete' as const,
     schedule,
-    round: training.timestepDtype === 'int64'
+    round: training.timestepDtype === 'int64',
+    ...(training.timestepScale !== undefined ? { scale: training.timestepScale } : {})
   }
   switch (manifest.parameterization) {
     case 'epsilon':

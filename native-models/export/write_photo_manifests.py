@@ -35,6 +35,9 @@ def write(model_id: str, name: str, description: str, task: str, image_inputs: d
           defaults: dict, memory_mb: int) -> None:
     folder = STARTER / model_id
     onnx_path = folder / "model.onnx"
+    if not onnx_path.exists():
+        print("skipped", model_id, "(no model.onnx yet)")
+        return
     graph = onnx.load(str(onnx_path), load_external_data=False).graph
     manifest = {
         "schemaVersion": 1,

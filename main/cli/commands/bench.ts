@@ -77,6 +77,39 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
       exit(0)
     })
   bench
+    .command('images')
+    .description(
+      'super-resolution and inpainting on the held-out photos beside bicubic, Lanczos and blur fill; speed and peak memory'
+    )
+    .addOption(
+      new Option('--nfe <list>', 'comma-separated NFE for super-resolution').default('1,2,4,10,20')
+    )
+    .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
+    .option('--skip-large', 'skip the 1024² → 4096² run')
+    .action(async (values: { nfe: string; threads: number; skipLarge?: boolean }) => {
+      const nfes = values.nfe.split(',').map((v) => Number(v.trim()))
+      if (nfes.some((v) => !Number.isInteger(v) || v < 1 || v > 200)) {
+        process.stderr.write('error: --nfe takes integers from 1 to 200, e.g. 1,2,4\n')
+        exit(2)
+        return
+      }
+      const { runImageBench } = await import('../../engine/bench/image-bench')
+      const result = await runImageBench({
+        nfes,
+        threads: values.threads,
+        skipLarge: Boolean(values.skipLarge),
+        log: (line) => process.stderr.write(line + '\n')
+      })
+      process.stdout.write(result.markdown + '\n')
+      await writeSection(
+        'images',
+        'Images: super-resolution and inpainting quality, speed and memory',
+        `npm run bench:images${values.skipLarge ? ' -- --skip-large' : ''}`,
+        result.markdown
+      )
+      exit(0)
+    })
+  bench
     .command('runtime')
     .description('engine overhead, and ORT CPU against PyTorch CPU on the starter model')
     .addOption(

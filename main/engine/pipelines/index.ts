@@ -6,6 +6,10 @@ import { generateImage } from './image/generate'
 import { imageToImage } from './image/img2img'
 import { inpaintImage } from './image/inpaint'
 import { upscaleImage } from './image/upscale'
+import { findConformers } from './molecule/conformer'
+import { generateMolecules } from './molecule/generate'
+import { completePointClouds } from './point-cloud/complete'
+import { generatePointClouds } from './point-cloud/generate'
 
 export type { PipelineContext } from './context'
 export type Pipeline<T extends RunnableTaskId> = (
@@ -17,7 +21,11 @@ export const pipelines: { readonly [T in RunnableTaskId]: Pipeline<T> } = {
   'image.generate': generateImage,
   'image.img2img': imageToImage,
   'image.inpaint': inpaintImage,
-  'image.upscale': upscaleImage
+  'image.upscale': upscaleImage,
+  'point-cloud.generate': generatePointClouds,
+  'point-cloud.complete': completePointClouds,
+  'molecule.generate': generateMolecules,
+  'molecule.conformer': findConformers
 }
 
 /** Runs the pipeline of a job's task. */

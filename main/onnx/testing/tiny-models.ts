@@ -376,3 +376,141 @@ export function writeTinyEditModel(
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
   return manifest
 }
+
+/**
+ * Writes tiny stand-ins of the 3D contracts `root/id` for pipeline tests (real .onnx + manifest):
+ * 'shapes' sample [batch, points, 3] + timestep + class_labels → out = sample·w (EDM, 3 classes, N 64);
+ * 'edm' xh [batch, atoms, 9] + t [batch, 1] + node_mask → out = xh·w·mask (EDM's molecule contract,
+ * polynomial schedule); 'conformer' pos + timestep + atoms + edges + node_mask → out = pos·w·mask.
+ */
+export function writeTiny3dModel(
+  root: string,
+  id: string,
+  kind: 'shapes' | 'edm' | 'conformer'
+): ModelManifest {
+  const dir = join(root, id)
+  const f = 'float32' as const
+  const spec: ModelSpec =
+    kind === 'shapes'
+      ? {
+          inputs: [
+            { name: 'sample', type: f, shape: ['batch', 'points', 3] },
+            { name: 'timestep', type: f, shape: ['batch'] },
+            { name: 'class_labels', type: 'int64', shape: ['batch'] }
+          ],
+          outputs: [{ name: 'out', type: f, shape: ['batch', 'points', 3] }],
+          nodes: [{ op: 'Mul', inputs: ['sample', 'w'], outputs: ['out'] }],
+          initializers: [{ name: 'w', type: f, dims: [1, 1, 3], values: [0.5, 0.6, 0.7] }]
+        }
+      : kind === 'edm'
+        ? {
+            inputs: [
+              { name: 'xh', type: f, shape: ['batch', 'atoms', 9] },
+              { name: 't', type: f, shape: ['batch', 1] },
+              { name: 'node_mask', type: f, shape: ['batch', 'atoms', 1] }
+            ],
+            outputs: [{ name: 'out', type: f, shape: ['batch', 'atoms', 9] }],
+            nodes: [
+              { op: 'Mul', inputs: ['xh', 'w'], outputs: ['a'] },
+              { op: 'Mul', inputs: ['a', 'node_mask'], outputs: ['out'] }
+            ],
+            initializers: [
+              { name: 'w', type: f, dims: [1, 1, 9], values: [0, 0, 0, 0.3, 0.2, 0.1, 0.2, 0.3, 0] }
+            ]
+          }
+        : {
+            inputs: [
+              { name: 'pos', type: f, shape: ['batch', 'atoms', 3] },
+              { name: 'timestep', type: f, shape: ['batch'] },
+              { name: 'atoms', type: f, shape: ['batch', 'atoms', 6] },
+              { name: 'edges', type: f, shape: ['batch', 'atoms', 'atoms', 7] },
+              { name: 'node_mask', type: f, shape: ['batch', 'atoms', 1] }
+            ],
+            outputs: [{ name: 'out', type: f, shape: ['batch', 'atoms', 3] }],
+            nodes: [
+              { op: 'Mul', inputs: ['pos', 'w'], outputs: ['a'] },
+              { op: 'Mul', inputs: ['a', 'node_mask'], outputs: ['out'] }
+            ],
+            initializers: [{ name: 'w', type: f, dims: [1, 1, 3], values: [0.1, 0.1, 0.1] }]
+          }
+  const files = writeOnnx(dir, 'model.onnx', spec)
+  const edmContinuous: ModelManifest['schedule'] = {
+    type: 'continuous',
+    sigmaMin: 0.002,
+    sigmaMax: 20,
+    sigmaData: 0.5
+  }
+  const overrides: Partial<ModelManifest> =
+    kind === 'shapes'
+      ? {
+          modality: 'point-cloud',
+          tasks: ['point-cloud.generate', 'point-cloud.complete'],
+          parameterization: 'edm',
+          schedule: edmContinuous,
+          conditioning: {
+            type: 'class',
+            classes: ['cube', 'ball', 'rod'],
+            nullClass: 3,
+            input: 'class_labels'
+          },
+          sample: { kind: 'point-cloud', points: 64, channels: 3, normalization: 'unit box' },
+          defaults: { sampler: 'euler', steps: 4, guidance: 2, schedule: 'model' }
+        }
+      : kind === 'edm'
+        ? {
+            modality: 'molecule',
+            tasks: ['molecule.generate'],
+            parameterization: 'epsilon',
+            schedule: {
+              type: 'discrete',
+              betaSchedule: 'polynomial',
+              betaStart: 0.0001,
+              betaEnd: 0.02,
+              power: 2,
+              precision: 1e-5,
+              trainSteps: 1001,
+              timestepScale: 1 / 1000,
+              zeroTerminalSnr: false,
+              timestepDtype: 'float32'
+            },
+            sample: {
+              kind: 'molecule',
+              maxAtoms: 12,
+              elements: ['H', 'C', 'N', 'O', 'F'],
+              features: {
+                kind: 'joint',
+                input: 'xh',
+                maskInput: 'node_mask',
+                positionScale: 1,
+                oneHotScale: 4,
+                chargeScale: 10
+              },
+              atomCounts: { '3': 2, '5': 1, '9': 1 }
+            },
+            defaults: { sampler: 'euler', steps: 5, guidance: 1, schedule: 'model' }
+          }
+        : {
+            modality: 'molecule',
+            tasks: ['molecule.conformer'],
+            parameterization: 'edm',
+            schedule: edmContinuous,
+            sample: {
+              kind: 'molecule',
+              maxAtoms: 29,
+              elements: ['H', 'C', 'N', 'O', 'F'],
+              features: {
+                kind: 'graph',
+                input: 'pos',
+                atomsInput: 'atoms',
+                edgesInput: 'edges',
+                maskInput: 'node_mask',
+                bondOrders: 3,
+                pathLengths: 4
+              }
+            },
+            defaults: { sampler: 'heun', steps: 4, guidance: 1, schedule: 'model' }
+          }
+  const manifest = denoiserManifest(id, files, spec, overrides)
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
+  return manifest
+}

@@ -161,7 +161,8 @@ export const imageInpaint: TaskDefinition<'image.inpaint'> = {
   }
 }
 
-const repaintKeys = ['jump_length', 'resample_count']
+/** RePaint's knobs in samplerExtra (its own solver's, not the model sampler's). */
+export const repaintKeys = ['jump_length', 'resample_count']
 
 /** The sampler extras without the knobs of the job's own solver (RePaint's, DDRM's). */
 export function withoutKeys<V>(
@@ -172,7 +173,7 @@ export function withoutKeys<V>(
 }
 
 /** @throws StudioError invalid-request for a jump length or resampling count that is not an integer ≥ 1. */
-function checkRepaintKnobs(extra: Readonly<Record<string, unknown>>): void {
+export function checkRepaintKnobs(extra: Readonly<Record<string, unknown>>): void {
   for (const key of repaintKeys) {
     const v = extra[key]
     if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 50)) {

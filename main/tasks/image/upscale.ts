@@ -8,8 +8,9 @@ import { withoutKeys } from './inpaint'
 export type UpscaleMethod = 'model' | 'ddrm'
 
 /**
- * The method a model upscales with: its own (a super-resolution model), else DDRM (Kawar et al. 2022)
- * with a pixel model, whose native size sets the tile.
+ * The method a model upscales with: its own (a super-resolution model; a smaller scale than the
+ * model's runs at the model's and is resized down, as Upscayl does), else DDRM (Kawar et al. 2022) with
+ * a pixel model, whose native size sets the tile.
  * @throws StudioError invalid-request when the method or the scale cannot run on the model.
  */
 export function upscaleMethod(
@@ -27,10 +28,10 @@ export function upscaleMethod(
           'image generation model.'
       )
     }
-    if (scale !== own.scale) {
+    if (scale > own.scale) {
       throw new StudioError(
         'invalid-request',
-        `Model "${manifest.id}" upscales ×${own.scale} only; ×${scale} was asked.`
+        `Model "${manifest.id}" upscales up to ×${own.scale}; ×${scale} was asked. Upscale the result again.`
       )
     }
     return 'model'

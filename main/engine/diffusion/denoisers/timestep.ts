@@ -12,7 +12,13 @@ export type TimestepMap =
    * σ table (k-diffusion DiscreteSchedule.sigma_to_t). `round`: nearest integer t, for exports whose
    * timestep input is int64 (the model then sees σ of that t while the sampler keeps its own σ).
    */
-  | { readonly kind: 'discrete'; readonly schedule: DiscreteSchedule; readonly round?: boolean }
+  | {
+      readonly kind: 'discrete'
+      readonly schedule: DiscreteSchedule
+      readonly round?: boolean
+      /** The network takes t·scale (EDM feeds t/T). */
+      readonly scale?: number
+    }
   /** VP-SDE model time t ∈ [0, 1] solving σ(t) = σ (Song et al. 2021), times `scale` (e.g. 999). */
   | {
       readonly kind: 'vp-continuous'
@@ -32,7 +38,7 @@ export function modelTime(map: TimestepMap, sigma: number): number {
       return sigma
     case 'discrete': {
       const t = timestepOfSigma(map.schedule, sigma)
-      return map.round ? Math.round(t) : t
+      return (map.round ? Math.round(t) : t) * (map.scale ?? 1)
     }
     case 'vp-continuous':
       return vpTimeOfSigma(sigma, map.betaMin ?? 0.1, map.betaMax ?? 20) * (map.scale ?? 1)

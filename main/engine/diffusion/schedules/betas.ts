@@ -25,6 +25,17 @@ export type BetaSpec =
       readonly maxBeta?: number
     }
   | { readonly kind: 'trained'; readonly betas: readonly number[] | Float64Array }
+  /**
+   * EDM's polynomial schedule (Hoogeboom et al. 2022, App. B; `polynomial_schedule` in their code): for
+   * `steps` = T + 1 levels, ᾱ(x) = (1 − (x/steps)^power)² at x = linspace(0, steps, steps), each step's
+   * ratio clipped to [0.001, 1], then ᾱ ← (1 − 2s)·ᾱ + s with s = `precision`.
+   */
+  | {
+      readonly kind: 'polynomial'
+      readonly steps: number
+      readonly power: number
+      readonly precision: number
+    }
 
 export function betasOf(spec: BetaSpec): Float64Array {
   switch (spec.kind) {
@@ -46,7 +57,29 @@ export function betasOf(spec: BetaSpec): Float64Array {
     }
     case 'trained':
       return Float64Array.from(spec.betas)
+    case 'polynomial':
+      return betasFromAlphasCumprod(polynomialAlphasCumprod(spec.steps, spec.power, spec.precision))
   }
+}
+
+/** EDM's polynomial ᾱ table of `steps` levels (see BetaSpec 'polynomial'). */
+export function polynomialAlphasCumprod(
+  steps: number,
+  power: number,
+  precision: number
+): Float64Array {
+  const raw = linspace(0, steps, steps).map((x) => (1 - (x / steps) ** power) ** 2)
+  // clip_noise_schedule: the ratio of consecutive levels (from 1) clipped to [0.001, 1], re-accumulated.
+  const out = new Float64Array(steps)
+  let previous = 1
+  let product = 1
+  for (let i = 0; i < steps; i++) {
+    const ratio = Math.min(1, Math.max(0.001, raw[i] / previous))
+    product *= ratio
+    previous = raw[i]
+    out[i] = (1 - 2 * precision) * product + precision
+  }
+  return out
 }
 
 /** ᾱ_t = Π_{s≤t} (1 − β_s). */

@@ -74,12 +74,15 @@ export interface NetworkOptions {
 
 /**
  * The timestep feed in the graph's dtype and rank: [B] per row, [1] when the graph fixes one value
- * (diffusers' np.array([t])), or a scalar [] (optimum ≥ 1.24). One σ per call, so every row's t is equal.
+ * (diffusers' np.array([t])), [B, 1] (EDM), or a scalar [] (optimum ≥ 1.24). One σ per call, so every
+ * row's t is equal.
  */
 export function timestepTensor(spec: TensorSpec, t: Float64Array): ort.Tensor {
   const fixedOne = spec.shape.length === 1 && spec.shape[0] === 1
   const values = spec.shape.length === 0 || fixedOne ? t.subarray(0, 1) : t
-  const dims = spec.shape.length === 0 ? [] : [values.length]
+  // [] scalar, [B] or [1], or [B, 1] (EDM's t).
+  const dims =
+    spec.shape.length === 0 ? [] : spec.shape.length === 2 ? [values.length, 1] : [values.length]
   if (spec.dtype === 'int64') {
     return new ort.Tensor(
       'int64',

@@ -24,6 +24,8 @@ export interface SamplingRun {
   readonly stepTotal?: number
   /** What the sampled values are, for error messages ("the image", "tile 3"). */
   readonly what?: string
+  /** Called after every step with the sampler's step info (trajectories). */
+  readonly onStep?: (info: StepInfo) => void
   /** A sampler of the job's own instead of the resolved one (RePaint, DDRM: the toolbox's inverse solvers). */
   readonly sampler?: { readonly name: string; readonly sample: Sampler }
 }
@@ -41,6 +43,7 @@ export async function runSampling(context: PipelineContext, run: SamplingRun): P
   let completed = 0
   const onStep = (info: StepInfo) => {
     completed = info.i + 1
+    run.onStep?.(info)
     const last = info.i === info.n - 1
     const preview =
       every > 0 && (info.i % every === 0 || last) ? run.preview?.(info.denoised) : undefined

@@ -253,9 +253,15 @@ describe('upscaling on pixel models', () => {
     expect(image.data[(20 * 48 + 47) * 4 + 3]).toBeLessThan(140)
   }, 60_000)
 
-  it('refuses a scale the model does not make and an output past the pixel limit', async () => {
+  it("a smaller scale than the model's runs at its scale and resizes; a larger one is refused", async () => {
+    const { image, recipe } = await run(
+      { task: 'image.upscale', model: 'tiny-sr', image: refs.photo, scale: 2 },
+      'x2'
+    )
+    expect([image.width, image.height]).toEqual([80, 56])
+    expect(recipe.modelScale).toBe(4)
     await expect(
-      run({ task: 'image.upscale', model: 'tiny-sr', image: refs.photo, scale: 2 }, 'x2')
-    ).rejects.toThrow(/×4 only/)
+      run({ task: 'image.upscale', model: 'tiny-sr', image: refs.photo, scale: 8 }, 'x8')
+    ).rejects.toThrow(/up to ×4/)
   })
 })

@@ -3,7 +3,6 @@
 import type { ImageSample, ModelManifest, RunnableTaskId, SpecOf } from '../../../contract'
 import type { ResolvedModel } from '../../../models/registry'
 import {
-  denoiserSpecFor,
   resolveLabel,
   resolveSampling,
   taskDefinition,
@@ -11,20 +10,15 @@ import {
 } from '../../../tasks'
 import { imageSample, nativeSize } from '../../../tasks/image/common'
 import type { Denoiser } from '../../diffusion/types'
-import { runWarnings } from '../../preflight/warnings'
 import type { PipelineContext } from '../context'
-import {
-  conditionalDenoiser,
-  denoiserSession,
-  guidedDenoiser,
-  needsGuidance,
-  type JobConditioning,
-  type NetworkOptions
-} from '../common/network'
+import { jobDenoiser } from '../common/denoiser'
+import type { JobConditioning, NetworkOptions } from '../common/network'
 import { encodePrompts } from '../common/text'
 import { sampleSpace, type SampleSpace } from './space'
 
 type ImageTask = Extract<RunnableTaskId, `image.${string}`>
+/** Any image task's spec (the fields every image spec has). */
+type ImageSpec = SpecOf<ImageTask>
 
 export interface ImageJob<T extends ImageTask> {
   readonly model: ResolvedModel
@@ -50,19 +44,13 @@ export async function imageJob<T extends ImageTask>(
   input: SpecOf<T>,
   context: PipelineContext
 ): Promise<ImageJob<T>> {
-  const model = await context.registry.resolve(input.model ?? '')
+  const model = await context.registry.resolve((input as ImageSpec).model ?? '')
   const { manifest } = model
   const definition = taskDefinition(task)
   const { spec } = definition.validate(input, manifest)
   const sample = imageSample(manifest)
   const native = nativeSize(sample)
-  const s = spec as SpecOf<T> & {
-    label?: string
-    width?: number
-    height?: number
-    prompt: string
-    negativePrompt: string
-  }
+  const s = spec as ImageSpec & { width?: number; height?: number }
   const conditioning: JobConditioning =
     manifest.conditioning.type === 'text'
       ? { kind: 'text', ...(await encodePrompts(context, model, s.prompt, s.negativePrompt)) }
@@ -82,46 +70,36 @@ export async function imageJob<T extends ImageTask>(
     space: sampleSpace(context, model, sample),
     width: s.width ?? native.width,
     height: s.height ?? native.height,
-    count: spec.count,
-    seeds: Array.from({ length: spec.count }, (_, b) => spec.seed + b)
+    count: s.count,
+    seeds: Array.from({ length: s.count }, (_, b) => s.seed + b)
   }
 }
 
 /**
- * The guided denoiser of an image job for `steps` steps: emits the pre-flight warnings, opens the
- * denoiser's session for the batch (× 2 with classifier-free guidance) and wraps it.
+ * The guided denoiser of an image job for `steps` steps (common/denoiser.ts at the job's sample size, or
+ * the size and channels given).
  */
-export async function imageDenoiser<T extends ImageTask>(
+export function imageDenoiser<T extends ImageTask>(
   context: PipelineContext,
   job: ImageJob<T>,
   steps: number,
   options: NetworkOptions & { sampleChannels?: number; width?: number; height?: number } = {}
 ): Promise<Denoiser> {
-  const { manifest, sample, sampling, conditioning, count } = job
+  const { sample } = job
+  const v = sample.vaeScale
   const width = options.width ?? job.width
   const height = options.height ?? job.height
-  const rows = count * (needsGuidance(manifest, conditioning, sampling.guidance) ? 2 : 1)
-  for (const message of runWarnings(manifest, context.settings, {
-    batch: rows,
-    steps,
-    callsPerStep: sampling.sampler.callsPerStep,
-    calibration: context.calibration
-  })) {
-    context.emit({ type: 'warning', message })
-  }
-  const v = sample.vaeScale
   const channels = options.sampleChannels ?? sample.channels
-  const contextShape =
-    conditioning.kind === 'text' ? [rows, ...conditioning.cond.shape.slice(1)] : undefined
-  const session = await denoiserSession(
+  return jobDenoiser(
     context,
     job.model,
-    [rows, channels, height / v, width / v],
-    contextShape
+    {
+      sampling: job.sampling,
+      conditioning: job.conditioning,
+      count: job.count,
+      sampleShape: [channels, height / v, width / v],
+      steps
+    },
+    options
   )
-  const network = conditionalDenoiser(session, manifest, denoiserSpecFor(manifest), {
-    guidanceScale: sampling.guidance,
-    ...options
-  })
-  return guidedDenoiser(network, manifest, count, conditioning, sampling.guidance)
 }

@@ -28,8 +28,10 @@ export async function upscaleImage(
   context: PipelineContext
 ): Promise<void> {
   const job = await imageJob('image.upscale', input, context)
-  const { spec, sample, sampling, space, count, seeds } = job
-  const s = spec.scale
+  const { spec, sample, sampling, space, count, seeds, manifest } = job
+  // A super-resolution model runs at its own scale; a smaller one asked is a resize of its output.
+  const s =
+    spec.method === 'model' ? (manifest.imageInputs.upscale?.scale ?? spec.scale) : spec.scale
   const source = await decodeRgba(await context.readInput(spec.image))
   const outW = source.width * s
   const outH = source.height * s
@@ -95,14 +97,17 @@ export async function upscaleImage(
   }
 
   // 3. Alpha (if any) is upscaled as an image; then files with the recipe.
-  const alpha = hasAlpha(source) ? await resizeRgba(source, outW, outH) : undefined
+  const W = source.width * spec.scale
+  const H = source.height * spec.scale
+  const alpha = hasAlpha(source) ? await resizeRgba(source, W, H) : undefined
   for (let b = 0; b < count; b++) {
-    const out = outputs[b]
+    const out = s === spec.scale ? outputs[b] : await resizeRgba(outputs[b], W, H, 'lanczos3')
     if (alpha) for (let p = 3; p < out.data.length; p += 4) out.data[p] = alpha.data[p]
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
-      width: outW,
-      height: outH,
-      tiles: { count: tiles, size: To, overlap: grid.overlap * s }
+      width: W,
+      height: H,
+      tiles: { count: tiles, size: To, overlap: grid.overlap * s },
+      ...(s !== spec.scale ? { modelScale: s } : {})
     })
     await writeImage(context, out, { output: b, outputs: count, format: context.format }, recipe)
   }

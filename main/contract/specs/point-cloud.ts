@@ -1,0 +1,42 @@
+import { z } from 'zod'
+import { InputRefSchema } from '../inputs'
+import { samplingFields } from '../sampling'
+
+// Specs of the point-cloud tasks: shapes as [N, 3] points (optionally + RGB) in the model's normalised box.
+
+const shape = {
+  /** Class name for class-conditional models (the manifest's conditioning.classes). */
+  label: z.string().min(1).max(64).optional(),
+  /**
+   * Keep the denoising trajectory: every `trajectoryEvery`-th step's x0 estimate (and the last) is written
+   * beside each output for replay; 0 keeps none.
+   */
+  trajectoryEvery: z.number().int().min(0).max(1000).default(1)
+}
+
+/** Point-cloud generation: a denoiser over [B, N, 3] with classifier-free guidance on the class. */
+export const PointCloudGenerateSpecSchema = z.object({
+  task: z.literal('point-cloud.generate'),
+  ...shape,
+  ...samplingFields
+})
+export type PointCloudGenerateSpec = z.infer<typeof PointCloudGenerateSpecSchema>
+
+/**
+ * Shape completion: the points of a partial cloud (PLY/OBJ, in the model's box after the same
+ * normalisation) are held fixed while the rest of the N points are generated (RePaint on point sets).
+ */
+export const PointCloudCompleteSpecSchema = z.object({
+  task: z.literal('point-cloud.complete'),
+  partial: InputRefSchema,
+  /** How the partial cloud is placed in the model's box: as it is, or normalised like the training data. */
+  placement: z.enum(['as-is', 'normalise']).default('normalise'),
+  ...shape,
+  ...samplingFields
+})
+export type PointCloudCompleteSpec = z.infer<typeof PointCloudCompleteSpecSchema>
+
+export const pointCloudSpecSchemas = [
+  PointCloudGenerateSpecSchema,
+  PointCloudCompleteSpecSchema
+] as const

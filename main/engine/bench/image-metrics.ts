@@ -1,0 +1,242 @@
+// Image quality measures and baselines for the image benchmark, pure: PSNR and SSIM on 8-bit RGB(A)
+// (SSIM as scikit-image's structural_similarity with its defaults, so figures compare with the training
+// scripts'), ×k area downsampling (the super-resolution models' degradation), and a smooth fill of a
+// hole from its border (the "blur fill" baseline of inpainting papers).
+
+/** An 8-bit image, 4 bytes per pixel (RGBA; alpha ignored by the measures). */
+export interface Rgba8 {
+  readonly width: number
+  readonly height: number
+  readonly data: Uint8Array
+}
+
+/**
+ * PSNR in dB of RGB over the pixels where `where(p)` (default: all): 10·log10(255² / MSE).
+ * @returns Infinity for identical images.
+ */
+export function psnr(a: Rgba8, b: Rgba8, where?: (p: number) => boolean): number {
+  let sum = 0
+  let n = 0
+  const pixels = a.width * a.height
+  for (let p = 0; p < pixels; p++) {
+    if (where && !where(p)) continue
+    for (let c = 0; c < 3; c++) {
+      const d = a.data[p * 4 + c] - b.data[p * 4 + c]
+      sum += d * d
+      n++
+    }
+  }
+  return n === 0 || sum === 0 ? Infinity : 10 * Math.log10((255 * 255) / (sum / n))
+}
+
+/** Mean absolute error of RGB over the pixels where `where(p)`, in 8-bit levels. */
+export function meanAbsoluteError(a: Rgba8, b: Rgba8, where: (p: number) => boolean): number {
+  let sum = 0
+  let n = 0
+  for (let p = 0; p < a.width * a.height; p++) {
+    if (!where(p)) continue
+    for (let c = 0; c < 3; c++) sum += Math.abs(a.data[p * 4 + c] - b.data[p * 4 + c])
+    n += 3
+  }
+  return n ? sum / n : 0
+}
+
+/**
+ * SSIM (Wang et al. 2004, eq. 13) per RGB channel, averaged: 7×7 uniform windows, sample covariance
+ * (N/(N − 1)), K1 = 0.01, K2 = 0.03, L = 255, the mean over window centres at least 3 pixels from the
+ * border — scikit-image's `structural_similarity(channel_axis=2, data_range=255)`.
+ */
+export function ssim(a: Rgba8, b: Rgba8): number {
+  const { width, height } = a
+  const win = 7
+  const r = (win - 1) / 2
+  const n = win * win
+  const cov = n / (n - 1)
+  const c1 = (0.01 * 255) ** 2
+  const c2 = (0.03 * 255) ** 2
+  let total = 0
+  for (let c = 0; c < 3; c++) {
+    // Integral images of x, y, x², y², xy.
+    const W = width + 1
+    const sums = Array.from({ length: 5 }, () => new Float64Array(W * (height + 1)))
+    for (let y = 0; y < height; y++) {
+      const row = new Float64Array(5)
+      for (let x = 0; x < width; x++) {
+        const u = a.data[(y * width + x) * 4 + c]
+        const v = b.data[(y * width + x) * 4 + c]
+        row[0] += u
+        row[1] += v
+        row[2] += u * u
+        row[3] += v * v
+        row[4] += u * v
+        const k = (y + 1) * W + x + 1
+        for (let s = 0; s < 5; s++) sums[s][k] = sums[s][k - W] + row[s]
+      }
+    }
+    const box = (s: number, x0: number, y0: number) =>
+      sums[s][(y0 + win) * W + x0 + win] -
+      sums[s][y0 * W + x0 + win] -
+      sums[s][(y0 + win) * W + x0] +
+      sums[s][y0 * W + x0]
+    let acc = 0
+    let count = 0
+    for (let y = r; y < height - r; y++) {
+      for (let x = r; x < width - r; x++) {
+        const mx = box(0, x - r, y - r) / n
+        const my = box(1, x - r, y - r) / n
+        const vx = cov * (box(2, x - r, y - r) / n - mx * mx)
+        const vy = cov * (box(3, x - r, y - r) / n - my * my)
+        const vxy = cov * (box(4, x - r, y - r) / n - mx * my)
+        acc += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+        count++
+      }
+    }
+    total += acc / count
+  }
+  return total / 3
+}
+
+/** ×k area downsampling (the mean of each k×k block, rounded): sides must be multiples of k. */
+export function areaDownsample(image: Rgba8, k: number): Rgba8 {
+  const width = image.width / k
+  const height = image.height / k
+  if (!Number.isInteger(width) || !Number.isInteger(height)) {
+    throw new RangeError(`${image.width}×${image.height} is not a multiple of ${k}`)
+  }
+  const data = new Uint8Array(width * height * 4)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 4; c++) {
+        let sum = 0
+        for (let dy = 0; dy < k; dy++)
+          for (let dx = 0; dx < k; dx++)
+            sum += image.data[((y * k + dy) * image.width + x * k + dx) * 4 + c]
+        data[(y * width + x) * 4 + c] = Math.round(sum / (k * k))
+      }
+    }
+  }
+  return { width, height, data }
+}
+
+/**
+ * The hole (mask > 0) filled smoothly from its border: Jacobi relaxation of Laplace's equation
+ * (harmonic interpolation) started from the mean of the known pixels, `iterations` sweeps.
+ */
+export function blurFill(image: Rgba8, mask: Uint8Array, iterations = 500): Rgba8 {
+  const { width, height } = image
+  const data = image.data.slice()
+  const hole: number[] = []
+  const mean = [0, 0, 0]
+  let known = 0
+  for (let p = 0; p < width * height; p++) {
+    if (mask[p] > 0) hole.push(p)
+    else {
+      for (let c = 0; c < 3; c++) mean[c] += image.data[p * 4 + c]
+      known++
+    }
+  }
+  const values = new Float64Array(width * height * 3)
+  for (let p = 0; p < width * height; p++)
+    for (let c = 0; c < 3; c++)
+      values[p * 3 + c] = mask[p] > 0 ? mean[c] / Math.max(1, known) : image.data[p * 4 + c]
+  // The 4-neighbours inside the image of each hole pixel, found once.
+  const neighbours = hole.map((p) => {
+    const x = p % width
+    const y = (p - x) / width
+    return [
+      ...(x > 0 ? [p - 1] : []),
+      ...(x < width - 1 ? [p + 1] : []),
+      ...(y > 0 ? [p - width] : []),
+      ...(y < height - 1 ? [p + width] : [])
+    ]
+  })
+  for (let it = 0; it < iterations; it++) {
+    hole.forEach((p, k) => {
+      const around = neighbours[k]
+      for (let c = 0; c < 3; c++) {
+        let sum = 0
+        for (const q of around) sum += values[q * 3 + c]
+        values[p * 3 + c] = sum / around.length
+      }
+    })
+  }
+  for (const p of hole) {
+    for (let c = 0; c < 3; c++) data[p * 4 + c] = Math.round(values[p * 3 + c])
+    data[p * 4 + 3] = 255
+  }
+  return { width, height, data }
+}
+
+/** Keys' cubic convolution kernel with a = −0.5 (PIL's BICUBIC). */
+export function cubicKernel(x: number): number {
+  const a = -0.5
+  const t = Math.abs(x)
+  if (t < 1) return (a + 2) * t ** 3 - (a + 3) * t ** 2 + 1
+  if (t < 2) return a * t ** 3 - 5 * a * t ** 2 + 8 * a * t - 4 * a
+  return 0
+}
+
+/** The Lanczos window of order 3: sinc(x)·sinc(x/3) for |x| < 3. */
+export function lanczos3Kernel(x: number): number {
+  if (x === 0) return 1
+  if (Math.abs(x) >= 3) return 0
+  const px = Math.PI * x
+  return (3 * Math.sin(px) * Math.sin(px / 3)) / (px * px)
+}
+
+/**
+ * Separable enlargement by an integer factor with a convolution kernel of `support` (2 for cubic, 3 for
+ * Lanczos 3) as PIL's resize does it for upscaling: pixel centres aligned (source x = (X + 0.5)/k),
+ * taps cut at the image's edges and the weights renormalised, the horizontal pass rounded to 8 bits
+ * before the vertical one — the classical baselines of super-resolution papers.
+ */
+export function enlarge(
+  image: Rgba8,
+  k: number,
+  kernel: (x: number) => number,
+  support: number
+): Rgba8 {
+  const taps = (n: number) =>
+    Array.from({ length: n * k }, (_, X) => {
+      const centre = (X + 0.5) / k
+      const first = Math.max(0, Math.floor(centre - support + 0.5))
+      const last = Math.min(n, Math.floor(centre + support + 0.5))
+      const idx: number[] = []
+      const w: number[] = []
+      for (let i = first; i < last; i++) {
+        idx.push(i)
+        w.push(kernel(i - centre + 0.5))
+      }
+      const sum = w.reduce((a, b) => a + b, 0)
+      return { idx, w: w.map((v) => v / sum) }
+    })
+  const clip = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v))
+  const { width, height } = image
+  const W = width * k
+  const H = height * k
+  const cols = taps(width)
+  const rows = taps(height)
+  const mid = new Uint8Array(W * height * 3)
+  for (let y = 0; y < height; y++)
+    for (let X = 0; X < W; X++) {
+      const { idx, w } = cols[X]
+      for (let c = 0; c < 3; c++) {
+        let v = 0
+        for (let t = 0; t < idx.length; t++) v += w[t] * image.data[(y * width + idx[t]) * 4 + c]
+        mid[(y * W + X) * 3 + c] = clip(v)
+      }
+    }
+  const data = new Uint8Array(W * H * 4)
+  for (let Y = 0; Y < H; Y++) {
+    const { idx, w } = rows[Y]
+    for (let X = 0; X < W; X++) {
+      for (let c = 0; c < 3; c++) {
+        let v = 0
+        for (let t = 0; t < idx.length; t++) v += w[t] * mid[(idx[t] * W + X) * 3 + c]
+        data[(Y * W + X) * 4 + c] = clip(v)
+      }
+      data[(Y * W + X) * 4 + 3] = 255
+    }
+  }
+  return { width: W, height: H, data }
+}

@@ -1,0 +1,173 @@
+// Shapes and molecules through the real runtime on tiny stand-ins of the 3D contracts: outputs in every
+// format, trajectories, batch metrics, completion keeping the partial cloud, conformers from SMILES.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodePointTrajectory } from '../../contract'
+import { ModelRegistry } from '../../models/registry'
+import { writeTiny3dModel } from '../../onnx/testing/tiny-models'
+import { InputStore } from '../../storage/inputs'
+import { Runtime } from '../runtime'
+import { inputValidators } from '../tensor/input-validators'
+import { readMoleculeFile } from '../tensor/molecule-io'
+import { readPointCloudFile } from '../tensor/point-cloud-io'
+import { writePly } from '../tensor/ply'
+import { runJob } from './testing/run-job'
+
+const work = mkdtempSync(join(tmpdir(), 'three-d-'))
+const out = join(work, 'out')
+const inputs = new InputStore(join(work, 'inputs'), inputValidators)
+mkdirSync(out, { recursive: true })
+const registry = new ModelRegistry({ starter: join(work, 'none'), user: join(work, 'models') })
+let runtime: Runtime
+
+beforeAll(async () => {
+  runtime = await Runtime.create({ device: 'cpu', cpuThreads: 1, memoryBudgetMB: 512 })
+  writeTiny3dModel(join(work, 'models'), 'tiny-shapes', 'shapes')
+  writeTiny3dModel(join(work, 'models'), 'tiny-edm', 'edm')
+  writeTiny3dModel(join(work, 'models'), 'tiny-conf', 'conformer')
+})
+afterAll(async () => {
+  await runtime.release()
+  rmSync(work, { recursive: true, force: true })
+})
+
+const bench = () => ({ runtime, registry, outputDir: out, inputsDir: inputs.dir })
+const artifactsOf = (updates: Awaited<ReturnType<typeof runJob>>['updates']) =>
+  updates.flatMap((u) => (u.type === 'artifact' ? [u.artifact] : []))
+
+describe('point clouds', () => {
+  it('generate writes each format and a trajectory per output', async () => {
+    for (const format of ['ply', 'obj', 'glb']) {
+      const run = await runJob(
+        bench(),
+        {
+          task: 'point-cloud.generate',
+          label: 'Ball',
+          count: 2,
+          seed: 3,
+          trajectoryEvery: 2,
+          format
+        },
+        `shapes-${format}`
+      )
+      const artifacts = artifactsOf(run.updates)
+      const outputs = artifacts.filter((a) => a.role === 'output')
+      const trajectories = artifacts.filter((a) => a.role === 'trajectory')
+      expect(outputs).toHaveLength(2)
+      expect(trajectories.map((t) => t.of)).toEqual(outputs.map((o) => o.index))
+      expect(outputs[0]).toMatchObject({ kind: 'point-cloud', points: 64, label: 'ball' })
+      if (format !== 'glb') {
+        const cloud = readPointCloudFile(readFileSync(outputs[1].path))
+        expect(cloud.points.length).toBe(64 * 3)
+        expect(JSON.parse(cloud.recipe!)).toMatchObject({ task: 'point-cloud.generate', seed: 4 })
+      }
+      const trajectory = decodePointTrajectory(readFileSync(trajectories[0].path))
+      // 4 Euler steps, every 2nd kept (steps 0 and 2), the last step (3), and the final sample.
+      expect([trajectory.frames, trajectory.points]).toEqual([4, 64])
+      expect(trajectory.sigmas.at(-1)).toBe(0)
+    }
+  }, 60_000)
+
+  it('a batch gets MMD / COV / 1-NNA against held-out shapes when the model ships them', async () => {
+    // The tiny model has no reference set: no metrics event, and nothing fails.
+    const run = await runJob(
+      bench(),
+      { task: 'point-cloud.generate', label: 'cube', count: 2 },
+      'nometrics'
+    )
+    expect(run.updates.some((u) => u.type === 'metrics')).toBe(false)
+  }, 60_000)
+
+  it('complete keeps every point of the partial cloud exactly and fills the rest', async () => {
+    const partial = new Float32Array(20 * 3).map((_, k) => ((k * 37) % 17) / 10 - 0.8)
+    const ref = (await inputs.add('point-cloud', writePly({ points: partial }), 'half.ply')).ref
+    const run = await runJob(
+      bench(),
+      {
+        task: 'point-cloud.complete',
+        partial: ref,
+        label: 'rod',
+        seed: 1,
+        steps: 4,
+        samplerExtra: { jump_length: 2, resample_count: 2 }
+      },
+      'complete'
+    )
+    const [output] = artifactsOf(run.updates).filter((a) => a.role === 'output')
+    const cloud = readPointCloudFile(readFileSync(output.path)).points
+    expect(cloud.length).toBe(64 * 3)
+    expect(Array.from(cloud.subarray(0, 60))).toEqual(Array.from(partial))
+  }, 60_000)
+
+  it('a partial cloud larger than half the model is subsampled, saying so; an empty one is refused', async () => {
+    const big = new Float32Array(100 * 3).map((_, k) => Math.sin(k))
+    const ref = (await inputs.add('point-cloud', writePly({ points: big }), 'big.ply')).ref
+    const run = await runJob(
+      bench(),
+      { task: 'point-cloud.complete', partial: ref, steps: 2 },
+      'big'
+    )
+    expect(run.updates.some((u) => u.type === 'warning' && /at most 32/.test(u.message))).toBe(true)
+  }, 60_000)
+})
+
+describe('molecules', () => {
+  it('generate draws atom counts from the histogram, masks padding, measures the batch', async () => {
+    const run = await runJob(
+      bench(),
+      { task: 'molecule.generate', count: 4, seed: 2, steps: 3, trajectoryEvery: 1 },
+      'mols'
+    )
+    const artifacts = artifactsOf(run.updates)
+    const outputs = artifacts.filter((a) => a.role === 'output')
+    expect(outputs).toHaveLength(4)
+    for (const o of outputs) {
+      if (o.kind !== 'molecule') throw new Error('not a molecule')
+      expect([3, 5, 9]).toContain(o.atoms)
+      const { records } = readMoleculeFile(readFileSync(o.path))
+      expect(records[0].molecule.elements).toHaveLength(o.atoms)
+      expect(typeof o.valid).toBe('boolean')
+      expect(o.atomStability).toBeGreaterThanOrEqual(0)
+    }
+    const metrics = run.updates.find((u) => u.type === 'metrics')
+    expect(metrics?.type === 'metrics' && Object.keys(metrics.metrics)).toEqual(
+      expect.arrayContaining(['validity', 'atom stability', 'molecule stability'])
+    )
+    const trajectory = artifacts.find((a) => a.role === 'trajectory')!
+    const frames = readMoleculeFile(readFileSync(trajectory.path)).records
+    expect(frames).toHaveLength(4)
+    expect(frames[0].name).toMatch(/sigma=/)
+  }, 60_000)
+
+  it('refuses more atoms than the model takes, naming the limit', async () => {
+    await expect(runJob(bench(), { task: 'molecule.generate', atoms: 40 }, 'x')).rejects.toThrow(
+      /at most 12 atoms/
+    )
+  })
+
+  it('conformers of a SMILES keep its graph (bonds, hydrogens) for every conformer', async () => {
+    const run = await runJob(
+      bench(),
+      { task: 'molecule.conformer', smiles: 'CC(=O)O', count: 3, seed: 5 },
+      'conf'
+    )
+    const outputs = artifactsOf(run.updates).filter((a) => a.role === 'output')
+    expect(outputs).toHaveLength(3)
+    const { records } = readMoleculeFile(readFileSync(outputs[0].path))
+    const m = records[0].molecule
+    expect(m.elements.filter((e) => e === 'H')).toHaveLength(4)
+    expect(m.bonds.filter((b) => b.order === 2)).toHaveLength(1)
+    expect(m.elements).toHaveLength(8)
+  }, 60_000)
+
+  it('bad SMILES and unsupported elements are typed errors naming the problem', async () => {
+    await expect(
+      runJob(bench(), { task: 'molecule.conformer', smiles: 'C1CC' }, 'bad')
+    ).rejects.toMatchObject({ code: 'bad-input' })
+    await expect(
+      runJob(bench(), { task: 'molecule.conformer', smiles: 'CCCl' }, 'cl')
+    ).rejects.toThrow(/Cl/)
+  })
+})

@@ -1,0 +1,46 @@
+import { MoleculeGenerateSpecSchema, StudioError } from '../../contract'
+import { trajectoryOption } from '../options'
+import { resolveSampling } from '../sampling'
+import type { TaskDefinition } from '../types'
+import { moleculeFormats, moleculeSample } from './common'
+
+/** Molecules from noise (EDM): positions and elements together, bonds perceived afterwards. */
+export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
+  id: 'molecule.generate',
+  modality: 'molecule',
+  label: 'Generate molecules',
+  schema: MoleculeGenerateSpecSchema,
+  inputs: [],
+  formats: moleculeFormats,
+  cli: {
+    command: 'generate',
+    summary: 'generate 3D molecules (atoms and coordinates; bonds perceived, validity measured)',
+    options: [
+      {
+        flag: 'atoms',
+        type: 'int',
+        description: 'atoms per molecule, hydrogens included',
+        defaultText: "drawn from the model's training molecules"
+      },
+      trajectoryOption
+    ],
+    examples: ['generate --modality molecule --count 8 --out mols.sdf']
+  },
+  validate(spec, manifest) {
+    const sample = moleculeSample(manifest, 'joint')
+    if (spec.atoms !== undefined && spec.atoms > sample.maxAtoms) {
+      throw new StudioError(
+        'invalid-request',
+        `Model "${manifest.id}" makes molecules of at most ${sample.maxAtoms} atoms (hydrogens included); ${spec.atoms} were asked.`
+      )
+    }
+    if (spec.atoms === undefined && !sample.atomCounts) {
+      throw new StudioError(
+        'invalid-request',
+        `Model "${manifest.id}" has no atom-count distribution; set the number of atoms.`
+      )
+    }
+    const sampling = resolveSampling(spec, manifest)
+    return { spec: { ...spec, model: manifest.id }, warnings: sampling.warnings }
+  }
+}
