@@ -127,8 +127,9 @@ def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Pat
         "train_seconds": s["train_seconds"],
         "wall_seconds": s["wall_seconds"],
         "threads": s["threads"],
-        "hardware": "2-core shared x86-64 VM, CPU only, torch.set_num_threads(1), nice 19; "
-                    "the other core was busy with another job for the whole run",
+        "hardware": "2-core shared x86-64 VM, CPU only, torch.set_num_threads(1), nice 19; the cores were "
+                    "shared with 3-5 other processes (load average 5-9) for the whole run, so steps were 2-4x "
+                    "slower than on an idle machine",
         "seed": s["seed"],
         "final_loss": s["final_loss"],
         "final_loss_note": f"mean weighted loss on F over the last {s['final_loss_window']} iterations",
