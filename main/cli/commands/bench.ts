@@ -110,6 +110,61 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
       exit(0)
     })
   bench
+    .command('3d')
+    .description(
+      'shapes (1-NNA/COV/MMD), molecules (validity, uniqueness, novelty, stability) and conformers (COV-R/MAT-R) on the starter models; speed'
+    )
+    .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
+    .addOption(
+      new Option('--per-class <int>', 'shapes generated and compared per class')
+        .argParser(intValue)
+        .default(16)
+    )
+    .addOption(
+      new Option('--molecules <int>', 'molecules generated').argParser(intValue).default(1000)
+    )
+    .addOption(
+      new Option('--conformer-molecules <int>', 'held-out molecules for conformer metrics')
+        .argParser(intValue)
+        .default(30)
+    )
+    .option('--emd', 'also EMD-based shape metrics (minutes per class)')
+    .action(
+      async (values: {
+        threads: number
+        perClass: number
+        molecules: number
+        conformerMolecules: number
+        emd?: boolean
+      }) => {
+        const { runThreeDBench } = await import('../../engine/bench/three-d-bench')
+        const result = await runThreeDBench({
+          threads: values.threads,
+          perClass: values.perClass,
+          molecules: values.molecules,
+          conformerMolecules: values.conformerMolecules,
+          emd: Boolean(values.emd),
+          log: (line) => process.stderr.write(line + '\n')
+        })
+        process.stdout.write(result.markdown + '\n')
+        const flags = [
+          values.perClass !== 16 ? `--per-class ${values.perClass}` : '',
+          values.molecules !== 1000 ? `--molecules ${values.molecules}` : '',
+          values.conformerMolecules !== 30
+            ? `--conformer-molecules ${values.conformerMolecules}`
+            : '',
+          values.emd ? '--emd' : ''
+        ].filter(Boolean)
+        await writeSection(
+          '3d',
+          '3D: shapes, molecules and conformers',
+          `npm run bench:3d${flags.length ? ` -- ${flags.join(' ')}` : ''}`,
+          result.markdown
+        )
+        exit(0)
+      }
+    )
+  bench
     .command('runtime')
     .description('engine overhead, and ORT CPU against PyTorch CPU on the starter model')
     .addOption(

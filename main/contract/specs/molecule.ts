@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { InputRefSchema } from '../inputs'
 import { samplingFields } from '../sampling'
 
 // Specs of the molecule tasks: atoms with 3D positions (Å) and elements, explicit hydrogens.
@@ -21,11 +22,15 @@ export const MoleculeGenerateSpecSchema = z.object({
 })
 export type MoleculeGenerateSpec = z.infer<typeof MoleculeGenerateSpecSchema>
 
-/** Conformers of a molecular graph (GeoDiff style): 3D coordinates for a SMILES, `count` of them. */
+/**
+ * Conformers of a molecular graph (GeoDiff style): 3D coordinates, `count` of them, for a SMILES
+ * (hydrogens are added) or for the graph of a MOL/SDF file (its atoms, in its order, hydrogens as given).
+ */
 export const MoleculeConformerSpecSchema = z.object({
   task: z.literal('molecule.conformer'),
-  /** The molecule, as SMILES (hydrogens are added). */
-  smiles: z.string().min(1).max(500),
+  smiles: z.string().min(1).max(500).optional(),
+  /** A MOL/SDF input (kind 'molecule'); its first record's graph is used, its coordinates are not. */
+  molecule: InputRefSchema.optional(),
   ...trajectory,
   ...samplingFields
 })

@@ -6,19 +6,12 @@
 //     and the count of differing pixels outside it (must be 0).
 //   Speed: ×4 of 128² → 512²; 1024² → 4096² with the process's peak RSS; inpainting a 512² image with a
 //     128² hole; time per tile and per step from the step events.
-import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { JobSpecSchema, SettingsSchema, type EngineJobUpdate } from '../../contract'
-import { ModelRegistry } from '../../models/registry'
-import { modelRoots, projectRoot } from '../../platform/paths'
-import { validateJob } from '../../tasks'
-import { runPipeline } from '../pipelines'
-import { createPipelineContext } from '../pipelines/context'
-import { Runtime } from '../runtime'
+import { projectRoot } from '../../platform/paths'
 import { decodeRgba } from '../tensor/image-io'
+import { createBenchRunner, fmt, median } from './in-process'
 import {
   areaDownsample,
   blurFill,
@@ -47,69 +40,31 @@ interface Timed {
 }
 
 const heldout = join(projectRoot, 'assets', 'samples', 'heldout')
-const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '∞')
 
 export async function runImageBench(options: ImageBenchOptions): Promise<{ markdown: string }> {
   const log = options.log ?? (() => undefined)
-  const runtime = await Runtime.create({
-    device: 'cpu',
-    cpuThreads: options.threads,
-    memoryBudgetMB: 4096
-  })
-  const registry = new ModelRegistry(modelRoots())
-  const work = mkdtempSync(join(tmpdir(), 'image-bench-'))
-  const inputs = join(work, 'inputs')
-  const out = join(work, 'out')
-  for (const dir of [inputs, out]) mkdirSync(dir, { recursive: true })
-
-  const addInput = async (image: Rgba8): Promise<string> => {
-    const png = await sharp(image.data, {
-      raw: { width: image.width, height: image.height, channels: 4 }
-    })
+  const bench = await createBenchRunner(options.threads)
+  const png = (image: Rgba8) =>
+    sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
       .png()
       .toBuffer()
-    const ref = createHash('sha256').update(png).digest('hex')
-    writeFileSync(join(inputs, ref), png)
-    return ref
-  }
-  const addMask = async (mask: Uint8Array, width: number, height: number) => {
-    const png = await sharp(Buffer.from(mask), { raw: { width, height, channels: 1 } })
-      .png()
-      .toBuffer()
-    const ref = createHash('sha256').update(png).digest('hex')
-    writeFileSync(join(inputs, ref), png)
-    return ref
-  }
-  let jobs = 0
-  const run = async (spec: Record<string, unknown>): Promise<Timed> => {
-    const updates: EngineJobUpdate[] = []
-    const stamps: number[] = []
-    const parsed = JobSpecSchema.parse(spec)
-    const { spec: valid } = validateJob(parsed, await registry.list())
-    const started = performance.now()
-    await runPipeline(
-      valid,
-      createPipelineContext({
-        runtime,
-        registry,
-        settings: SettingsSchema.parse({ previewEvery: 0, cpuThreads: options.threads }),
-        outputDir: out,
-        fileStem: `job-${jobs++}`,
-        inputsDir: inputs,
-        emit: (u) => {
-          updates.push(u)
-          if (u.type === 'step') stamps.push(performance.now())
-        }
-      })
+  const addInput = async (image: Rgba8) => bench.addInput(await png(image))
+  const addMask = async (mask: Uint8Array, width: number, height: number) =>
+    bench.addInput(
+      await sharp(Buffer.from(mask), { raw: { width, height, channels: 1 } })
+        .png()
+        .toBuffer()
     )
-    const seconds = (performance.now() - started) / 1000
-    const artifact = updates.find((u) => u.type === 'artifact')
-    if (artifact?.type !== 'artifact') throw new Error('no output')
-    const image = await decodeRgba(readFileSync(artifact.artifact.path))
-    rmSync(artifact.artifact.path, { force: true })
-    const stepMs = stamps.slice(1).map((t, k) => t - stamps[k])
-    const stages = new Set(updates.flatMap((u) => (u.type === 'step' && u.stage ? [u.stage] : [])))
-    return { image, seconds, stepMs, tiles: Math.max(1, stages.size) }
+  const run = async (spec: Record<string, unknown>): Promise<Timed> => {
+    const result = await bench.run(spec)
+    const output = result.files.find((f) => f.artifact.role === 'output')
+    if (!output) throw new Error('no output')
+    return {
+      image: await decodeRgba(output.bytes),
+      seconds: result.seconds,
+      stepMs: result.stepMs,
+      tiles: result.stages
+    }
   }
 
   const photos = readdirSync(heldout)
@@ -291,16 +246,9 @@ export async function runImageBench(options: ImageBenchOptions): Promise<{ markd
         speed.join('\n')
     )
   } finally {
-    await runtime.release()
-    rmSync(work, { recursive: true, force: true })
+    await bench.release()
   }
   return { markdown: sections.join('\n\n') }
-}
-
-function median(values: number[]): number {
-  if (!values.length) return NaN
-  const s = [...values].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
 }
 
 async function resized(image: Rgba8, width: number, height: number): Promise<Rgba8> {

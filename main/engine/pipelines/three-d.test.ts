@@ -162,6 +162,38 @@ describe('molecules', () => {
     expect(m.elements).toHaveLength(8)
   }, 60_000)
 
+  it('conformers of a MOL/SDF graph keep its atom order; neither or both molecule sources is refused', async () => {
+    const sdf = [
+      'water',
+      '  test',
+      '',
+      '  3  2  0  0  0  0  0  0  0  0999 V2000',
+      '    0.0000    0.0000    0.0000 H   0  0  0  0  0  0  0  0  0  0  0  0',
+      '    0.9600    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0',
+      '    1.2000    0.9300    0.0000 H   0  0  0  0  0  0  0  0  0  0  0  0',
+      '  1  2  1  0',
+      '  2  3  1  0',
+      'M  END',
+      '$$$$',
+      ''
+    ].join('\n')
+    const ref = (await inputs.add('molecule', Buffer.from(sdf), 'water.sdf')).ref
+    const run = await runJob(
+      bench(),
+      { task: 'molecule.conformer', molecule: ref, count: 2 },
+      'water'
+    )
+    const [output] = artifactsOf(run.updates).filter((a) => a.role === 'output')
+    expect(readMoleculeFile(readFileSync(output.path)).records[0].molecule.elements).toEqual([
+      'H',
+      'O',
+      'H'
+    ])
+    await expect(runJob(bench(), { task: 'molecule.conformer' }, 'none')).rejects.toThrow(
+      /a SMILES or a MOL\/SDF file/
+    )
+  }, 60_000)
+
   it('bad SMILES and unsupported elements are typed errors naming the problem', async () => {
     await expect(
       runJob(bench(), { task: 'molecule.conformer', smiles: 'C1CC' }, 'bad')

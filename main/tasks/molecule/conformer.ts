@@ -1,4 +1,4 @@
-import { MoleculeConformerSpecSchema } from '../../contract'
+import { MoleculeConformerSpecSchema, StudioError } from '../../contract'
 import { trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
@@ -10,22 +10,35 @@ export const moleculeConformer: TaskDefinition<'molecule.conformer'> = {
   modality: 'molecule',
   label: 'Conformers',
   schema: MoleculeConformerSpecSchema,
-  inputs: [],
+  inputs: [{ field: 'molecule', kind: 'molecule', optional: true }],
   formats: moleculeFormats,
   cli: {
     command: 'conformer',
     summary: '3D conformers of a molecule given as SMILES (hydrogens added)',
     options: [
-      { flag: 'smiles', type: 'string', required: true, description: 'the molecule, as SMILES' },
+      { flag: 'smiles', type: 'string', description: 'the molecule, as SMILES (hydrogens added)' },
+      {
+        flag: 'molecule',
+        type: 'string',
+        input: 'molecule',
+        description: 'or a MOL/SDF file: its graph (atoms in its order, hydrogens as given)'
+      },
       trajectoryOption
     ],
     examples: ['conformer --smiles "CC(=O)NC" --count 5 --out conformers.sdf']
   },
   validate(spec, manifest) {
     moleculeSample(manifest, 'graph')
+    const smiles = spec.smiles?.trim()
+    if (Boolean(smiles) === Boolean(spec.molecule)) {
+      throw new StudioError(
+        'invalid-request',
+        'Conformers need one molecule: a SMILES or a MOL/SDF file (not both, not neither).'
+      )
+    }
     const sampling = resolveSampling(spec, manifest)
     return {
-      spec: { ...spec, smiles: spec.smiles.trim(), model: manifest.id },
+      spec: { ...spec, ...(smiles ? { smiles } : {}), model: manifest.id },
       warnings: sampling.warnings
     }
   }

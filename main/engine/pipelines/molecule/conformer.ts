@@ -6,7 +6,13 @@ import * as ort from 'onnxruntime-node'
 import { StudioError, type MoleculeConformerSpec } from '../../../contract'
 import { resolveSampling, taskDefinition } from '../../../tasks'
 import { moleculeSample } from '../../../tasks/molecule/common'
-import { graphFromSmiles, topologicalDistances, type SmilesGraph } from '../../chemistry'
+import {
+  graphFromSmiles,
+  topologicalDistances,
+  validMolecule,
+  type SmilesGraph
+} from '../../chemistry'
+import { readMoleculeFile } from '../../tensor/molecule-io'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
 import { perImageNoise } from '../common/noise'
@@ -27,11 +33,10 @@ export async function findConformers(
   const count = spec.count
   const seeds = Array.from({ length: count }, (_, b) => spec.seed + b)
 
-  // 1. The graph and its features.
-  const graph = graphFromSmiles(spec.smiles, {
-    elements: sample.elements,
-    maxAtoms: sample.maxAtoms
-  })
+  // 1. The graph (from the SMILES, or a MOL/SDF file's first record) and its features.
+  const graph = spec.smiles
+    ? graphFromSmiles(spec.smiles, { elements: sample.elements, maxAtoms: sample.maxAtoms })
+    : graphFromFile(await context.readInput(spec.molecule!), sample.maxAtoms)
   const N = graph.elements.length
   const { atoms, edges } = graphFeatures(graph, sample.elements, f.bondOrders, f.pathLengths)
   const A = sample.elements.length + 1
@@ -92,13 +97,45 @@ export async function findConformers(
 }
 
 /**
+ * The graph of a MOL/SDF file's first record (atoms in its order, hydrogens as given), with its canonical
+ * SMILES. @throws StudioError bad-input for an XYZ file (no bonds) or too many atoms.
+ */
+function graphFromFile(bytes: Uint8Array, maxAtoms: number): ConformerGraph {
+  const file = readMoleculeFile(bytes)
+  const [record] = file.records
+  if (!record.hasBonds) {
+    throw new StudioError(
+      'bad-input',
+      'An XYZ file has no bonds; give a MOL/SDF file or a SMILES for conformers.'
+    )
+  }
+  const m = record.molecule
+  if (m.elements.length > maxAtoms) {
+    throw new StudioError(
+      'bad-input',
+      `The molecule has ${m.elements.length} atoms (hydrogens included); the model takes at most ${maxAtoms}.`
+    )
+  }
+  const validity = validMolecule(m)
+  return {
+    elements: m.elements,
+    bonds: m.bonds,
+    charges: m.charges ?? m.elements.map(() => 0),
+    canonicalSmiles: validity.valid ? validity.smiles : ''
+  }
+}
+
+/** What the conformer pipeline needs of a molecular graph. */
+type ConformerGraph = Pick<SmilesGraph, 'elements' | 'bonds' | 'charges' | 'canonicalSmiles'>
+
+/**
  * The conformer model's graph features: atoms [N, E + 1] = element one-hot (in the model's order) and
  * formal charge; edges [N, N, orders + paths] = kekulised bond-order one-hot (single … ) and the
  * shortest-path length one-hot (1, 2, …, ≥ paths; disconnected counts as ≥ paths), zero on the diagonal.
  * @throws StudioError bad-input for an element the model does not know.
  */
 export function graphFeatures(
-  graph: SmilesGraph,
+  graph: ConformerGraph,
   elements: readonly string[],
   orders: number,
   paths: number
