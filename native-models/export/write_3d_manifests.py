@@ -5,30 +5,18 @@ schedule, atom-count histogram, recommended sampler), in the schema of main/cont
 Usage: /usr/bin/python3 native-models/export/write_3d_manifests.py [starter-dir]
 (default: native-models/starter). A folder without model.onnx or training.json is skipped.
 """
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 import onnx
 
+sys.path.insert(0, str(Path(__file__).parent))
+from manifest_util import sha256, values  # noqa: E402
+
 HERE = Path(__file__).parent
 STARTER = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "starter"
-DTYPES = {1: "float32", 10: "float16", 7: "int64", 6: "int32"}
 LICENCE = "MIT (weights and data made by Diffusion Studio; see README.md)"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def values(items):
-    return [{"name": v.name, "dtype": DTYPES[v.type.tensor_type.elem_type],
-             "shape": [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]} for v in items]
 
 
 def base(folder: Path, extra_files: list) -> dict:

@@ -4,31 +4,19 @@ Usage: /usr/bin/python3 native-models/export/write_photo_manifests.py [starter-d
 (default: native-models/starter). Reads each model.onnx (size, sha256, graph inputs/outputs) and
 writes the manifest the studio's registry reads (schema: main/contract/models.ts).
 """
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 import onnx
 
+sys.path.insert(0, str(Path(__file__).parent))
+from manifest_util import sha256, values  # noqa: E402
+
 HERE = Path(__file__).parent
 STARTER = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "starter"
-DTYPES = {1: "float32", 10: "float16", 7: "int64", 6: "int32"}
 LICENCE = ("Mixed open licences of the training photos (CC0, public domain, CC-BY-4.0, CC-BY-SA-3.0/4.0, "
            "GPL-2+; see README.md and training.json); weights trained by Diffusion Studio")
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def values(items):
-    return [{"name": v.name, "dtype": DTYPES[v.type.tensor_type.elem_type],
-             "shape": [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]} for v in items]
 
 
 def write(model_id: str, name: str, description: str, task: str, image_inputs: dict, multiple: int,
@@ -75,4 +63,4 @@ write("photo-inpaint", "Photo inpaint (starter)",
       "Inpainting and outpainting of photos: a small Palette-style pixel-space EDM diffusion model trained "
       "by this project on openly licensed photos with brush, box and border masks. Fully convolutional.",
       "image.inpaint", {"inpaint": {"kind": "concat"}}, 16,
-      {"sampler": "heun", "steps": 10, "guidance": 1, "schedule": "karras"}, 128)
+      {"sampler": "euler", "steps": 10, "guidance": 1, "schedule": "karras"}, 128)
