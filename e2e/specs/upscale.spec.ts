@@ -176,7 +176,10 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
   expect((await seen(page)).violations).toEqual([])
 })
 
-test('a super-resolution model fixes the scale to its own and upscales', async ({ page, host }) => {
+test('a super-resolution model starts at its own scale, offers smaller ones, and upscales', async ({
+  page,
+  host
+}) => {
   const models = await invoke(page.request, host, 'listModels')
   const sr = models.find((m) => m.status === 'ready' && m.manifest.imageInputs.upscale)
   test.skip(!sr, 'no super-resolution model is installed and ready')
@@ -190,8 +193,9 @@ test('a super-resolution model fixes the scale to its own and upscales', async (
     buffer: await testPicture(16, 12)
   })
   const select = page.getByTestId('scale-select')
-  await expect(select).toBeDisabled()
   await expect(select).toHaveValue(String(scale))
+  // Larger scales are not offered; smaller ones are (the model's result resized down).
+  await expect(select.locator('option')).toHaveCount(scale - 1)
   await expect(page.getByTestId('upscale-method')).toContainText('Auto (Super-resolution model)')
   await expect(page.getByTestId('upscale-size')).toHaveText(
     new RegExp(`→\\s*${16 * scale} × ${12 * scale}`)

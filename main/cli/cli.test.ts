@@ -290,10 +290,11 @@ describe('paths, ports and what the user asked for', () => {
     ])
     expect(missing.code).toBe(3)
     expect(missing.stderr).toMatch(/no such file/)
+    writeFileSync(join(work, 'not-an-image.txt'), 'plain text, not pixels')
     const notImage = await cli([
       'img2img',
       '--image',
-      join(work, 'plain-file'),
+      join(work, 'not-an-image.txt'),
       '--out',
       join(work, 'n.png')
     ])

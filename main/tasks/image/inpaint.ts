@@ -1,4 +1,9 @@
-import { ImageInpaintSpecSchema, StudioError, type ModelManifest } from '../../contract'
+import {
+  ImageInpaintSpecSchema,
+  StudioError,
+  autoInpaintMethod,
+  type ModelManifest
+} from '../../contract'
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
@@ -38,7 +43,7 @@ export function inpaintMethod(
       `Model "${manifest.id}" has no VAE encoder, so it cannot see the image it would inpaint.`
     )
   }
-  if (asked === 'auto') return latent ? 'blend' : 'repaint'
+  if (asked === 'auto') return autoInpaintMethod(manifest)
   return asked
 }
 

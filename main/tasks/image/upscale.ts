@@ -1,4 +1,10 @@
-import { ImageUpscaleSpecSchema, StudioError, type ModelManifest } from '../../contract'
+import {
+  ImageUpscaleSpecSchema,
+  StudioError,
+  upscaleScales,
+  upscaleTileMultiple,
+  type ModelManifest
+} from '../../contract'
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
@@ -50,8 +56,7 @@ export function upscaleMethod(
         'upscaling model.'
     )
   }
-  const side = Math.min(sample.width, sample.height)
-  if (side % scale !== 0) {
+  if (!upscaleScales(manifest).includes(scale)) {
     throw new StudioError(
       'invalid-request',
       `Model "${manifest.id}" makes ${sample.width}×${sample.height} tiles, which ×${scale} does not ` +
@@ -129,8 +134,7 @@ export const imageUpscale: TaskDefinition<'image.upscale'> = {
         `Noise level ${spec.noiseLevel} is above model "${manifest.id}"'s maximum ${level.max}.`
       )
     }
-    const sample = imageSample(manifest)
-    const multiple = Math.max(1, sample.sizeMultiple) * sample.vaeScale * spec.scale
+    const multiple = upscaleTileMultiple(manifest, spec.scale)
     if (spec.tile > 0 && spec.tile % multiple !== 0) {
       throw new StudioError(
         'invalid-request',

@@ -261,10 +261,10 @@ describe('inpainting and upscaling forms', () => {
     expect(result.fields.outpaint).toMatch(/0 to 2048/)
   })
 
-  it("fixes the scale to a super-resolution model's and sends its noise level", () => {
-    expect(upscaleScales(sr)).toEqual({ fixed: 4, options: [4] })
+  it("offers scales up to a super-resolution model's, starts at its own, sends its noise level", () => {
+    expect(upscaleScales(sr)).toEqual({ preferred: 4, options: [2, 3, 4] })
     // DDRM with a 32-pixel model: the scales 32 divides by.
-    expect(upscaleScales(model())).toEqual({ fixed: null, options: [2, 4, 8] })
+    expect(upscaleScales(model())).toEqual({ preferred: null, options: [2, 4, 8] })
     const values = modelDefaults(sr, samplers, { ...emptyForm('image.upscale'), scale: 2 })
     expect(values.scale).toBe(4)
     expect(values.noiseLevel).toBe(20)
@@ -352,6 +352,19 @@ describe('point-cloud and molecule forms', () => {
     if (!conf.ok) throw new Error(conf.message)
     const values = valuesFromSpec(conf.spec, emptyForm('molecule.conformer'))
     expect(values).toMatchObject({ smiles: 'CCO', count: 4, format: 'xyz', seedLocked: true })
+    const fromFile = validateSpec({ task: 'molecule.conformer', molecule: ref })
+    if (!fromFile.ok) throw new Error(fromFile.message)
+    expect(valuesFromSpec(fromFile.spec, emptyForm())).toMatchObject({
+      molecule: ref,
+      conformerFrom: 'file'
+    })
+    const file = {
+      ...emptyForm('molecule.conformer'),
+      conformerFrom: 'file' as const,
+      molecule: ref
+    }
+    expect(buildSpec('molecule.conformer', file, undefined)).toMatchObject({ molecule: ref })
+    expect('smiles' in buildSpec('molecule.conformer', file, undefined)).toBe(false)
     const done = validateSpec({ task: 'point-cloud.complete', partial: ref, placement: 'as-is' })
     if (!done.ok) throw new Error(done.message)
     expect(valuesFromSpec(done.spec, emptyForm())).toMatchObject({

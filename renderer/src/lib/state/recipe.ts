@@ -2,6 +2,7 @@ import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
   modalityOf,
+  upscaleScales as upscaleScalesOf,
   type Device,
   type ImageSample,
   type InstalledModel,
@@ -74,8 +75,10 @@ export type FormValues = {
   placement: Placement
   /** Molecule generation: atoms per molecule, hydrogens included; 0 draws them from the model's histogram. */
   atoms: number
-  /** Conformers: the molecule, as SMILES. */
+  /** Conformers: the molecule as SMILES, or as a MOL/SDF file (an input ref of kind molecule). */
   smiles: string
+  molecule: string
+  conformerFrom: 'smiles' | 'file'
 }
 
 export const placements = ['normalise', 'as-is'] as const
@@ -130,7 +133,9 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   partial: '',
   placement: 'normalise',
   atoms: 0,
-  smiles: ''
+  smiles: '',
+  molecule: '',
+  conformerFrom: 'smiles'
 })
 
 /** Tasks whose strength runs a share of the steps (the rest of the schedule is the input's). */
@@ -147,20 +152,16 @@ export function stepsRun(
 }
 
 /**
- * The scales an upscale form offers for a model: a super-resolution model's own scale only; DDRM
- * with a pixel model, the scales its tile side divides by.
+ * The scales an upscale form offers for a model (the contract's rule: up to a super-resolution model's
+ * own; DDRM, what its tile side divides by), and the one it starts at.
  */
 export function upscaleScales(model: InstalledModel | undefined): {
-  fixed: number | null
+  preferred: number | null
   options: number[]
 } {
-  const own = model?.manifest.imageInputs.upscale
-  if (own) return { fixed: own.scale, options: [own.scale] }
-  const sample = imageSampleOf(model)
-  const all = [2, 3, 4, 5, 6, 7, 8]
-  if (!sample) return { fixed: null, options: all }
-  const side = Math.min(sample.width, sample.height)
-  return { fixed: null, options: all.filter((s) => side % s === 0) }
+  if (!model) return { preferred: null, options: [2, 3, 4, 5, 6, 7, 8] }
+  const own = model.manifest.imageInputs.upscale
+  return { preferred: own ? own.scale : null, options: upscaleScalesOf(model.manifest) }
 }
 
 /** The outpainting border as the spec takes it. */
@@ -278,7 +279,7 @@ export function modelDefaults(
   return {
     ...previous,
     scale:
-      scales.fixed ??
+      scales.preferred ??
       (scales.options.includes(previous.scale)
         ? previous.scale
         : (scales.options.find((s) => s >= 4) ?? scales.options[0] ?? previous.scale)),
@@ -344,7 +345,10 @@ export function buildSpec(
     spec.placement = values.placement
   }
   if (task === 'molecule.generate' && values.atoms > 0) spec.atoms = values.atoms
-  if (task === 'molecule.conformer') spec.smiles = values.smiles.trim()
+  if (task === 'molecule.conformer') {
+    if (values.conformerFrom === 'file') spec.molecule = values.molecule || undefined
+    else spec.smiles = values.smiles.trim()
+  }
   if (kind !== 'none') spec.guidance = values.guidance
   if (kind === 'class' && values.label) spec.label = values.label
   if (kind === 'text') {
@@ -421,7 +425,12 @@ function taskValues(spec: JobSpec): Partial<FormValues> {
     case 'molecule.generate':
       return { trajectoryEvery: spec.trajectoryEvery, atoms: spec.atoms ?? 0 }
     case 'molecule.conformer':
-      return { trajectoryEvery: spec.trajectoryEvery, smiles: spec.smiles }
+      return {
+        trajectoryEvery: spec.trajectoryEvery,
+        smiles: spec.smiles ?? '',
+        molecule: spec.molecule ?? '',
+        conformerFrom: spec.molecule && !spec.smiles ? 'file' : 'smiles'
+      }
     default:
       return {}
   }
@@ -462,7 +471,8 @@ export const fieldRules: Readonly<Record<string, string>> = {
   partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
   placement: 'Choose how the partial cloud is placed.',
   atoms: 'Atoms is a whole number from 1 to 256 (hydrogens included).',
-  smiles: 'Enter a molecule as SMILES (at most 500 characters).'
+  smiles: 'Enter a molecule as SMILES (at most 500 characters).',
+  molecule: 'Choose a MOL or SDF file: drop it here or pick a file.'
 }
 
 /** Checks a spec against the contract before sending it, naming each offending field in plain words. */
