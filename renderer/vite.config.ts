@@ -28,6 +28,8 @@ export default defineConfig({
     // Keep every asset a real file so nothing ends up as an inline data: stylesheet or script.
     assetsInlineLimit: 0,
     cssCodeSplit: false,
+    // three.js (the 3D viewers) alone is about 600 kB; the app loads from disk or loopback.
+    chunkSizeWarningLimit: 1500,
     sourcemap: true
   },
   server: api ? { proxy: { '/api': { target: api, ws: true, changeOrigin: false } } } : undefined

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
-import { StudioError, type JobEvent, type ModelEvent } from '../contract'
+import { StudioError, encodeFrame, type JobEvent, type ModelEvent } from '../contract'
 import { record } from '../testing/fixtures'
 import {
+  FRAME_TYPE,
   TOKEN_HEADER,
   TOKEN_STORAGE_KEY,
   backoffDelay,
@@ -115,6 +116,21 @@ describe('verbs over HTTP', () => {
       code: 'internal',
       message: expect.stringMatching(/malformed answer to info/)
     })
+  })
+
+  it('reads an answer that holds bytes from a binary frame', async () => {
+    const bytes = Uint8Array.from([112, 108, 121, 10, 0, 255])
+    const frame = encodeFrame({ result: [{ name: 'a.ply', mime: 'model/ply', bytes }] })
+    const { client } = harness(
+      (async () =>
+        new Response(frame as Uint8Array<ArrayBuffer>, {
+          status: 200,
+          headers: { 'content-type': FRAME_TYPE }
+        })) as unknown as typeof fetch
+    )
+    const [file] = await client.exportArtifacts({ jobId: 'j', indices: [0], format: 'ply' })
+    expect(file.name).toBe('a.ply')
+    expect(Array.from(file.bytes)).toEqual(Array.from(bytes))
   })
 
   it('reports an unreachable host', async () => {

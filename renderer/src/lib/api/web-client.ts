@@ -1,4 +1,10 @@
-import { RemoteErrorSchema, StudioError, decodeFrame, type Verb } from '../contract'
+import {
+  RemoteErrorSchema,
+  StudioError,
+  decodeFrame,
+  frameContentType,
+  type Verb
+} from '../contract'
 import { asErrorCode } from './errors'
 import {
   createStudioClient,
@@ -12,6 +18,8 @@ import {
  *
  * - every verb is `POST /api/<verb>` with header `x-studio-token` and body `{"request": …}` (the key is left
  *   out for verbs without an argument); the answer is `{"result": …}` (2xx) or `{"error": {code, message}}`;
+ *   an answer holding bytes (`exportArtifacts`) comes as one binary frame (contract/frames.ts) of
+ *   `{"result": …}`, content type `application/vnd.diffusion-studio.frame`;
  * - job events arrive on `WebSocket /api/events?token=…`, one JobEvent per message: JSON text, or a binary
  *   frame (contract/frames.ts) when it carries bytes (a preview); model events (download progress and
  *   outcomes) on the same socket wrapped as `{"stream": "model", "event": …}`; the socket is opened with
@@ -72,11 +80,16 @@ export function eventsUrl(origin: string, token: string): string {
   return url.toString()
 }
 
+/** The content type of an answer sent as a binary frame (it holds bytes). */
+export const FRAME_TYPE = frameContentType
+
 /** Turns one HTTP answer into a result or a StudioError carrying the host's code and message. */
 export async function readAnswer(verb: Verb, response: Response): Promise<unknown> {
   let body: unknown
   try {
-    body = await response.json()
+    body = response.headers.get('content-type')?.startsWith(FRAME_TYPE)
+      ? decodeFrame(new Uint8Array(await response.arrayBuffer()))
+      : await response.json()
   } catch {
     body = undefined
   }

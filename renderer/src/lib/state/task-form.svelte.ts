@@ -65,6 +65,15 @@ export class TaskForm {
    * false, with the reason in `fieldErrors`, to stop the run. Runs before the spec is built.
    */
   prepare: (() => Promise<boolean>) | null = null
+
+  /** Sets `prepare` for as long as a panel is open: `$effect(() => form.usePrepare(fn))`. */
+  usePrepare = (prepare: () => Promise<boolean>): (() => void) => {
+    this.prepare = prepare
+    return () => {
+      if (this.prepare === prepare) this.prepare = null
+    }
+  }
+
   /** The sampler needs more steps than asked for clean results (measured; see `samplers`). */
   stepsWarning = $derived(
     this.sampler && this.values.steps < this.sampler.steps.min

@@ -53,15 +53,5 @@ export async function maskFromBlob(
   }
 }
 
-/** Saves a blob as a download named `name`. */
-export function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.rel = 'noopener'
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
+/** Saves a blob as a download named `name` (shared with the 3D viewers). */
+export { download } from '../../../lib/download'
