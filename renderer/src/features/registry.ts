@@ -2,12 +2,14 @@
 // shown as coming (no fake screens).
 import { modalityOf, type Modality, type RunnableTaskId } from '../lib/contract'
 import { imageModule } from './image'
+import { moleculeModule } from './molecule'
+import { pointCloudModule } from './point-cloud'
 import type { ModalityModule, TaskPanel } from './types'
 
 export const modules: readonly ModalityModule[] = [
   imageModule,
-  { id: 'point-cloud', label: '3D', icon: 'cube', tasks: [] },
-  { id: 'molecule', label: 'Molecules', icon: 'molecule', tasks: [] },
+  pointCloudModule,
+  moleculeModule,
   { id: 'audio', label: 'Audio', icon: 'wave', tasks: [] },
   { id: 'video', label: 'Video', icon: 'film', tasks: [] }
 ]

@@ -1,23 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { angle, describeMeasurement, dihedral, distance, measure, pickAtom } from './molecule'
+import {
+  angle,
+  describeMeasurement,
+  dihedral,
+  distance,
+  hillFormula,
+  measure,
+  pickAtom
+} from './molecule'
 import { normaliseSymbol, styleOf, styleOfNumber } from './elements'
 
 // Water-like: O at the origin, H on x, H at 104.5° in the xy plane; a fourth atom above for torsions.
 const rad = (104.5 * Math.PI) / 180
-const p = new Float32Array([
-  0,
-  0,
-  0,
-  0.96,
-  0,
-  0,
-  0.96 * Math.cos(rad),
-  0.96 * Math.sin(rad),
-  0,
-  0.96,
-  0,
-  1
-])
+const p = Float32Array.from(
+  [
+    [0, 0, 0],
+    [0.96, 0, 0],
+    [0.96 * Math.cos(rad), 0.96 * Math.sin(rad), 0],
+    [0.96, 0, 1]
+  ].flat()
+)
 
 describe('measurements', () => {
   it('measures distances, angles and torsions', () => {
@@ -57,5 +59,13 @@ describe('elements', () => {
     expect(styleOf('c').color).toBe('#909090')
     expect(styleOfNumber(1).symbol).toBe('H')
     expect(styleOf('Xx').symbol).toBe('X')
+  })
+})
+
+describe('hillFormula', () => {
+  it('puts C and H first when there is carbon, else sorts alphabetically', () => {
+    expect(hillFormula(['O', 'C', 'H', 'H', 'N', 'C', 'H'])).toBe('C2H3NO')
+    expect(hillFormula(['O', 'H', 'H'])).toBe('H2O')
+    expect(hillFormula(['Cl', 'Na'])).toBe('ClNa')
   })
 })

@@ -112,3 +112,14 @@ export function pickAtom(picked: readonly number[], i: number, max = 4): number[
   if (k >= 0) return picked.slice(0, k)
   return picked.length >= max ? [i] : [...picked, i]
 }
+
+/** The molecular formula in Hill order: C, then H, then the rest alphabetically (all alphabetical without C). */
+export function hillFormula(elements: readonly string[]): string {
+  const counts = new Map<string, number>()
+  for (const e of elements) counts.set(e, (counts.get(e) ?? 0) + 1)
+  const rank = (e: string) => (counts.has('C') ? (e === 'C' ? 0 : e === 'H' ? 1 : 2) : 2)
+  return [...counts.keys()]
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((e) => `${e}${counts.get(e) === 1 ? '' : counts.get(e)}`)
+    .join('')
+}

@@ -7,6 +7,7 @@ import {
   parseCloudFile,
   parseObj,
   parsePly,
+  readCloud,
   srgbToLinear,
   viridisAt
 } from './cloud'
@@ -58,6 +59,52 @@ describe('reading clouds', () => {
     expect(last).toHaveLength(96)
     expect(Math.hypot(last[0], last[1])).toBeCloseTo(1, 5)
     expect(() => readPointTrajectory(fixture('cube.ply'))).toThrow(RangeError)
+  })
+})
+
+/** A GLB of one POINTS primitive (mode 0) under a node translated by +1 in x. */
+function pointsGlb(xyz: number[]): Uint8Array {
+  const bin = new Uint8Array(Float32Array.from(xyz).buffer)
+  const json = JSON.stringify({
+    asset: { version: '2.0' },
+    scene: 0,
+    scenes: [{ nodes: [0] }],
+    nodes: [{ mesh: 0, translation: [1, 0, 0] }],
+    meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 0 }] }],
+    buffers: [{ byteLength: bin.length }],
+    bufferViews: [{ buffer: 0, byteLength: bin.length }],
+    accessors: [
+      {
+        bufferView: 0,
+        componentType: 5126,
+        count: xyz.length / 3,
+        type: 'VEC3',
+        min: [0, 0, 0],
+        max: [9, 9, 9]
+      }
+    ]
+  })
+  const text = new TextEncoder().encode(json.padEnd(Math.ceil(json.length / 4) * 4, ' '))
+  const out = new Uint8Array(12 + 8 + text.length + 8 + bin.length)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, 0x46546c67, true)
+  view.setUint32(4, 2, true)
+  view.setUint32(8, out.length, true)
+  view.setUint32(12, text.length, true)
+  view.setUint32(16, 0x4e4f534a, true)
+  out.set(text, 20)
+  view.setUint32(20 + text.length, bin.length, true)
+  view.setUint32(24 + text.length, 0x004e4942, true)
+  out.set(bin, 28 + text.length)
+  return out
+}
+
+describe('output files by extension', () => {
+  it('reads GLB points in the scene frame, OBJ and PLY', async () => {
+    const glb = await readCloud(pointsGlb([0, 0, 0, 1, 2, 3]), '/o/x-s1.glb')
+    expect(Array.from(glb.positions)).toEqual([1, 0, 0, 2, 2, 3])
+    expect((await readCloud(fixture('partial.obj'), 'a.obj')).count).toBe(64)
+    expect((await readCloud(fixture('cube.ply'), 'a.ply')).count).toBe(8)
   })
 })
 

@@ -1,7 +1,9 @@
 // Point clouds as the viewer holds them, read from the files and bytes the studio hands over: PLY
 // (three.js's PLYLoader: ASCII or binary, colours converted from sRGB), OBJ vertices (`v x y z [r g b]`),
 // and a preview's float32 little-endian xyz.
+import { Vector3, type BufferGeometry } from 'three'
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js'
+import { float32LE } from '../../lib/three/bytes'
 
 export interface PointCloud {
   readonly count: number
@@ -73,12 +75,47 @@ export function parseCloudFile(bytes: Uint8Array): PointCloud {
   return parseObj(new TextDecoder().decode(bytes))
 }
 
+/** The points of a GLB file: every POINTS (or mesh) primitive's vertices, in the scene's frame. */
+export async function parseGlb(bytes: Uint8Array): Promise<PointCloud> {
+  const { GLTFLoader } = await import('three/examples/jsm/loaders/GLTFLoader.js')
+  const gltf = await new GLTFLoader().parseAsync(toArrayBuffer(bytes), '')
+  const xyz: number[] = []
+  const rgb: number[] = []
+  let coloured = true
+  gltf.scene.updateMatrixWorld(true)
+  gltf.scene.traverse((node) => {
+    const geometry = (node as { geometry?: BufferGeometry }).geometry
+    const position = geometry?.getAttribute('position')
+    if (!geometry || !position) return
+    const color = geometry.getAttribute('color')
+    if (!color) coloured = false
+    const v = new Vector3()
+    for (let i = 0; i < position.count; i++) {
+      v.fromBufferAttribute(position, i).applyMatrix4(node.matrixWorld)
+      xyz.push(v.x, v.y, v.z)
+      if (color) rgb.push(color.getX(i), color.getY(i), color.getZ(i))
+    }
+    geometry.dispose()
+  })
+  if (xyz.length === 0) throw new CloudError('The GLB file has no points.')
+  return {
+    count: xyz.length / 3,
+    positions: Float32Array.from(xyz),
+    colors: coloured && rgb.length === xyz.length ? Float32Array.from(rgb) : null
+  }
+}
+
+/** An output file of a point-cloud job, by its extension: .ply, .obj or .glb. */
+export function readCloud(bytes: Uint8Array, path: string): Promise<PointCloud> {
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase()
+  if (ext === 'glb') return parseGlb(bytes)
+  if (ext === 'obj') return Promise.resolve(parseObj(new TextDecoder().decode(bytes)))
+  return Promise.resolve(parseCloudFile(bytes))
+}
+
 /** A live preview's points: float32 little-endian xyz. */
 export function cloudFromXyz(bytes: Uint8Array, count = Math.floor(bytes.length / 12)): PointCloud {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const positions = new Float32Array(3 * count)
-  for (let k = 0; k < positions.length; k++) positions[k] = view.getFloat32(4 * k, true)
-  return { count, positions, colors: null }
+  return { count, positions: float32LE(bytes, 3 * count), colors: null }
 }
 
 /** sRGB component (0–1) → linear, as three.js's colour management expects vertex colours. */

@@ -93,14 +93,14 @@ export class PointsView {
     return this.#mode
   }
 
-  /** Point size, 1–10 (about 0.4 % of the cloud's radius per unit). */
+  /** Point size, 1–10 (about 0.6 % of the cloud's radius per unit). */
   set size(value: number) {
     this.#size = value
     this.#applySize()
   }
 
   #applySize(): void {
-    this.#material.size = this.#size * this.#radius * 0.0045
+    this.#material.size = this.#size * this.#radius * 0.006
   }
 
   #paint(): void {

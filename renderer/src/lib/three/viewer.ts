@@ -31,8 +31,6 @@ Object.assign(globalThis, { __studioThree: viewerStats })
 export interface ViewerOptions {
   /** Vertical field of view, degrees. */
   readonly fov?: number
-  /** Called after every frame drawn (e.g. to place labels over atoms). */
-  readonly onRender?: () => void
 }
 
 /** A 3/4 view from the front right, slightly above: where fit-to-view puts the camera. */
@@ -52,7 +50,9 @@ export class Viewer3D {
   #turntable = false
   #resize: ResizeObserver
   #disposed = false
-  #onRender: (() => void) | undefined
+  #moved = false
+  /** Called after every frame drawn (e.g. to place labels over atoms). */
+  onRender: (() => void) | null = null
 
   /** @throws Error when WebGL cannot start (the caller shows why). */
   constructor(container: HTMLElement, options: ViewerOptions = {}) {
@@ -66,7 +66,6 @@ export class Viewer3D {
     container.appendChild(this.canvas)
     this.camera = new PerspectiveCamera(options.fov ?? 35, 1, 0.01, 1000)
     this.camera.position.copy(viewDirection).multiplyScalar(4)
-    this.#onRender = options.onRender
     // A headlight that follows the camera, plus soft ambient light: shapes read from any side.
     const light = new DirectionalLight(0xffffff, 2.2)
     light.position.set(1, 1, 2)
@@ -77,10 +76,28 @@ export class Viewer3D {
     this.controls.dampingFactor = 0.12
     this.controls.autoRotateSpeed = 3
     this.controls.addEventListener('change', this.requestRender)
-    this.controls.addEventListener('start', this.requestRender)
+    this.controls.addEventListener('start', this.#onStart)
     this.#resize = new ResizeObserver(() => this.#fitCanvas(container))
     this.#resize.observe(container)
     this.#fitCanvas(container)
+  }
+
+  #onStart = (): void => {
+    this.#moved = true
+    this.requestRender()
+  }
+
+  /**
+   * Shows new points of what is on screen: a new `sample` (or `follow` while the user has not moved the
+   * view) refits to them; otherwise the view stays where the user left it.
+   */
+  track(positions: Float32Array, fresh: boolean, follow: boolean): void {
+    if (fresh) this.#moved = false
+    if (fresh || (follow && !this.#moved)) {
+      this.setBounds(positions)
+      this.fit()
+    }
+    this.requestRender()
   }
 
   get bounds(): Bounds {
@@ -167,7 +184,7 @@ export class Viewer3D {
   renderNow(): void {
     if (this.#disposed) return
     this.renderer.render(this.scene, this.camera)
-    this.#onRender?.()
+    this.onRender?.()
   }
 
   #draw = (): void => {
@@ -227,12 +244,13 @@ export class Viewer3D {
     if (this.#frame) cancelAnimationFrame(this.#frame)
     this.#resize.disconnect()
     this.controls.removeEventListener('change', this.requestRender)
-    this.controls.removeEventListener('start', this.requestRender)
+    this.controls.removeEventListener('start', this.#onStart)
     this.controls.dispose()
     disposeObject(this.scene)
     this.renderer.dispose()
     this.renderer.forceContextLoss()
     this.canvas.remove()
+    this.onRender = null
     viewerStats.live--
     viewerStats.disposed++
   }

@@ -1,0 +1,51 @@
+// The point-cloud modality (the "3D" workspace): its task panels, how its results, previews and
+// thumbnails look, its recipe rows.
+import type { JobSpec } from '../../lib/contract'
+import { trajectoryText } from '../../lib/three/recipe'
+import type { ModalityModule, RecipeRow } from '../types'
+import CompletePanel from './CompletePanel.svelte'
+import GeneratePanel from './GeneratePanel.svelte'
+import PointCloudPreview from './PointCloudPreview.svelte'
+import PointCloudResults from './PointCloudResults.svelte'
+import PointCloudThumb from './PointCloudThumb.svelte'
+
+function recipe(spec: JobSpec): RecipeRow[] {
+  const rows: RecipeRow[] = []
+  if (spec.task === 'point-cloud.complete') {
+    rows.push(
+      { label: 'Partial', value: `${spec.partial.slice(0, 12)}…`, mono: true },
+      { label: 'Placement', value: spec.placement === 'as-is' ? 'as it is' : 'normalised' }
+    )
+  }
+  if ('trajectoryEvery' in spec) {
+    rows.push({ label: 'Trajectory', value: trajectoryText(spec.trajectoryEvery) })
+  }
+  rows.push({ label: 'Format', value: (spec.format ?? 'ply').toUpperCase(), mono: true })
+  return rows
+}
+
+export const pointCloudModule: ModalityModule = {
+  id: 'point-cloud',
+  label: '3D',
+  icon: 'cube',
+  tasks: [
+    {
+      task: 'point-cloud.generate',
+      label: 'Generate',
+      icon: 'sparkles',
+      hint: 'Shapes from noise, by class',
+      Panel: GeneratePanel
+    },
+    {
+      task: 'point-cloud.complete',
+      label: 'Complete',
+      icon: 'cube',
+      hint: 'Finish a partial cloud you bring',
+      Panel: CompletePanel
+    }
+  ],
+  Results: PointCloudResults,
+  Preview: PointCloudPreview,
+  Thumb: PointCloudThumb,
+  recipe
+}
