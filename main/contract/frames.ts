@@ -14,6 +14,9 @@ const isBytesRef = (v: unknown): v is BytesRef =>
   (v as BytesRef).$bytes.length === 2 &&
   Object.keys(v).length === 1
 
+/** The HTTP content type of an answer sent as a binary frame (a verb whose result holds bytes). */
+export const frameContentType = 'application/vnd.diffusion-studio.frame'
+
 /** Whether a message holds any byte arrays (then it goes as a binary frame). */
 export function hasBytes(value: unknown): boolean {
   if (value instanceof Uint8Array) return true

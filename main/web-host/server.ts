@@ -8,6 +8,7 @@ import {
   InputKindSchema,
   StudioError,
   encodeFrame,
+  frameContentType,
   errorTitles,
   hasBytes,
   inputSizeCaps,
@@ -223,7 +224,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const body = await readJson(req)
       const request =
         body && typeof body === 'object' ? (body as { request?: unknown }).request : undefined
-      return send(res, 200, { result: await dispatch(url.pathname.slice('/api/'.length), request) })
+      const result = await dispatch(url.pathname.slice('/api/'.length), request)
+      // A result with bytes (exported files) goes as one binary frame, never as JSON numbers.
+      if (hasBytes(result)) {
+        res.writeHead(200, { 'content-type': frameContentType, ...securityHeaders })
+        return void res.end(encodeFrame({ result }))
+      }
+      return send(res, 200, { result })
     }
     if (!pageAuthorised(req, url)) {
       res.writeHead(403, { 'content-type': 'text/plain', ...securityHeaders })
