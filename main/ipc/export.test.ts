@@ -8,13 +8,15 @@ import { readPointCloudFile } from '../engine/tensor/point-cloud-io'
 import { writePly } from '../engine/tensor/ply'
 import { writeSdf } from '../engine/tensor/molfile'
 import { exportArtifacts } from './export'
+import type { Studio } from './studio'
 
 const dir = mkdtempSync(join(tmpdir(), 'export-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function studioWith(artifacts: Artifact[]) {
+function studioWith(artifacts: Artifact[]): Pick<Studio, 'outputDir' | 'queue'> {
   const job = { id: 'job1', artifacts } as unknown as JobRecord
-  return { outputDir: dir, queue: { get: (id: string) => (id === 'job1' ? job : undefined) } }
+  const queue = { get: (id: string) => (id === 'job1' ? job : undefined) }
+  return { outputDir: dir, queue: queue as unknown as Studio['queue'] }
 }
 
 const cloud = Float32Array.from({ length: 30 }, (_, k) => k / 10)

@@ -5,7 +5,7 @@
 // small to leave one step returns the input unchanged, and says so.
 import type { ImageImg2ImgSpec } from '../../../contract'
 import { rgbaToTensor, tensorToRgba } from '../../tensor/image'
-import { decodeRgba } from '../../tensor/image-io'
+import { decodeRgba, probeImage } from '../../tensor/image-io'
 import type { PipelineContext } from '../context'
 import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'
@@ -28,12 +28,18 @@ export async function imageToImage(
     recipeOf(spec, sampling, seeds[b], context.runtime.execution, { width, height, stepsRun })
   const position = (b: number) => ({ output: b, outputs: count, format: context.format })
 
-  // The input, upright and resized to the output (cover: fill, crop the centre).
-  const pixels = await decodeRgba(await context.readInput(spec.image), {
-    width,
-    height,
-    fit: 'cover'
-  })
+  // The input, upright and resized to the output (cover: fill, crop the centre), said when cropped.
+  const bytes = await context.readInput(spec.image)
+  const probe = await probeImage(bytes)
+  if (Math.abs(probe.width / probe.height - width / height) > 0.01) {
+    context.emit({
+      type: 'warning',
+      message:
+        `The input is ${probe.width}×${probe.height} and the output ${width}×${height}: the input was ` +
+        'scaled to cover the output and its centre kept (the edges were cropped).'
+    })
+  }
+  const pixels = await decodeRgba(bytes, { width, height, fit: 'cover' })
   const run = img2imgSteps(sampling.steps, spec.strength)
   if (run === 0) {
     context.emit({
