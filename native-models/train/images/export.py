@@ -52,6 +52,13 @@ def export(task: str, net: torch.nn.Module, path: Path) -> None:
     inputs, example, dyn = io_spec(task)
     torch.onnx.export(net, example, str(path), opset_version=OPSET, do_constant_folding=True,
                       input_names=inputs, output_names=["out"], dynamic_axes=dyn)
+    model = onnx.load(str(path))
+    # the exporter leaves the channel dim of `out` symbolic when it comes from a broadcast Add: pin it to 3
+    ch = model.graph.output[0].type.tensor_type.shape.dim[1]
+    if not ch.HasField("dim_value"):
+        ch.Clear()
+        ch.dim_value = 3
+        onnx.save(model, str(path))
     onnx.checker.check_model(onnx.load(str(path)))
 
 
