@@ -93,14 +93,18 @@ export class PointsView {
     return this.#mode
   }
 
-  /** Point size, 1–10 (about 0.6 % of the cloud's radius per unit). */
+  /**
+   * Point size, 1–10. three.js draws a point of world size s at s·(height/2)/depth pixels (no
+   * field-of-view factor), so 2 % of the cloud's radius per unit is about 1.3 px per unit on a
+   * 470 px view of the whole cloud.
+   */
   set size(value: number) {
     this.#size = value
     this.#applySize()
   }
 
   #applySize(): void {
-    this.#material.size = this.#size * this.#radius * 0.006
+    this.#material.size = this.#size * this.#radius * 0.02
   }
 
   #paint(): void {

@@ -9,6 +9,6 @@ export async function cloudThumb(url: string, path: string): Promise<ThumbScene>
   const view = new PointsView()
   view.setCloud(cloud)
   view.colorMode = cloud.colors ? 'rgb' : 'height'
-  view.size = 10
+  view.size = 8
   return { object: view.object, positions: cloud.positions }
 }
