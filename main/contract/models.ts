@@ -235,6 +235,12 @@ export const ImageInputsSchema = z.object({
         z.object({ kind: z.literal('input'), input: z.string().min(1) })
       ]),
       /**
+       * The degradation the model was trained to invert, when it is known exactly: 'area' = the mean of
+       * each scale×scale block. The output is then projected onto the images whose area downsample is
+       * the input (back-projection, as DDRM's last step), so the low-resolution content is exact.
+       */
+      degradation: z.enum(['area']).optional(),
+      /**
        * The x4 upscaler's noise level on the low-res image: its input (the level, int64), default and
        * maximum, and the DDPM schedule that noises the image to that level (diffusers low_res_scheduler).
        */

@@ -123,7 +123,8 @@ export async function runImageBench(options: ImageBenchOptions): Promise<{ markd
       `### ×4 super-resolution on the ${n} held-out photos (${photos.join(', ')})\n\n` +
         'HR → ×4 area downsample (the 4×4 block mean, rounded) → LR → each method → PSNR/SSIM against HR ' +
         'on 8-bit RGB over the whole image (SSIM as scikit-image: 7×7 uniform windows). photo-sr4 runs ' +
-        'through the studio pipeline (one 512-px tile per photo, Karras σ from 80, deterministic Euler).\n\n' +
+        "through the studio pipeline (one 512-px tile per photo, Karras σ from the model's σ_max, deterministic " +
+        'Euler, the output projected onto its low-res input as the model card states).\n\n' +
         srRows.join('\n') +
         `\n\nBest at ≤ 4 NFE: ${fmt(best)} dB, bicubic ${fmt(bicubic)} dB: ` +
         `${best - bicubic >= 1 ? 'meets' : 'misses'} the target of bicubic + 1 dB (${fmt(best - bicubic)} dB).`

@@ -13,6 +13,7 @@ import { Runtime } from '../../runtime'
 import { decodeRgba } from '../../tensor/image-io'
 import { inputValidators } from '../../tensor/input-validators'
 import { runImageJob } from '../testing/run-job'
+import { areaConsistent } from './upscale'
 
 const work = mkdtempSync(join(tmpdir(), 'edit-'))
 const out = join(work, 'out')
@@ -263,5 +264,22 @@ describe('upscaling on pixel models', () => {
     await expect(
       run({ task: 'image.upscale', model: 'tiny-sr', image: refs.photo, scale: 8 }, 'x8')
     ).rejects.toThrow(/up to ×4/)
+  })
+})
+
+describe('area consistency (back-projection)', () => {
+  it('makes every s×s block mean equal its low-res pixel and changes nothing else', () => {
+    const x = { shape: [1, 1, 4, 4], data: Float64Array.from({ length: 16 }, (_, k) => k % 5) }
+    const low = Float32Array.from([1, 2, 3, 4])
+    const out = areaConsistent(x, low, 2)
+    for (let by = 0; by < 2; by++)
+      for (let bx = 0; bx < 2; bx++) {
+        let mean = 0
+        for (let dy = 0; dy < 2; dy++)
+          for (let dx = 0; dx < 2; dx++) mean += out.data[(by * 2 + dy) * 4 + bx * 2 + dx] / 4
+        expect(mean).toBeCloseTo(low[by * 2 + bx], 12)
+      }
+    // Within a block the differences between pixels are kept (an orthogonal projection).
+    expect(out.data[1] - out.data[0]).toBeCloseTo(x.data[1] - x.data[0], 12)
   })
 })

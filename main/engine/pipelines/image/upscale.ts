@@ -184,9 +184,10 @@ async function tileSampler(
         [name]: new ort.Tensor('float32', repeat(current, rows), [rows, 3, t, t])
       })
     })
-    return (low, seeds, progress) => {
+    return async (low, seeds, progress) => {
       current = lowTensor(low)
-      return sampleTile(denoise, seeds, progress)
+      const x = await sampleTile(denoise, seeds, progress)
+      return own.degradation === 'area' ? areaConsistent(x, current, own.scale) : x
     }
   }
 
@@ -276,6 +277,36 @@ function outputTile(
   const area = budgetMB / 2 / Math.max(1, count) / Math.max(perPixelMB, 1e-6)
   const side = Math.min(maxAutoTile, Math.floor(Math.sqrt(area) / multiple) * multiple)
   return Math.max(multiple, side)
+}
+
+/**
+ * Projects each image of x [B, 3, T, T] onto the images whose ×s area downsample is `low` [3, T/s, T/s]
+ * (the orthogonal projection: each s×s block moves by the difference of its mean from the low-res pixel).
+ */
+export function areaConsistent(
+  x: { shape: readonly number[]; data: Float64Array },
+  low: Float32Array,
+  s: number
+): { shape: readonly number[]; data: Float64Array } {
+  const [batch, channels, T] = x.shape
+  const t = T / s
+  const data = x.data.slice()
+  for (let b = 0; b < batch; b++) {
+    for (let c = 0; c < channels; c++) {
+      const plane = (b * channels + c) * T * T
+      for (let by = 0; by < t; by++) {
+        for (let bx = 0; bx < t; bx++) {
+          let mean = 0
+          for (let dy = 0; dy < s; dy++)
+            for (let dx = 0; dx < s; dx++) mean += data[plane + (by * s + dy) * T + bx * s + dx]
+          const shift = low[(c * t + by) * t + bx] - mean / (s * s)
+          for (let dy = 0; dy < s; dy++)
+            for (let dx = 0; dx < s; dx++) data[plane + (by * s + dy) * T + bx * s + dx] += shift
+        }
+      }
+    }
+  }
+  return { shape: x.shape, data }
 }
 
 function repeat(data: Float32Array, rows: number): Float32Array {
