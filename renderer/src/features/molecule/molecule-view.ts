@@ -44,6 +44,17 @@ const up = new Vector3(0, 1, 0)
 export const atomRadius = (symbol: string, style: MoleculeStyle): number =>
   styleOf(symbol).vdwRadius * (style === 'space-filling' ? 1 : ballScale)
 
+/** The largest atom radius of a molecule in a style (how far spheres reach past the centres). */
+export function largestRadius(elements: readonly string[], style: MoleculeStyle): number {
+  let r = 0
+  for (const e of new Set(elements)) r = Math.max(r, atomRadius(e, style))
+  return r
+}
+
+/** The halo around a picked atom: a thin shell on a space-filling sphere, a ring on a ball. */
+const haloRadius = (r: number, style: MoleculeStyle) =>
+  style === 'space-filling' ? r * 1.04 + 0.06 : r * 1.3 + 0.05
+
 export class MoleculeView {
   readonly object = new Group()
   readonly #sphere = new SphereGeometry(1, 28, 18)
@@ -53,7 +64,7 @@ export class MoleculeView {
   readonly #haloMaterial = new MeshBasicMaterial({
     color: 0xffd84a,
     transparent: true,
-    opacity: 0.45,
+    opacity: 0.35,
     depthWrite: false
   })
   #atoms: InstancedMesh | null = null
@@ -181,7 +192,10 @@ export class MoleculeView {
     const m = new Matrix4()
     const p = molecule?.positions ?? new Float32Array(0)
     valid.forEach((i, k) => {
-      const r = atomRadius(molecule!.elements[i], this.#options.style) * 1.35 + 0.05
+      const r = haloRadius(
+        atomRadius(molecule!.elements[i], this.#options.style),
+        this.#options.style
+      )
       m.makeScale(r, r, r).setPosition(p[3 * i], p[3 * i + 1], p[3 * i + 2])
       halos.setMatrixAt(k, m)
     })

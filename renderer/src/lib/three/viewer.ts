@@ -89,12 +89,13 @@ export class Viewer3D {
 
   /**
    * Shows new points of what is on screen: a new `sample` (or `follow` while the user has not moved the
-   * view) refits to them; otherwise the view stays where the user left it.
+   * view) refits to them; otherwise the view stays where the user left it. `pad` (world units) grows
+   * the bounds, for things drawn around the points (atoms' spheres).
    */
-  track(positions: Float32Array, fresh: boolean, follow: boolean): void {
+  track(positions: Float32Array, fresh: boolean, follow: boolean, pad = 0): void {
     if (fresh) this.#moved = false
     if (fresh || (follow && !this.#moved)) {
-      this.setBounds(positions)
+      this.setBounds(positions, pad)
       this.fit()
     }
     this.requestRender()
@@ -118,9 +119,17 @@ export class Viewer3D {
     this.requestRender()
   }
 
-  /** The extent that fit-to-view and the bounding box use. */
-  setBounds(positions: Float32Array): void {
-    this.#bounds = boundsOf(positions)
+  /** The extent that fit-to-view and the bounding box use, grown by `pad` on every side. */
+  setBounds(positions: Float32Array, pad = 0): void {
+    const b = boundsOf(positions)
+    this.#bounds = pad
+      ? {
+          ...b,
+          min: [b.min[0] - pad, b.min[1] - pad, b.min[2] - pad],
+          max: [b.max[0] + pad, b.max[1] + pad, b.max[2] + pad],
+          radius: b.radius + pad
+        }
+      : b
     if (this.#box) this.#updateBox()
   }
 
