@@ -17,6 +17,11 @@ const shape = {
 /** Point-cloud generation: a denoiser over [B, N, 3] with classifier-free guidance on the class. */
 export const PointCloudGenerateSpecSchema = z.object({
   task: z.literal('point-cloud.generate'),
+  /**
+   * Points per shape. More than the model's N adds a dense stage (coarse → dense): the N-point shape is
+   * kept and the other points are generated around it (RePaint over the set).
+   */
+  points: z.number().int().min(16).max(16384).optional(),
   ...shape,
   ...samplingFields
 })

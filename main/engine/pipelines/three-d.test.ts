@@ -70,6 +70,24 @@ describe('point clouds', () => {
     }
   }, 60_000)
 
+  it('coarse → dense: more points than the model makes adds a dense stage around the coarse shape', async () => {
+    const run = await runJob(
+      bench(),
+      { task: 'point-cloud.generate', label: 'rod', points: 100, steps: 3, trajectoryEvery: 0 },
+      'dense'
+    )
+    const [output] = artifactsOf(run.updates)
+    const cloud = readPointCloudFile(readFileSync(output.path))
+    expect(cloud.points.length).toBe(300)
+    expect(JSON.parse(cloud.recipe!)).toMatchObject({ points: 100, coarsePoints: 64 })
+    expect(run.updates.some((u) => u.type === 'step' && u.stage?.startsWith('dense stage'))).toBe(
+      true
+    )
+    await expect(
+      runJob(bench(), { task: 'point-cloud.generate', points: 32 }, 'fewer')
+    ).rejects.toThrow(/64 points per shape/)
+  }, 60_000)
+
   it('a batch gets MMD / COV / 1-NNA against held-out shapes when the model ships them', async () => {
     // The tiny model has no reference set: no metrics event, and nothing fails.
     const run = await runJob(

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobMetrics, ModelManifest, PointCloudGenerateSpec } from '../../../contract'
 import type { ResolvedModel } from '../../../models/registry'
+import { repaintKnobs } from '../../../tasks/image/inpaint'
+import { createRepaint } from '../../diffusion/inverse'
 import { evaluatePointCloudSets } from '../../geometry'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
@@ -41,9 +43,17 @@ export async function generatePointClouds(
 
   const clouds: Float32Array[] = []
   for (let b = 0; b < count; b++) {
-    const cloud = Float32Array.from(result.data.subarray(b * points * 3, (b + 1) * points * 3))
-    clouds.push(cloud)
-    const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, { points })
+    clouds.push(Float32Array.from(result.data.subarray(b * points * 3, (b + 1) * points * 3)))
+  }
+  // Coarse → dense: the coarse shapes kept, the other points generated around them.
+  const P = spec.points ?? points
+  const dense = P > points ? await densify(context, job, clouds, P) : clouds
+  for (let b = 0; b < count; b++) {
+    const cloud = dense[b]
+    const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
+      points: P,
+      ...(P > points ? { coarsePoints: points } : {})
+    })
     await writePointCloud(
       context,
       { output: b, outputs: count },
@@ -55,6 +65,48 @@ export async function generatePointClouds(
   }
   const metrics = await batchMetrics(job.model, spec.label, clouds, context.signal)
   if (metrics) context.emit({ type: 'metrics', metrics })
+}
+
+/**
+ * The dense stage: [B, P, 3] with the coarse clouds' N points as the known rows of RePaint (Lugmayr et al.
+ * 2022) and P − N points generated around them, from seeds offset so the stage draws fresh noise.
+ */
+async function densify(
+  context: PipelineContext,
+  job: Awaited<ReturnType<typeof pointJob<PointCloudGenerateSpec>>>,
+  coarse: Float32Array[],
+  P: number
+): Promise<Float32Array[]> {
+  const { spec, sampling, count, seeds, points: N } = job
+  const known = { shape: [count, P, 3], data: new Float64Array(count * P * 3) }
+  coarse.forEach((c, b) => known.data.set(c, b * P * 3))
+  const mask = { shape: [1, P, 3], data: new Float64Array(P * 3).fill(1, 0, N * 3) }
+  const denoise = await jobDenoiser(context, job.model, {
+    sampling,
+    conditioning: job.conditioning,
+    count,
+    sampleShape: [P, 3],
+    steps: sampling.steps
+  })
+  const { result } = await sampleFromNoise(context, {
+    sampling,
+    denoise,
+    shape: [count, P, 3],
+    noise: perImageNoise(seeds.map((s) => s + 1_000_003)),
+    every: 0,
+    extra: spec.samplerExtra,
+    sampler: {
+      name: 'repaint',
+      sample: createRepaint({ known, mask, ...repaintKnobs(spec.samplerExtra) })
+    },
+    stage: `dense stage: ${P} points`,
+    what: 'the dense shapes'
+  })
+  return coarse.map((c, b) => {
+    const cloud = Float32Array.from(result.data.subarray(b * P * 3, (b + 1) * P * 3))
+    cloud.set(c, 0)
+    return cloud
+  })
 }
 
 /**
