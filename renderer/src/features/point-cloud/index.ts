@@ -17,6 +17,9 @@ function recipe(spec: JobSpec): RecipeRow[] {
       { label: 'Placement', value: spec.placement === 'as-is' ? 'as it is' : 'normalised' }
     )
   }
+  if (spec.task === 'point-cloud.generate' && spec.points) {
+    rows.push({ label: 'Points', value: spec.points.toLocaleString(), mono: true })
+  }
   if ('trajectoryEvery' in spec) {
     rows.push({ label: 'Trajectory', value: trajectoryText(spec.trajectoryEvery) })
   }

@@ -324,6 +324,16 @@ describe('point-cloud and molecule forms', () => {
     expect(!missing.ok && missing.fields.partial).toMatch(/partial point cloud/)
   })
 
+  it('asks for more points per shape only when set (a dense stage), and reuses it', () => {
+    const base = emptyForm('point-cloud.generate')
+    expect('points' in buildSpec('point-cloud.generate', base, undefined)).toBe(false)
+    const dense = buildSpec('point-cloud.generate', { ...base, points: 8192 }, undefined)
+    expect(dense).toMatchObject({ points: 8192 })
+    const check = validateSpec(dense)
+    if (!check.ok) throw new Error(check.message)
+    expect(valuesFromSpec(check.spec, base).points).toBe(8192)
+  })
+
   it('leaves the atom count out when it comes from the training distribution', () => {
     const drawn = buildSpec('molecule.generate', emptyForm('molecule.generate'), undefined)
     expect('atoms' in drawn).toBe(false)

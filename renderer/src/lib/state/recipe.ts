@@ -70,6 +70,8 @@ export type FormValues = {
   noiseLevel: number
   /** Point clouds and molecules: keep every n-th denoising step for replay (0 keeps none). */
   trajectoryEvery: number
+  /** Shape generation: points per shape; 0 is the model's own N (more adds a dense stage). */
+  points: number
   /** Shape completion: the partial cloud (an input ref of kind point-cloud). */
   partial: string
   placement: Placement
@@ -130,6 +132,7 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   tileOverlap: 32,
   noiseLevel: 0,
   trajectoryEvery: 1,
+  points: 0,
   partial: '',
   placement: 'normalise',
   atoms: 0,
@@ -340,6 +343,9 @@ export function buildSpec(
   if (modality === 'point-cloud' || modality === 'molecule') {
     spec.trajectoryEvery = values.trajectoryEvery
   }
+  const fixedPoints = typeof model?.manifest.components.denoiser?.inputs[0]?.shape[1] === 'number'
+  if (task === 'point-cloud.generate' && values.points > 0 && !fixedPoints)
+    spec.points = values.points
   if (task === 'point-cloud.complete') {
     spec.partial = values.partial || undefined
     spec.placement = values.placement
@@ -415,7 +421,7 @@ function taskValues(spec: JobSpec): Partial<FormValues> {
         ...(spec.noiseLevel !== undefined ? { noiseLevel: spec.noiseLevel } : {})
       }
     case 'point-cloud.generate':
-      return { trajectoryEvery: spec.trajectoryEvery }
+      return { trajectoryEvery: spec.trajectoryEvery, points: spec.points ?? 0 }
     case 'point-cloud.complete':
       return {
         trajectoryEvery: spec.trajectoryEvery,
@@ -468,6 +474,7 @@ export const fieldRules: Readonly<Record<string, string>> = {
   label: 'Choose a class the model knows.',
   format: 'Choose an output format.',
   trajectoryEvery: 'Keep every n-th step: a whole number from 0 (none) to 1000.',
+  points: 'Points per shape is a whole number from 16 to 16384.',
   partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
   placement: 'Choose how the partial cloud is placed.',
   atoms: 'Atoms is a whole number from 1 to 256 (hydrogens included).',
