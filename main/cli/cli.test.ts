@@ -411,6 +411,58 @@ describe('inpaint and upscale', () => {
   })
 })
 
+describe('outputs and messages a user can act on', () => {
+  it('refuses to overwrite an existing output unless --overwrite is given', async () => {
+    const out = join(work, 'keep.png')
+    const args = ['generate', '--label', 'Flags', '--steps', '2', '--out', out]
+    expect((await cli(args)).code).toBe(0)
+    const before = readFileSync(out)
+    const again = await cli(args)
+    expect(again.code).toBe(2)
+    expect(again.stderr).toMatch(/already exists; pass --overwrite/)
+    expect(readFileSync(out).equals(before)).toBe(true)
+    expect((await cli([...args, '--seed', '9', '--overwrite'])).code).toBe(0)
+    expect(readFileSync(out).equals(before)).toBe(false)
+  })
+
+  it('names options as typed: a missing required one, a bad value, an unreadable mask', async () => {
+    const missing = await cli(['inpaint', '--out', join(work, 'm.png')])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/required option '--image/)
+    const picture = join(work, 'pic.png')
+    writeFileSync(
+      picture,
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer()
+    )
+    const bad = await cli([
+      'inpaint',
+      '--image',
+      picture,
+      '--extend-right',
+      '-5',
+      '--out',
+      join(work, 'm.png')
+    ])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--extend-right: /)
+    const junk = join(work, 'junk-mask.png')
+    writeFileSync(junk, 'not a png at all')
+    const mask = await cli([
+      'inpaint',
+      '--image',
+      picture,
+      '--mask',
+      junk,
+      '--out',
+      join(work, 'm.png')
+    ])
+    expect(mask.code).toBe(3)
+    expect(mask.stderr).toMatch(/The mask could not be read/)
+  })
+})
+
 describe('discoverability', () => {
   it('every command and subcommand answers --help with its options, types and defaults', async () => {
     const commands = [

@@ -1,8 +1,8 @@
 // Paths a user gives on the command line, checked before any work: a clear typed error instead of a
 // stack trace (a file where a folder should be, a folder where a file should be, /proc, no permission).
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { basename, dirname, extname, resolve } from 'node:path'
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { StudioError } from '../contract'
 
 const pseudo = /^\/(proc|sys|dev)(\/|$)/
@@ -94,4 +94,21 @@ export function outputTarget(out: string, formats: readonly string[], what: stri
     )
   }
   return { dir: writableFolder(dirname(file), '--out'), stem, ext }
+}
+
+/**
+ * Files a job writing `<stem>.<ext>` into `dir` would replace: `stem.ext`, `stem-N.ext` (a batch) and
+ * their `-trajectory` files (any extension).
+ */
+export function existingOutputs(target: OutputTarget): string[] {
+  const escaped = target.stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const ext = target.ext.replace(/[^a-z0-9]/gi, '')
+  const pattern = new RegExp(`^${escaped}(-\\d+)?(\\.${ext}|-trajectory\\.[a-z0-9]+)$`, 'i')
+  try {
+    return readdirSync(target.dir)
+      .filter((name) => pattern.test(name))
+      .map((name) => join(target.dir, name))
+  } catch {
+    return []
+  }
 }

@@ -106,9 +106,18 @@ export class StudioError extends Error {
 }
 
 /** Formats zod issues as one readable line: `steps: Too big: expected number to be <=1000`. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(
+  error: z.ZodError,
+  /** How a field is called where the user typed it (the CLI: "outpaint.right" → "--extend-right"). */
+  nameOf: (path: string) => string = (path) => path
+): string {
   return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`)
+    .map((issue) => {
+      const path = issue.path.join('.')
+      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+      if (path && missing) return `${nameOf(path)} is required`
+      return `${path ? nameOf(path) + ': ' : ''}${issue.message}`
+    })
     .join('; ')
 }
 

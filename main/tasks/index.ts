@@ -7,6 +7,7 @@ import {
   runnableTaskIds,
   type InstalledModel,
   type JobSpec,
+  type ModelManifest,
   type Modality,
   type RunnableTaskId,
   type SpecOf
@@ -57,6 +58,17 @@ export function tasksOf(modality: Modality): RunnableTaskId[] {
   return runnableTaskIds.filter((t) => modalityOf(t) === modality)
 }
 
+/** What a job needs of a model it did not name: a prompt needs a text model, a label a class model. */
+export function fitsJob(spec: JobSpec): (manifest: ModelManifest) => boolean {
+  const record = spec as unknown as { prompt?: string; label?: string }
+  return (m) =>
+    record.prompt
+      ? m.conditioning.type === 'text'
+      : record.label !== undefined
+        ? m.conditioning.type === 'class'
+        : true
+}
+
 /**
  * Checks a parsed spec against what is installed: picks its model (the default for its task when none is
  * named) and runs the task's own validation. Returns the spec with its model id and settled fields,
@@ -67,7 +79,7 @@ export function validateJob<S extends JobSpec>(
   spec: S,
   models: readonly InstalledModel[]
 ): Validated<S['task']> {
-  const model = pickModel(spec.task, models, spec.model)
+  const model = pickModel(spec.task, models, spec.model, fitsJob(spec))
   const definition = taskDefinition(spec.task) as TaskDefinition<S['task']>
   return definition.validate(spec as unknown as SpecOf<S['task']>, model.manifest)
 }

@@ -1,16 +1,25 @@
-import { StudioError, madeForTask, type InstalledModel, type TaskId } from '../contract'
+import {
+  StudioError,
+  madeForTask,
+  type InstalledModel,
+  type ModelManifest,
+  type TaskId
+} from '../contract'
 import { didYouMean } from './suggest'
 
 /**
- * The model a job runs on: the one named, or the default for its task (ready starter models first,
- * those made for the task before those that can also do it, else the first ready one).
+ * The model a job runs on: the one named, or the default for its task among the ready models that fit
+ * the job (starters first, those made for the task before those that can also do it), else the first
+ * ready one (whose validation then says what does not fit).
  * @throws StudioError unknown-model (closest id named), model-missing / model-corrupt for a broken model,
  *   invalid-request for a model that does not do the task.
  */
 export function pickModel(
   task: TaskId,
   models: readonly InstalledModel[],
-  id: string | undefined
+  id: string | undefined,
+  /** What the job needs of a model it did not name (a prompt needs a text model). */
+  fits: (manifest: ModelManifest) => boolean = () => true
 ): InstalledModel {
   let model: InstalledModel | undefined
   if (id) {
@@ -31,9 +40,15 @@ export function pickModel(
   } else {
     const able = models.filter((m) => m.manifest.tasks.includes(task))
     const ready = able.filter((m) => m.status === 'ready')
-    const starters = ready.filter((m) => m.origin === 'starter')
+    const fitting = ready.filter((m) => fits(m.manifest))
+    const starters = fitting.filter((m) => m.origin === 'starter')
     model =
-      starters.find((m) => madeForTask(task, m.manifest)) ?? starters[0] ?? ready[0] ?? able[0]
+      starters.find((m) => madeForTask(task, m.manifest)) ??
+      starters[0] ??
+      fitting.find((m) => madeForTask(task, m.manifest)) ??
+      fitting[0] ??
+      ready[0] ??
+      able[0]
     if (!model) throw new StudioError('unknown-model', `No installed model does ${task}.`)
   }
   if (model.status !== 'ready') {

@@ -63,6 +63,9 @@ write("photo-sr4", "Photo ×4 (starter)",
       {"sampler": "euler", "steps": 2, "guidance": 1, "schedule": "karras"}, 96, sigma_max=10)
 write("photo-inpaint", "Photo inpaint (starter)",
       "Inpainting and outpainting of photos: a small Palette-style pixel-space EDM diffusion model trained "
-      "by this project on openly licensed photos with brush, box and border masks. Fully convolutional.",
+      "by this project on openly licensed photos with brush, box and border masks. Fully convolutional. "
+      "Undertrained (CPU, 2,750 steps): it fills holes with noisy texture and is worse than a blur fill on "
+      "held-out photos (see its model card); use it to try the inpainting tools, or import a Stable "
+      "Diffusion inpainting model for real work.",
       "image.inpaint", {"inpaint": {"kind": "concat"}}, 16,
       {"sampler": "euler", "steps": 10, "guidance": 1, "schedule": "karras"}, 128)

@@ -21,7 +21,7 @@ import { dataDir, modelRoots } from '../../platform/paths'
 import { assertThreadsFit } from '../../platform/machine'
 import { samplingOptions, taskDefinition, type CliOption } from '../../tasks'
 import { collectExtra, deviceValue, intValue, numberValue } from '../flags'
-import { outputTarget } from '../paths'
+import { existingOutputs, outputTarget } from '../paths'
 import { runJob } from '../run-job'
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -38,6 +38,7 @@ function toOption(option: CliOption): Option {
     option.description + (option.defaultText ? ` (default: ${option.defaultText})` : '')
   )
   if (option.choices) o.choices(option.choices)
+  if (option.required) o.makeOptionMandatory()
   if (option.type === 'int') o.argParser(intValue)
   if (option.type === 'number') o.argParser(numberValue)
   if (option.type === 'list') o.argParser(collectExtra)
@@ -84,6 +85,7 @@ export function registerTaskCommands(program: Command, exit: (code: number) => v
           .default(0)
       )
       .option('--json', 'print one JSON result object on stdout')
+      .option('--overwrite', 'replace existing output files (refused otherwise)')
     const examples = definitions.flatMap((d) => d.cli.examples ?? [])
     if (examples.length) {
       command.addHelpText(
@@ -120,6 +122,13 @@ async function runTaskCommand(
     definition.formats.map((f) => f.ext),
     definition.label.toLowerCase()
   )
+  const existing = values.overwrite ? [] : existingOutputs(out)
+  if (existing.length > 0) {
+    throw new StudioError(
+      'invalid-request',
+      `${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more output file${existing.length > 2 ? 's' : ''})` : ''} already exists; pass --overwrite to replace it, or choose another --out.`
+    )
+  }
   const inputs = new InputStore(join(dataDir(), 'inputs'), inputValidators)
   const fields: Record<string, unknown> = { task, format: out.ext }
   for (const option of [...definition.cli.options, ...samplingOptions]) {
@@ -138,7 +147,19 @@ async function runTaskCommand(
     } else setField(fields, field, option.negate ? value !== true : value)
   }
   const parsed = JobSpecSchema.safeParse(fields)
-  if (!parsed.success) throw new StudioError('invalid-request', describeIssues(parsed.error))
+  if (!parsed.success) {
+    // Name fields as the user typed them: the option that sets each.
+    const flags = new Map(
+      [...definition.cli.options, ...samplingOptions].map((o) => [
+        o.field ?? camel(o.flag),
+        `--${o.flag}`
+      ])
+    )
+    throw new StudioError(
+      'invalid-request',
+      describeIssues(parsed.error, (path) => flags.get(path) ?? path)
+    )
+  }
   const registry = new ModelRegistry(modelRoots())
   const { spec, warnings } = validateSpec(parsed.data, await registry.list(), inputs)
   assertThreadsFit(values.threads as number)

@@ -218,7 +218,8 @@ export async function runImageBench(options: ImageBenchOptions): Promise<{ markd
     }
     const astronaut = await decodeRgba(readFileSync(join(heldout, photos[0])))
     const small = await resized(astronaut, 128, 128)
-    await measure('×4 upscale 128² → 512² (photo-sr4, default 4 NFE)', {
+    const srSteps = (await bench.registry.resolve('photo-sr4')).manifest.defaults.steps
+    await measure(`×4 upscale 128² → 512² (photo-sr4, its default ${srSteps} NFE)`, {
       task: 'image.upscale',
       model: 'photo-sr4',
       image: await addInput(small)
@@ -234,7 +235,7 @@ export async function runImageBench(options: ImageBenchOptions): Promise<{ markd
     })
     if (!options.skipLarge) {
       const large = await resized(astronaut, 1024, 1024)
-      await measure('×4 upscale 1024² → 4096² (photo-sr4, default 4 NFE)', {
+      await measure(`×4 upscale 1024² → 4096² (photo-sr4, its default ${srSteps} NFE)`, {
         task: 'image.upscale',
         model: 'photo-sr4',
         image: await addInput(large)

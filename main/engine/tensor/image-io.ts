@@ -26,17 +26,24 @@ export interface ImageProbe {
   readonly notes: readonly string[]
   /** PNG text chunks (a recipe from this studio or A1111's `parameters`), if any. */
   readonly text: Readonly<Record<string, string>>
+  /** One grey channel (with or without alpha). */
+  readonly grey: boolean
+  /** More than 8 bits per sample (decoded to 8). */
+  readonly highBitDepth: boolean
 }
 
-function badInput(error: unknown, maxPixels = maxImagePixels): StudioError {
+function badInput(error: unknown, maxPixels = maxImagePixels, what = 'image'): StudioError {
   const message = error instanceof Error ? error.message : String(error)
   if (/pixel limit/i.test(message)) {
     return new StudioError(
       'bad-input',
-      `The image is larger than ${maxPixels.toLocaleString('en')} pixels (the limit).`
+      `The ${what} is larger than ${maxPixels.toLocaleString('en')} pixels (the limit).`
     )
   }
-  return new StudioError('bad-input', `The image could not be read: ${message.replace(/\.$/, '')}.`)
+  return new StudioError(
+    'bad-input',
+    `The ${what} could not be read: ${message.replace(/\.$/, '')}.`
+  )
 }
 
 const open = (bytes: Uint8Array, maxPixels: number) =>
@@ -48,13 +55,14 @@ const open = (bytes: Uint8Array, maxPixels: number) =>
  */
 export async function probeImage(
   bytes: Uint8Array,
-  maxPixels = maxImagePixels
+  maxPixels = maxImagePixels,
+  what = 'image'
 ): Promise<ImageProbe> {
   let meta: Metadata
   try {
     meta = await open(bytes, maxPixels).metadata()
   } catch (error) {
-    throw badInput(error, maxPixels)
+    throw badInput(error, maxPixels, what)
   }
   const mime = meta.format ? mimeOf[meta.format] : undefined
   if (!mime || !meta.width || !meta.height) {
@@ -63,7 +71,8 @@ export async function probeImage(
       `Unsupported image format "${meta.format ?? 'unknown'}": use PNG, JPEG, WebP, AVIF or TIFF.`
     )
   }
-  if (meta.width * meta.height > maxPixels) throw badInput(new Error('pixel limit'), maxPixels)
+  if (meta.width * meta.height > maxPixels)
+    throw badInput(new Error('pixel limit'), maxPixels, what)
   const rotated = (meta.orientation ?? 1) >= 5
   const notes: string[] = []
   if (meta.space === 'cmyk') notes.push('CMYK colours were converted to sRGB.')
@@ -71,17 +80,19 @@ export async function probeImage(
     notes.push(`${meta.depth === 'ushort' ? '16' : 'high'}-bit samples were reduced to 8 bits.`)
   }
   if ((meta.orientation ?? 1) > 1) notes.push('The EXIF orientation was applied.')
-  if (meta.space === 'b-w' || meta.channels === 1 || meta.channels === 2) {
-    notes.push('A grayscale image: it is used as RGB.')
-  }
+  const grey = meta.space === 'b-w' || meta.channels === 1 || meta.channels === 2
+  const highBitDepth = Boolean(meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char')
+  if (grey) notes.push('A grayscale image: it is used as RGB.')
   if (meta.hasAlpha) notes.push('It has transparency.')
   // Decode once at 1×1 to catch a corrupt body early (sharp reads the header above only).
   try {
     await open(bytes, maxPixels).resize(1, 1).raw().toBuffer()
   } catch (error) {
-    throw badInput(error, maxPixels)
+    throw badInput(error, maxPixels, what)
   }
   return {
+    grey,
+    highBitDepth,
     mime,
     width: rotated ? meta.height : meta.width,
     height: rotated ? meta.width : meta.height,
@@ -159,7 +170,7 @@ export async function decodeMask(
     for (let p = 0; p < plane; p++) out[p] = data[p * info.channels]
     return { width: info.width, height: info.height, data: out }
   } catch (error) {
-    throw badInput(error)
+    throw badInput(error, options.maxPixels ?? maxImagePixels, 'mask')
   }
 }
 

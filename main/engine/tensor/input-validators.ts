@@ -4,8 +4,8 @@ import { probeImage } from './image-io'
 import { readMoleculeFile } from './molecule-io'
 import { readPointCloudFile } from './point-cloud-io'
 
-async function image(bytes: Uint8Array): Promise<InputFacts> {
-  const probe = await probeImage(bytes)
+async function image(bytes: Uint8Array, what = 'image'): Promise<InputFacts> {
+  const probe = await probeImage(bytes, undefined, what)
   const recipe =
     (probe.text['diffusion-studio'] ?? probe.text.parameters)
       ? {
@@ -48,8 +48,8 @@ async function molecule(bytes: Uint8Array): Promise<InputFacts> {
 export const inputValidators: Partial<
   Record<InputKind, (bytes: Uint8Array) => Promise<InputFacts>>
 > = {
-  image,
-  mask: image,
+  image: (bytes) => image(bytes),
+  mask: (bytes) => image(bytes, 'mask'),
   'point-cloud': pointCloud,
   molecule
 }

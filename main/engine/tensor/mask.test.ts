@@ -54,6 +54,20 @@ describe('feather weights', () => {
     ])
   })
 
+  it('ramps only from the painted core (≥ 128): grey masks blend, faint noise is nothing', () => {
+    // A grey-100 mask with a feather: its own weight everywhere, no ramp to 1.
+    const grey = new Uint8Array(9).fill(100)
+    expect(Array.from(featherWeights(grey, 3, 3, 4))).toEqual(
+      Array.from(new Float32Array(9).fill(100 / 255))
+    )
+    // JPEG-like faint values around a painted pixel are dropped.
+    const noisy = Uint8Array.from([3, 8, 255, 9, 0])
+    const w = Array.from(featherWeights(noisy, 5, 1, 1))
+    expect(w[0]).toBe(0)
+    expect(w[2]).toBe(1)
+    expect(w[4]).toBe(0)
+  })
+
   it('keeps soft mask values and has no band with feather 0', () => {
     const mask = Uint8Array.from([0, 51, 255, 0])
     expect(Array.from(featherWeights(mask, 4, 1, 0))).toEqual(

@@ -84,10 +84,13 @@ function envelope(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z:
   }
 }
 
+/** Mask values at or below this (of 255) count as 0: the noise of JPEG-saved or resampled masks. */
+export const maskNoiseFloor = 8
+
 /**
- * The composite weight of each pixel, in [0, 1]: the mask's own value (m/255), raised to
- * 1 − distance/feather within `feather` pixels of a masked pixel. 0 exactly where the mask is 0 and no
- * masked pixel is within `feather`: those pixels keep the input's bytes.
+ * The composite weight of each pixel, in [0, 1]: the mask's own value (m/255, soft masks blend), raised
+ * to 1 − distance/feather within `feather` pixels of the painted core (m ≥ 128). Values at or below
+ * `maskNoiseFloor` are 0. A pixel with weight 0 keeps the input's bytes.
  * @param mask [H·W] bytes, 255 = regenerate
  * @returns Float32Array [H·W]
  */
@@ -98,14 +101,15 @@ export function featherWeights(
   feather: number
 ): Float32Array {
   const out = new Float32Array(width * height)
+  const value = (p: number) => (mask[p] > maskNoiseFloor ? mask[p] / 255 : 0)
   if (feather <= 0) {
-    for (let p = 0; p < out.length; p++) out[p] = mask[p] / 255
+    for (let p = 0; p < out.length; p++) out[p] = value(p)
     return out
   }
-  const d2 = squaredDistance((p) => mask[p] > 0, width, height)
+  const d2 = squaredDistance((p) => mask[p] >= 128, width, height)
   for (let p = 0; p < out.length; p++) {
     const ramp = 1 - Math.sqrt(d2[p]) / feather
-    out[p] = Math.max(mask[p] / 255, ramp > 0 ? ramp : 0)
+    out[p] = Math.max(value(p), ramp > 0 ? ramp : 0)
   }
   return out
 }

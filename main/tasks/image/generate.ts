@@ -17,10 +17,21 @@ export const imageGenerate: TaskDefinition<'image.generate'> = {
     summary: 'generate images from noise (text, class label or unconditional)',
     options: [
       ...conditioningOptions,
-      { flag: 'width', type: 'int', description: 'width in pixels', defaultText: "the model's" },
-      { flag: 'height', type: 'int', description: 'height in pixels', defaultText: "the model's" }
+      {
+        flag: 'width',
+        type: 'int',
+        description: 'width in pixels (Stable Diffusion models: a multiple of 8)',
+        defaultText: "the model's"
+      },
+      {
+        flag: 'height',
+        type: 'int',
+        description: 'height in pixels (Stable Diffusion models: a multiple of 8)',
+        defaultText: "the model's"
+      }
     ],
     examples: [
+      'generate --model my-sd15 --prompt "a (red:1.2) fox in snow" --negative "blurry" --out fox.png',
       'generate --label "Smileys & Emotion" --seed 7 --steps 20 --sampler dpmpp-2m --out smile.png',
       'generate --count 4 --guidance 3 --schedule karras --out batch.png'
     ]

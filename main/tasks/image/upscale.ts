@@ -79,7 +79,12 @@ export const imageUpscale: TaskDefinition<'image.upscale'> = {
     summary: 'super-resolve an image (a super-resolution model, or DDRM with a pixel model), tiled',
     options: [
       { flag: 'image', type: 'string', input: 'image', required: true, description: 'input image' },
-      { flag: 'scale', type: 'int', description: 'output / input side', defaultText: '4' },
+      {
+        flag: 'scale',
+        type: 'int',
+        description: 'output / input side, 2–8 (a super-resolution model: up to its own, e.g. 4)',
+        defaultText: '4'
+      },
       {
         flag: 'method',
         type: 'string',
@@ -90,13 +95,14 @@ export const imageUpscale: TaskDefinition<'image.upscale'> = {
       {
         flag: 'tile',
         type: 'int',
-        description: 'output tile side in pixels (0: from the memory budget)',
+        description:
+          "output tile side in pixels, a multiple of the model's unit (16 for photo-sr4); 0: from the memory budget",
         defaultText: '0'
       },
       {
         flag: 'tile-overlap',
         type: 'int',
-        description: 'overlap of neighbouring tiles, output pixels (blended)',
+        description: 'overlap of neighbouring tiles, output pixels (blended), under half the tile',
         defaultText: '32'
       },
       {
@@ -160,6 +166,12 @@ export const imageUpscale: TaskDefinition<'image.upscale'> = {
       }
     }
     const sampling = resolveSampling(imageUpscale.samplingRequest!({ ...spec, method }), manifest)
+    const warnings = [...sampling.warnings]
+    if (spec.tileOverlap === 0) {
+      warnings.push(
+        'Tiles do not overlap (--tile-overlap 0): seams may show where they meet when the image takes several tiles.'
+      )
+    }
     return {
       spec: {
         ...conditioned,
@@ -167,7 +179,7 @@ export const imageUpscale: TaskDefinition<'image.upscale'> = {
         ...(level ? { noiseLevel: spec.noiseLevel ?? level.default } : {}),
         model: manifest.id
       },
-      warnings: sampling.warnings
+      warnings
     }
   }
 }

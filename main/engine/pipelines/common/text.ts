@@ -116,6 +116,14 @@ export async function encodePrompts(
     ['prompt', pos],
     ['negative prompt', neg]
   ] as const) {
+    if (c.dropped === 0 && c.tokens > tokenizer.maxLength - 2) {
+      context.emit({
+        type: 'warning',
+        message:
+          `The ${what} has ${c.tokens} tokens, more than one ${tokenizer.maxLength - 2}-token window: it was ` +
+          `encoded in ${Math.ceil(c.tokens / (tokenizer.maxLength - 2))} chunks whose states are joined (as A1111 does).`
+      })
+    }
     if (c.dropped > 0) {
       context.emit({
         type: 'warning',

@@ -62,6 +62,22 @@ beforeAll(async () => {
     await png(40, 28, (x, y) => [100 + x, 90 + 2 * y, 120 + ((x * y) % 40)])
   )
   await add(
+    'grey',
+    'image',
+    await sharp(await png(12, 10, (x, y) => [x * 20, y * 20, 90]))
+      .toColourspace('b-w')
+      .png()
+      .toBuffer()
+  )
+  await add(
+    'deep',
+    'image',
+    await sharp(await png(12, 10, (x, y) => [x * 20, y * 20, 90]))
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer()
+  )
+  await add(
     'alpha',
     'image',
     await png(12, 10, (x, y) => [x * 20, y * 20, 50, x < 6 ? 255 : 100], 4)
@@ -243,6 +259,23 @@ describe('upscaling on pixel models', () => {
     expect(worst).toBeLessThanOrEqual(0.5)
     expect(clipped).toBeLessThan(40 * 28 * 3 * 0.02)
   }, 120_000)
+
+  it('a grayscale input gives a grayscale output; 16-bit input is said to be reduced to 8 bits', async () => {
+    const grey = await run(
+      { task: 'image.upscale', model: 'tiny-sr', image: refs.grey, seed: 1 },
+      'grey'
+    )
+    for (let p = 0; p < grey.image.data.length; p += 4) {
+      expect(grey.image.data[p]).toBe(grey.image.data[p + 1])
+      expect(grey.image.data[p]).toBe(grey.image.data[p + 2])
+    }
+    expect(grey.updates.some((u) => u.type === 'warning' && /grayscale/.test(u.message))).toBe(true)
+    const deep = await run(
+      { task: 'image.upscale', model: 'tiny-sr', image: refs.deep, seed: 1 },
+      'deep'
+    )
+    expect(deep.updates.some((u) => u.type === 'warning' && /8 bits/.test(u.message))).toBe(true)
+  }, 60_000)
 
   it('keeps transparency, upscaled', async () => {
     const { image } = await run(

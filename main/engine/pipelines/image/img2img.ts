@@ -11,7 +11,7 @@ import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'
 import { runSampling } from '../common/sampling'
 import { imageDenoiser, imageJob } from './job'
-import { writeImage } from './output'
+import { inputNotes, toGrey, writeImage } from './output'
 
 /** Steps left to run for a strength: diffusers' int(steps · strength), capped at steps. */
 export function img2imgSteps(steps: number, strength: number): number {
@@ -31,6 +31,7 @@ export async function imageToImage(
   // The input, upright and resized to the output (cover: fill, crop the centre), said when cropped.
   const bytes = await context.readInput(spec.image)
   const probe = await probeImage(bytes)
+  const { grey } = await inputNotes(context, bytes)
   if (Math.abs(probe.width / probe.height - width / height) > 0.01) {
     context.emit({
       type: 'warning',
@@ -81,6 +82,7 @@ export async function imageToImage(
 
   for (let b = 0; b < count; b++) {
     const rgba = tensorToRgba(decoded.data, decoded.shape, b, sample.pixelRange)
+    if (grey) toGrey(rgba.data)
     await writeImage(context, rgba, position(b), recipe(b, run))
   }
 }

@@ -30,7 +30,7 @@ import { recipeOf } from '../common/recipe'
 import { runSampling } from '../common/sampling'
 import { img2imgSteps } from './img2img'
 import { imageDenoiser, imageJob, type ImageJob } from './job'
-import { writeImage } from './output'
+import { inputNotes, toGrey, writeImage } from './output'
 
 /** Pixel models work at up to (this × their native side)² pixels (bigger boxes are scaled down). */
 const pixelWorkFactor = 2
@@ -44,7 +44,7 @@ export async function inpaintImage(
   const method = spec.method as 'dedicated' | 'repaint' | 'blend'
 
   // 1. The canvas (outpainting extends it) and the mask over it, 255 = regenerate.
-  const { canvas, mask } = await canvasAndMask(spec, context)
+  const { canvas, mask, grey } = await canvasAndMask(spec, context)
   const { width: W, height: H } = canvas
   const weights = featherWeights(mask, W, H, spec.feather)
   const region = weightBox(weights, W, H)
@@ -168,6 +168,7 @@ export async function inpaintImage(
         ? generated
         : await resizeRgba(generated, box.width, box.height)
     const out = canvas.data.slice()
+    if (grey) toGrey(sized.data)
     band = compositeInto(out, W, sized.data, weights, box).blended
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       width: W,
@@ -195,8 +196,10 @@ export async function inpaintImage(
 async function canvasAndMask(
   spec: ImageInpaintSpec,
   context: PipelineContext
-): Promise<{ canvas: RgbaImage; mask: Uint8Array }> {
-  const image = await decodeRgba(await context.readInput(spec.image))
+): Promise<{ canvas: RgbaImage; mask: Uint8Array; grey: boolean }> {
+  const bytes = await context.readInput(spec.image)
+  const { grey } = await inputNotes(context, bytes)
+  const image = await decodeRgba(bytes)
   const o = spec.outpaint
   const width = image.width + o.left + o.right
   const height = image.height + o.top + o.bottom
@@ -231,7 +234,7 @@ async function canvasAndMask(
       mask[y * width + x] = inside ? (given ? given[iy * image.width + ix] : 0) : 255
     }
   }
-  return { canvas, mask }
+  return { canvas, mask, grey }
 }
 
 const fullBox = (width: number, height: number): Box => ({ x: 0, y: 0, width, height })

@@ -2,7 +2,7 @@
 import type { Artifact, ImageSample, Preview } from '../../../contract'
 import type { Tensor } from '../../diffusion/types'
 import { tensorToRgba, type RgbaImage } from '../../tensor/image'
-import { encodeWebp } from '../../tensor/image-io'
+import { encodeWebp, probeImage } from '../../tensor/image-io'
 import { encodePng } from '../../tensor/png'
 import type { PipelineContext } from '../context'
 import { a1111Parameters, type Recipe } from '../common/recipe'
@@ -39,4 +39,39 @@ export async function writeImage(
     { ...file, output: position.output, outputs: position.outputs },
     { kind: 'image', width: rgba.width, height: rgba.height }
   )
+}
+
+/**
+ * Says what decoding an input changed that shows in the output (16-bit samples reduced to 8 bits; a
+ * grayscale input), and whether outputs should be made grayscale.
+ */
+export async function inputNotes(
+  context: PipelineContext,
+  bytes: Uint8Array
+): Promise<{ grey: boolean }> {
+  const probe = await probeImage(bytes)
+  if (probe.highBitDepth) {
+    context.emit({
+      type: 'warning',
+      message:
+        'The input has more than 8 bits per sample; it was reduced to 8 bits, and the output is 8-bit.'
+    })
+  }
+  if (probe.grey) {
+    context.emit({
+      type: 'warning',
+      message:
+        'The input is grayscale: the model works in colour, and the output is made grayscale.'
+    })
+  }
+  return { grey: probe.grey }
+}
+
+/** RGBA8 to grey in place: Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601), alpha kept. */
+export function toGrey(data: Uint8Array): Uint8Array {
+  for (let p = 0; p < data.length; p += 4) {
+    const y = Math.round(0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2])
+    data[p] = data[p + 1] = data[p + 2] = y
+  }
+  return data
 }

@@ -18,7 +18,7 @@ import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'
 import { runSampling } from '../common/sampling'
 import { imageDenoiser, imageJob, type ImageJob } from './job'
-import { writeImage } from './output'
+import { inputNotes, toGrey, writeImage } from './output'
 
 /** Largest automatic output tile (pixels per side) for fully convolutional models. */
 const maxAutoTile = 512
@@ -32,7 +32,9 @@ export async function upscaleImage(
   // A super-resolution model runs at its own scale; a smaller one asked is a resize of its output.
   const s =
     spec.method === 'model' ? (manifest.imageInputs.upscale?.scale ?? spec.scale) : spec.scale
-  const source = await decodeRgba(await context.readInput(spec.image))
+  const bytes = await context.readInput(spec.image)
+  const { grey } = await inputNotes(context, bytes)
+  const source = await decodeRgba(bytes)
   const outW = source.width * s
   const outH = source.height * s
   if (outW * outH > maxImagePixels) {
@@ -103,6 +105,7 @@ export async function upscaleImage(
   for (let b = 0; b < count; b++) {
     const out = s === spec.scale ? outputs[b] : await resizeRgba(outputs[b], W, H, 'lanczos3')
     if (alpha) for (let p = 3; p < out.data.length; p += 4) out.data[p] = alpha.data[p]
+    if (grey) toGrey(out.data)
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       width: W,
       height: H,
