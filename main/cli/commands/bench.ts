@@ -176,7 +176,12 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
     .addOption(
       new Option('--steps <int>', 'steps of the end-to-end run').argParser(intValue).default(50)
     )
-    .action(async (values: { threads: number; iters: number; steps: number }) => {
+    .addOption(
+      new Option('--rounds <int>', 'rounds; the ratios must repeat across them')
+        .argParser(intValue)
+        .default(3)
+    )
+    .action(async (values: { threads: number; iters: number; steps: number; rounds: number }) => {
       const { runRuntimeBench } = await import('../../engine/bench/runtime-bench')
       const markdown = await runRuntimeBench({
         ...values,

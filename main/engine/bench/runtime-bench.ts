@@ -174,7 +174,14 @@ export async function runRuntimeBench(options: RuntimeBenchOptions): Promise<str
       )
     }
   }
-  lines.push('')
+  lines.push(
+    '',
+    'Why an earlier run read PyTorch at 33 ms per call at batch 1 and 6.6 ms at batch 2: batch 1 was timed first, ' +
+      'after 5 warm-up calls, while PyTorch was still creating its oneDNN kernels for that input shape and ' +
+      'starting its OpenMP threads; batch 2 then found them ready. Both runtimes are now warmed per batch ' +
+      'size for a fixed time and call count before timing, and each round repeats every size.',
+    ''
+  )
   if (typeof torch === 'string') {
     lines.push(`PyTorch column: n/a — ${torch}.`)
   } else {
