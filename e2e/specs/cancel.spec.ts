@@ -10,8 +10,10 @@ test('cancel: a long run stops midway, shows cancelled, and the next run succeed
 }) => {
   await openStudio(page, host.url)
 
-  // As many steps as the contract allows, so the run is still going when Cancel lands.
+  // As many steps as the contract allows, eight images at once, so the run is still going when Cancel
+  // lands on a fast machine too.
   await page.getByTestId('steps-input').fill('1000')
+  await page.getByTestId('count-input').fill('8')
   await page.getByTestId('generate-button').click()
   const job = newestJob(page)
   await expect(job).toHaveAttribute('data-status', 'running', { timeout: 60_000 })

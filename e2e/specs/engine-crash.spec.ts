@@ -7,6 +7,7 @@ test('engine crash: the running job fails as engine-crashed and the next run suc
 }) => {
   await openStudio(page, host.url)
   await page.getByTestId('steps-input').fill('1000')
+  await page.getByTestId('count-input').fill('8')
   await page.getByTestId('generate-button').click()
   const job = newestJob(page)
   await expect(job).toHaveAttribute('data-status', 'running', { timeout: 60_000 })

@@ -324,11 +324,14 @@ test.describe('studio UI rough edges', () => {
     host
   }) => {
     await openStudio(page, host.url)
-    await page.getByTestId('steps-input').fill('150')
+    await page.getByTestId('steps-input').fill('300')
     await page.locator('body').click()
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Enter')
     await expect(page.getByTestId('history-item')).toHaveCount(3)
-    // While the first runs, the elapsed time moves.
+    // While the first runs, its elapsed time moves.
+    const oldest = page.getByTestId('history-item').last()
+    await oldest.getByRole('button', { name: /^Open job/ }).click()
+    await expect(oldest).toHaveAttribute('data-status', 'running', { timeout: 60_000 })
     const timing = page.getByTestId('progress-timing')
     await expect(timing).toContainText('elapsed')
     const first = await timing.innerText()
@@ -349,6 +352,7 @@ test.describe('studio UI rough edges', () => {
   }) => {
     await openStudio(page, host.url)
     await page.getByTestId('steps-input').fill('1000')
+    await page.getByTestId('count-input').fill('8')
     await page.getByTestId('generate-button').click()
     const bar = page.getByTestId('progress-bar')
     await expect.poll(async () => Number(await bar.getAttribute('data-step'))).toBeGreaterThan(3)

@@ -11,6 +11,7 @@ import {
   type ModelEvent
 } from '../contract'
 import type { Dispatch } from '../ipc/handlers'
+import { throttleSteps } from '../ipc/step-throttle'
 import type { JobQueue } from '../jobs/queue'
 import type { DownloadManager } from '../models/downloads'
 
@@ -71,12 +72,12 @@ export function registerIpcHandlers(
 }
 
 /**
- * Sends every job event to the window on `jobEventChannel` and mirrors progress on the taskbar: i/n on
- * each step, cleared when a job ends. Nothing is sent once the window is destroyed. Returns the
+ * Sends every job event to the window on `jobEventChannel` (steps coalesced to 20 a second per job, see
+ * throttleSteps) and mirrors progress on the taskbar: i/n on each step, cleared when a job ends. Nothing is sent once the window is destroyed. Returns the
  * unsubscribe function.
  */
 export function forwardJobEvents(queue: Pick<JobQueue, 'on'>, window: EventWindow): () => void {
-  return queue.on((event: JobEvent) => {
+  const throttled = throttleSteps((event: JobEvent) => {
     if (window.isDestroyed()) return
     window.webContents.send(jobEventChannel, event)
     if (event.type === 'step') window.setProgressBar(event.i / event.n)
@@ -84,6 +85,11 @@ export function forwardJobEvents(queue: Pick<JobQueue, 'on'>, window: EventWindo
       window.setProgressBar(-1)
     }
   })
+  const stop = queue.on(throttled.listener)
+  return () => {
+    stop()
+    throttled.dispose()
+  }
 }
 
 /** Sends every model event (download progress and outcomes) to the window on `modelEventChannel`. */

@@ -335,7 +335,8 @@ describe('web host: files by URL, uploads, binary frames, hostile sockets', () =
     await done
     socket.close()
     const steps = frames.filter((f) => f.type === 'step')
-    expect(steps.length).toBe(3)
+    // Three engine steps in a burst reach the socket as the first and the last (throttleSteps).
+    expect(steps.length).toBeGreaterThanOrEqual(2)
     expect(steps.every((f) => f.binary)).toBe(true)
     expect(Array.from((steps[0].preview as { rgba: Uint8Array }).rgba)).toEqual(
       Array.from({ length: 16 }, (_, k) => k * 16)

@@ -23,6 +23,7 @@ import {
 } from '../ipc/artifacts'
 import { createDispatch, createHandlers } from '../ipc/handlers'
 import type { Studio } from '../ipc/studio'
+import { throttleSteps } from '../ipc/step-throttle'
 import { readStatic } from '../platform/static-files'
 
 export interface WebHostOptions {
@@ -306,8 +307,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         client.send(frame, { binary: typeof frame !== 'string' })
     }
   }
-  // Job events go out as they are; model events are wrapped as {stream: 'model', event}.
-  const stopJobs = studio.queue.on((event) => broadcast(event))
+  // Job events go out as they are (steps at most 20 a second per job); model events are wrapped as
+  // {stream: 'model', event}.
+  const jobEvents = throttleSteps((event) => broadcast(event))
+  const stopQueue = studio.queue.on(jobEvents.listener)
+  const stopJobs = () => {
+    stopQueue()
+    jobEvents.dispose()
+  }
   const stopModels = studio.downloads.on((event) => broadcast({ stream: 'model', event }))
 
   await new Promise<void>((resolve, reject) => {
