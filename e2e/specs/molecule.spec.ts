@@ -88,10 +88,11 @@ test.describe('molecule generation', () => {
     await expect(page.getByTestId('sample')).toHaveCount(4)
     await expect(page.getByTestId('sample-thumb')).toHaveCount(4)
 
-    // Click two bonded atoms: the distance is a bond length.
+    // Click two bonded atoms: the distance is one the viewer's perception calls a bond (0.4 Å < d ≤
+    // r₁ + r₂ + 0.3 Å, at most 1.82 Å for C, N, O, F, H); a sample may hold a strained pair.
     const bond = await measureABond(page)
-    expect(bond.value).toBeGreaterThanOrEqual(0.9)
-    expect(bond.value).toBeLessThanOrEqual(1.8)
+    expect(bond.value).toBeGreaterThan(0.4)
+    expect(bond.value).toBeLessThanOrEqual(1.82)
     expect(bond.text).toMatch(/^[A-Z][a-z]?\d+–[A-Z][a-z]?\d+ \d\.\d{3} Å$/)
     await screenshot(page, 'molecule-measure')
     // A third atom bonded to the second makes an angle; Esc clears.
@@ -138,7 +139,9 @@ test.describe('molecule generation', () => {
     expect(text.match(/V2000$/gm)).toHaveLength(4)
     expect(text).toContain('> <diffusion-studio>')
 
-    await page.getByTestId('tab-image').click()
+    // The Models screen replaces the studio: the viewer and the thumbnails free their WebGL contexts.
+    // (Another workspace keeps showing the selected job, this molecule batch, so its viewer stays.)
+    await page.getByTestId('open-models').click()
     await expect.poll(async () => (await viewerStats(page)).live).toBe(0)
   })
 })
