@@ -3,10 +3,13 @@ import { join } from 'node:path'
 import { projectRoot } from '../../platform/paths'
 import { writeFileAtomic } from '../../platform/atomic-file'
 import type { Command } from 'commander'
-import { Option } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
+import type { ThreeDPart } from '../../engine/bench/three-d-bench'
 import { intValue } from '../flags'
 
 const benchFile = join(projectRoot, 'docs', 'benchmarks.md')
+/** bench:3d's parts, in run order (the bench module itself loads onnxruntime, so only its type here). */
+const threeDParts: readonly ThreeDPart[] = ['shapes', 'molecules', 'conformers']
 
 /** Replaces (or appends) the section between `<!-- bench:NAME -->` markers in docs/benchmarks.md. */
 async function writeSection(
@@ -129,6 +132,21 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
         .default(30)
     )
     .option('--emd', 'also EMD-based shape metrics (minutes per class)')
+    .addOption(
+      new Option(
+        '--only <parts>',
+        'comma-separated parts: shapes, molecules, conformers'
+      ).argParser((value: string) => {
+        const parts = value.split(',').map((p) => p.trim())
+        const unknown = parts.filter((p) => !(threeDParts as readonly string[]).includes(p))
+        if (unknown.length || parts.length === 0) {
+          throw new InvalidArgumentError(
+            `unknown part ${unknown.join(', ')}; choose from ${threeDParts.join(', ')}`
+          )
+        }
+        return parts as ThreeDPart[]
+      })
+    )
     .action(
       async (values: {
         threads: number
@@ -136,6 +154,7 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
         molecules: number
         conformerMolecules: number
         emd?: boolean
+        only?: ThreeDPart[]
       }) => {
         const { runThreeDBench } = await import('../../engine/bench/three-d-bench')
         const result = await runThreeDBench({
@@ -144,23 +163,35 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
           molecules: values.molecules,
           conformerMolecules: values.conformerMolecules,
           emd: Boolean(values.emd),
+          ...(values.only ? { parts: values.only } : {}),
           log: (line) => process.stderr.write(line + '\n')
         })
-        process.stdout.write(result.markdown + '\n')
-        const flags = [
-          values.perClass !== 16 ? `--per-class ${values.perClass}` : '',
-          values.molecules !== 1000 ? `--molecules ${values.molecules}` : '',
-          values.conformerMolecules !== 30
-            ? `--conformer-molecules ${values.conformerMolecules}`
-            : '',
-          values.emd ? '--emd' : ''
-        ].filter(Boolean)
-        await writeSection(
-          '3d',
-          '3D: shapes, molecules and conformers',
-          `npm run bench:3d${flags.length ? ` -- ${flags.join(' ')}` : ''}`,
-          result.markdown
-        )
+        // Each part has its own section, so one part can be rerun alone.
+        const titles: Record<ThreeDPart, string> = {
+          shapes: '3D shapes: 1-NNA, coverage and MMD per class; speed',
+          molecules: 'Molecules: validity, uniqueness, novelty and stability beside EDM; speed',
+          conformers: 'Conformers: COV-R and MAT-R against held-out RDKit conformers'
+        }
+        for (const { part, markdown } of result.sections) {
+          process.stdout.write(markdown + '\n\n')
+          const flags = [
+            part === 'shapes' && values.perClass !== 16 ? `--per-class ${values.perClass}` : '',
+            part === 'shapes' && values.emd ? '--emd' : '',
+            part === 'molecules' && values.molecules !== 1000
+              ? `--molecules ${values.molecules}`
+              : '',
+            part === 'conformers' && values.conformerMolecules !== 30
+              ? `--conformer-molecules ${values.conformerMolecules}`
+              : '',
+            `--only ${part}`
+          ].filter(Boolean)
+          await writeSection(
+            `3d-${part}`,
+            titles[part],
+            `npm run bench:3d -- ${flags.join(' ')}`,
+            markdown
+          )
+        }
         exit(0)
       }
     )

@@ -25,23 +25,31 @@ export interface ThreeDBenchOptions {
   /** Held-out molecules for the conformer metrics. */
   readonly conformerMolecules: number
   readonly emd: boolean
+  /** Which parts to run (default all three). */
+  readonly parts?: readonly ThreeDPart[]
   readonly log?: (line: string) => void
 }
 
+export type ThreeDPart = 'shapes' | 'molecules' | 'conformers'
+
 const starter = join(projectRoot, 'native-models', 'starter')
 
-export async function runThreeDBench(options: ThreeDBenchOptions): Promise<{ markdown: string }> {
+/** Runs the chosen parts; returns each part's markdown table(s). */
+export async function runThreeDBench(
+  options: ThreeDBenchOptions
+): Promise<{ sections: { part: ThreeDPart; markdown: string }[] }> {
   const log = options.log ?? (() => undefined)
   const bench = await createBenchRunner(options.threads)
-  const sections: string[] = []
+  const run = { shapes, molecules, conformers }
+  const sections: { part: ThreeDPart; markdown: string }[] = []
   try {
-    sections.push(await shapes(bench, options, log))
-    sections.push(await molecules(bench, options, log))
-    sections.push(await conformers(bench, options, log))
+    for (const part of options.parts ?? (['shapes', 'molecules', 'conformers'] as const)) {
+      sections.push({ part, markdown: await run[part](bench, options, log) })
+    }
   } finally {
     await bench.release()
   }
-  return { markdown: sections.join('\n\n') }
+  return { sections }
 }
 
 async function shapes(
