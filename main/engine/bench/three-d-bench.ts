@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../platform/paths'
-import { alignedRmsd, conformerCoverage, evaluatePointCloudSets } from '../geometry'
+import { automorphisms, subgraph, type Molecule3D } from '../chemistry'
+import { bestAlignedRmsd, conformerCoverage, evaluatePointCloudSets } from '../geometry'
 import { readMoleculeFile } from '../tensor/molecule-io'
 import { readPointCloudFile } from '../tensor/point-cloud-io'
 import { writeSdf } from '../tensor/molfile'
@@ -241,12 +242,16 @@ async function conformers(
       trajectoryEvery: 0
     })
     seconds += run.seconds
+    // Heavy atoms, best over the graph's automorphisms (RDKit GetBestRMS after RemoveHs, as GeoDiff).
+    const heavy = (m: Molecule3D) => subgraph(m, (i) => m.elements[i] !== 'H').graph.positions
+    const symmetries = automorphisms(subgraph(first, (i) => first.elements[i] !== 'H').graph)
     const generated = run.files
       .filter((f) => f.artifact.role === 'output')
-      .map((f) => readMoleculeFile(f.bytes).records[0].molecule.positions)
+      .map((f) => heavy(readMoleculeFile(f.bytes).records[0].molecule))
+    const targets = refs.map((r) => heavy(r.molecule))
     const matrix = new Float64Array(generated.length * refs.length)
     generated.forEach((g, i) =>
-      refs.forEach((r, j) => (matrix[i * refs.length + j] = alignedRmsd(g, r.molecule.positions)))
+      targets.forEach((t, j) => (matrix[i * refs.length + j] = bestAlignedRmsd(g, t, symmetries)))
     )
     const c = conformerCoverage(matrix, generated.length, refs.length, 0.5)
     covR += c.coverageRecall
@@ -272,8 +277,10 @@ async function conformers(
   }
   return (
     `### Conformers (qm9-mini-conf, ${m} held-out molecules, 2× their reference conformers generated)\n\n` +
-    "Sampler: the model's default. RMSD after optimal superposition over all atoms (hydrogens included), " +
-    'no symmetry search (an upper bound on the symmetric RMSD), δ = 0.5 Å (GeoDiff on GEOM-QM9).\n\n' +
+    "Sampler: the model's default. RMSD over the heavy atoms after optimal superposition, the best over " +
+    "the heavy-atom graph's automorphisms (RDKit GetBestRMS after RemoveHs, GeoDiff's protocol), δ = 0.5 Å " +
+    '(GEOM-QM9 means: GeoDiff as retrained by Torsional Diffusion 76.5 % / 0.297 Å, Torsional Diffusion ' +
+    '92.8 % / 0.178 Å, ET-Flow 96.5 % / 0.073 Å).\n\n' +
     '| COV-R | MAT-R (Å) | COV-P | MAT-P (Å) | s per molecule |\n| --- | --- | --- | --- | --- |\n' +
     `| ${fmt((100 * covR) / m, 1)} % | ${fmt(matR / m, 3)} | ${fmt((100 * covP) / m, 1)} % | ${fmt(matP / m, 3)} | ${fmt(seconds / m)} |` +
     baseline

@@ -37,3 +37,4 @@ export type {
 export { graphFromSmiles, maxSmilesLength } from './smiles'
 export type { SmilesGraph, SmilesOptions } from './smiles'
 export { topologicalDistances, unreachable } from './topology'
+export { automorphisms } from './symmetry'

@@ -253,3 +253,33 @@ function largestEigenvector4(input: Float64Array): Float64Array {
   for (let i = 1; i < 4; i++) if (a[i * 4 + i] > a[best * 4 + best]) best = i
   return new Float64Array([v[best], v[4 + best], v[8 + best], v[12 + best]])
 }
+
+/**
+ * The smallest aligned RMSD over atom permutations (RDKit's `GetBestRMS`): `moving` atom perm[i]
+ * against `target` atom i, for each `perm` in `permutations` (graph automorphisms, identity
+ * included). Both sets interleaved xyz of the same N points. O(N · permutations).
+ * @throws RangeError as `superpose`, or for an empty permutation list or one of the wrong length.
+ */
+export function bestAlignedRmsd(
+  moving: ArrayLike<number>,
+  target: ArrayLike<number>,
+  permutations: readonly ArrayLike<number>[]
+): number {
+  const n = pointCount(moving)
+  if (permutations.length === 0) throw new RangeError('no permutations given (pass the identity)')
+  let best = Infinity
+  const permuted = new Float64Array(3 * n)
+  for (const perm of permutations) {
+    if (perm.length !== n) {
+      throw new RangeError(`a permutation of ${perm.length} atoms for ${n} points`)
+    }
+    for (let i = 0; i < n; i++) {
+      const j = perm[i]
+      permuted[3 * i] = moving[3 * j]
+      permuted[3 * i + 1] = moving[3 * j + 1]
+      permuted[3 * i + 2] = moving[3 * j + 2]
+    }
+    best = Math.min(best, superpose(permuted, target).rmsd)
+  }
+  return best
+}

@@ -34,5 +34,12 @@ export type {
   SetEvaluationOptions,
   SetMetrics
 } from './set-metrics'
-export { alignedRmsd, applySuperposition, conformerCoverage, rmsd, superpose } from './align'
+export {
+  alignedRmsd,
+  applySuperposition,
+  bestAlignedRmsd,
+  conformerCoverage,
+  rmsd,
+  superpose
+} from './align'
 export type { ConformerCoverage, Superposition } from './align'
