@@ -154,7 +154,7 @@ test('complete a partial cloud brought as OBJ', async ({ page, host }) => {
   await page.getByTestId('generate-button').click()
   await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
   await expect(page.getByTestId('cloud-viewer-count')).toHaveText('2,048 points')
-  await expect(page.getByTestId('recipe-placement')).toHaveText('normalised')
+  await expect(page.getByTestId('recipe-placement')).toHaveText('automatic')
   await screenshot(page, 'point-cloud-complete')
   // The partial cloud's viewer in the panel and the result's: two; leaving the panel frees its one.
   expect((await viewerStats(page)).live).toBe(2)

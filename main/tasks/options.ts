@@ -11,7 +11,7 @@ export const samplingOptions: readonly CliOption[] = [
   {
     flag: 'seed',
     type: 'int',
-    description: 'seed; image b of a batch uses seed + b',
+    description: 'seed; output b of a batch (an image, a shape, a molecule) uses seed + b',
     defaultText: '0'
   },
   { flag: 'steps', type: 'int', description: 'sampler steps', defaultText: "the model's" },

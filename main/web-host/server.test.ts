@@ -116,6 +116,12 @@ describe('web host', () => {
     })
     expect(noHeader.status).toBe(403)
     expect((await api('listJobs', {}, 'wrong')).status).toBe(403)
+    // Without the token nothing about the API is answered, not even which method it wants.
+    expect((await call(host.port, '/api/listJobs')).status).toBe(403)
+    const get = await call(host.port, '/api/listJobs', {
+      headers: { 'x-studio-token': host.token }
+    })
+    expect(get.status).toBe(405)
     const ok = await api('listJobs', {})
     expect(ok.status).toBe(200)
     expect(JSON.parse(ok.body)).toEqual({ result: [] })

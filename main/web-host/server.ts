@@ -203,13 +203,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!hostOk(req))
       return send(res, 403, { error: { code: 'unauthorized', message: 'Bad Host header.' } })
     if (url.pathname.startsWith('/api/') || (url.pathname === '/inputs' && req.method === 'POST')) {
-      if (req.method !== 'POST')
-        return send(res, 405, { error: { code: 'invalid-request', message: 'Use POST.' } })
+      // The token first: without it, nothing about the API is answered (not even its methods).
       if (!apiAuthorised(req)) {
         return send(res, 403, {
           error: { code: 'unauthorized', message: 'Missing or wrong token.' }
         })
       }
+      if (req.method !== 'POST')
+        return send(res, 405, { error: { code: 'invalid-request', message: 'Use POST.' } })
       if (url.pathname === '/inputs') {
         const kind = InputKindSchema.safeParse(url.searchParams.get('kind'))
         if (!kind.success) {

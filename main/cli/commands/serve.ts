@@ -6,9 +6,11 @@ import { spawnNodeEngine } from '../../jobs/engine-process'
 import { startWebHost } from '../../web-host/server'
 import { portValue } from '../flags'
 import { writableFolder } from '../paths'
+import { ensureBuilt } from './ensure-built'
 
-/** Starts the web host and keeps running until SIGINT/SIGTERM. */
+/** Builds the renderer if it is missing, starts the web host and keeps running until SIGINT/SIGTERM. */
 export async function serve(values: { port?: number; dataDir?: string }): Promise<number> {
+  ensureBuilt(false)
   const folder = writableFolder(values.dataDir ?? dataDir(), '--data-dir')
   process.env.STUDIO_DATA_DIR = folder
   const studio = createStudio({ dataDir: folder, spawnEngine: spawnNodeEngine })

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { projectRoot, rendererDir } from '../../platform/paths'
+import { projectRoot } from '../../platform/paths'
 import type { Command } from 'commander'
+import { ensureBuilt } from './ensure-built'
 import { serve } from './serve'
 
 /** The Electron binary's path, or why there is none. Never triggers a download by itself. */
@@ -16,20 +17,6 @@ export function findElectronBinary(): { path: string } | { missing: string } {
 
 function hasDisplay(): boolean {
   return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
-}
-
-function run(command: string, args: string[]): boolean {
-  return spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit' }).status === 0
-}
-
-/** Builds what is missing: the renderer for the web host; everything for Electron. */
-function ensureBuilt(forElectron: boolean): void {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  if (forElectron && !existsSync(join(projectRoot, 'out', 'main', 'index.js'))) {
-    if (!run(npm, ['run', 'build'])) throw new Error('npm run build failed')
-  } else if (!existsSync(join(rendererDir(), 'index.html'))) {
-    if (!run(npm, ['run', 'build:renderer'])) throw new Error('npm run build:renderer failed')
-  }
 }
 
 /** `npm start`: the Electron app; where the binary is missing (or no display), the web host. */
@@ -52,7 +39,6 @@ export async function start(args: string[]): Promise<number> {
   }
   const why = 'missing' in electron ? electron.missing : 'there is no display'
   process.stderr.write(`Electron cannot start here (${why}); starting the web host instead.\n`)
-  ensureBuilt(false)
   return serve({})
 }
 

@@ -34,8 +34,12 @@ export type PointCloudGenerateSpec = z.infer<typeof PointCloudGenerateSpecSchema
 export const PointCloudCompleteSpecSchema = z.object({
   task: z.literal('point-cloud.complete'),
   partial: InputRefSchema,
-  /** How the partial cloud is placed in the model's box: as it is, or normalised like the training data. */
-  placement: z.enum(['as-is', 'normalise']).default('normalise'),
+  /**
+   * How the partial cloud is placed in the model's box: as it is, normalised like the training data
+   * (its own bounding box centred and scaled to [−1, 1]³), or 'auto': as it is when it already lies in
+   * the box (e.g. cut from a generated shape), else normalised.
+   */
+  placement: z.enum(['auto', 'as-is', 'normalise']).default('auto'),
   ...shape,
   ...samplingFields
 })

@@ -119,6 +119,35 @@ describe('point clouds', () => {
     expect(Array.from(cloud.subarray(0, 60))).toEqual(Array.from(partial))
   }, 60_000)
 
+  it('auto placement keeps a part that lies in the model box as it is, and normalises one outside it, saying so', async () => {
+    const part = new Float32Array(20 * 3).map((_, k) => ((k * 37) % 17) / 20 - 0.8) // x, y, z in [−0.8, 0]
+    const placedOf = async (points: Float32Array, name: string) => {
+      const ref = (await inputs.add('point-cloud', writePly({ points }), `${name}.ply`)).ref
+      const run = await runJob(
+        bench(),
+        { task: 'point-cloud.complete', partial: ref, seed: 1, steps: 2 },
+        name
+      )
+      const [output] = artifactsOf(run.updates).filter((a) => a.role === 'output')
+      const file = readPointCloudFile(readFileSync(output.path))
+      expect(Array.from(file.points.subarray(0, points.length))).toEqual(Array.from(points))
+      const warned = run.updates.some(
+        (u) => u.type === 'warning' && /outside the model's box/.test(u.message)
+      )
+      return { placed: (JSON.parse(file.recipe ?? '{}') as { placed?: string }).placed, warned }
+    }
+    expect(await placedOf(part, 'inside')).toEqual({ placed: 'as-is', warned: false })
+    expect(
+      await placedOf(
+        part.map((v) => 10 * v),
+        'outside'
+      )
+    ).toEqual({
+      placed: 'normalise',
+      warned: true
+    })
+  }, 60_000)
+
   it('a partial cloud larger than half the model is subsampled, saying so; an empty one is refused', async () => {
     const big = new Float32Array(100 * 3).map((_, k) => Math.sin(k))
     const ref = (await inputs.add('point-cloud', writePly({ points: big }), 'big.ply')).ref

@@ -58,7 +58,7 @@ export function providerConfig(
 /** Adds the fix to the reasons users hit most. */
 function explain(provider: ProviderName, message: string): string {
   if (provider === 'cuda' && /Failed to load (shared )?librar/i.test(message)) {
-    return `the CUDA provider libraries are not installed (${message}); install CUDA 12 and cuDNN 9, then run \`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node\``
+    return `the CUDA provider libraries are not installed (${message}); install CUDA 12 and cuDNN 9, then run \`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js\` (onnxruntime-node's own install script, which npm does not run here)`
   }
   if (provider === 'webgpu' && /adapter/i.test(message)) {
     return `no WebGPU adapter (${message}); a GPU driver with Vulkan, D3D12 or Metal is needed`

@@ -81,7 +81,7 @@ describe('readObj of files from other writers', () => {
     expectBadInput(() => readObj(''), /no vertices/)
     expectBadInput(() => readObj('v 1 2\n'), /line 1 .*needs x, y and z/)
     expectBadInput(() => readObj('v 1 two 3\n'), /not a number/)
-    expectBadInput(() => readObj('v 0 0 0\nv 1 nan 1\n'), /Vertex 1 .*non-finite/)
+    expectBadInput(() => readObj('v 0 0 0\nv 1 nan 1\n'), /Vertex 2 of 2 .*non-finite/)
     expectBadInput(
       () => readObj('v 0 0 0\nv 0 0 0\n', { maxPoints: 1 }),
       /2 points; the limit is 1/

@@ -227,11 +227,11 @@ describe('readPly of files from other writers', () => {
       'property float y',
       'property float z'
     )
-    expectBadInput(() => readPly(Buffer.from(h + '0 0 0\n1 nan 2\n')), /Vertex 1 .*non-finite/)
-    expectBadInput(() => readPly(Buffer.from(h + '0 0 inf\n1 1 2\n')), /Vertex 0 .*Infinity/)
+    expectBadInput(() => readPly(Buffer.from(h + '0 0 0\n1 nan 2\n')), /Vertex 2 of 2 .*non-finite/)
+    expectBadInput(() => readPly(Buffer.from(h + '0 0 inf\n1 1 2\n')), /Vertex 1 of 2 .*Infinity/)
     const bin = writePly({ points: Float32Array.from([0, 0, 0, 1, 1, 1]) })
     bin.writeFloatLE(NaN, bin.length - 8)
-    expectBadInput(() => readPly(bin), /Vertex 1 .*NaN/)
+    expectBadInput(() => readPly(bin), /Vertex 2 .*NaN/)
   })
 
   it('checks the size and point limits before allocating', () => {

@@ -73,8 +73,8 @@ export function checkFinite(points: Float32Array, format: string): void {
     if (!Number.isFinite(points[i])) {
       throw new StudioError(
         'bad-input',
-        `Vertex ${Math.floor(i / 3)} of the ${format} file has a non-finite coordinate ` +
-          `(${points[i]}); every coordinate must be a finite number.`
+        `Vertex ${Math.floor(i / 3) + 1} of ${points.length / 3} in the ${format} file has a ` +
+          `non-finite coordinate (${points[i]}); every coordinate must be a finite number.`
       )
     }
   }

@@ -31,9 +31,10 @@ export const pointCloudComplete: TaskDefinition<'point-cloud.complete'> = {
       {
         flag: 'placement',
         type: 'string',
-        choices: ['normalise', 'as-is'],
-        description: "normalise the partial cloud into the model's box, or take it as it is",
-        defaultText: 'normalise'
+        choices: ['auto', 'as-is', 'normalise'],
+        description:
+          "place the partial cloud: as it is, normalised into the model's box by its own bounds, or auto (as it is when it lies in [-1, 1]^3, else normalised)",
+        defaultText: 'auto'
       },
       shapeLabelOption,
       trajectoryOption

@@ -15,6 +15,9 @@ import { recipeOf } from '../common/recipe'
 import { sampleFromNoise } from '../common/trajectory'
 import { pointJob, pointPreview, writePointCloud } from './job'
 
+/** How far outside [−1, 1]³ a partial cloud may reach and still count as in the model's box. */
+const boxTolerance = 1.05
+
 export async function completePointClouds(
   input: PointCloudCompleteSpec,
   context: PipelineContext
@@ -38,7 +41,21 @@ export async function completePointClouds(
     })
   }
   const K = partial.length / 3
-  const placed = spec.placement === 'normalise' ? normalizeToUnitBox(partial) : undefined
+  // A part normalised by its own box would be stretched to a whole shape's size, so 'auto' keeps a
+  // part that already lies in the model's box as it is.
+  const reach = partial.reduce((m, v) => Math.max(m, Math.abs(v)), 0)
+  const placement =
+    spec.placement === 'auto' ? (reach <= boxTolerance ? 'as-is' : 'normalise') : spec.placement
+  if (spec.placement === 'auto' && placement === 'normalise') {
+    context.emit({
+      type: 'warning',
+      message:
+        `The partial cloud reaches ${reach.toPrecision(3)} from the origin, outside the model's box ` +
+        `[−1, 1]³: it was centred and scaled into the box by its own bounds (the result is scaled back). ` +
+        `If it is part of a larger shape, place it in the box yourself and choose "as it is".`
+    })
+  }
+  const placed = placement === 'normalise' ? normalizeToUnitBox(partial) : undefined
   const known = placed ? placed.points : partial
 
   // 2. RePaint over the set: rows 0…K−1 known.
@@ -77,7 +94,8 @@ export async function completePointClouds(
       .map((f) => ({ sigma: f.sigma, data: back(f.data) }))
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       points: N,
-      knownPoints: K
+      knownPoints: K,
+      placed: placement
     })
     await writePointCloud(context, { output: b, outputs: count }, cloud, recipe, spec.label, frames)
   }

@@ -14,7 +14,15 @@ function recipe(spec: JobSpec): RecipeRow[] {
   if (spec.task === 'point-cloud.complete') {
     rows.push(
       { label: 'Partial', value: `${spec.partial.slice(0, 12)}…`, mono: true },
-      { label: 'Placement', value: spec.placement === 'as-is' ? 'as it is' : 'normalised' }
+      {
+        label: 'Placement',
+        value:
+          spec.placement === 'as-is'
+            ? 'as it is'
+            : spec.placement === 'normalise'
+              ? 'normalised'
+              : 'automatic'
+      }
     )
   }
   if (spec.task === 'point-cloud.generate' && spec.points) {

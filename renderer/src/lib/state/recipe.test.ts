@@ -315,7 +315,7 @@ describe('point-cloud and molecule forms', () => {
     expect(s).toMatchObject({
       task: 'point-cloud.complete',
       partial: ref,
-      placement: 'normalise',
+      placement: 'auto',
       trajectoryEvery: 0,
       format: 'ply'
     })

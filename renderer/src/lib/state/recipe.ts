@@ -83,7 +83,7 @@ export type FormValues = {
   conformerFrom: 'smiles' | 'file'
 }
 
-export const placements = ['normalise', 'as-is'] as const
+export const placements = ['auto', 'as-is', 'normalise'] as const
 export type Placement = (typeof placements)[number]
 
 /** The output format a task writes unless told otherwise (the first its definition lists). */
@@ -134,7 +134,7 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   trajectoryEvery: 1,
   points: 0,
   partial: '',
-  placement: 'normalise',
+  placement: 'auto',
   atoms: 0,
   smiles: '',
   molecule: '',
