@@ -9,20 +9,14 @@ import PointCloudPreview from './PointCloudPreview.svelte'
 import PointCloudResults from './PointCloudResults.svelte'
 import PointCloudThumb from './PointCloudThumb.svelte'
 
+const placementText = { auto: 'automatic', 'as-is': 'as it is', normalise: 'normalised' } as const
+
 function recipe(spec: JobSpec): RecipeRow[] {
   const rows: RecipeRow[] = []
   if (spec.task === 'point-cloud.complete') {
     rows.push(
       { label: 'Partial', value: `${spec.partial.slice(0, 12)}…`, mono: true },
-      {
-        label: 'Placement',
-        value:
-          spec.placement === 'as-is'
-            ? 'as it is'
-            : spec.placement === 'normalise'
-              ? 'normalised'
-              : 'automatic'
-      }
+      { label: 'Placement', value: placementText[spec.placement] }
     )
   }
   if (spec.task === 'point-cloud.generate' && spec.points) {
