@@ -7,28 +7,28 @@ const layers = {
   contract: [],
   platform: ['contract'],
   onnx: ['contract', 'platform'],
-  'engine/diffusion': [],
-  'engine/geometry': [],
-  'engine/chemistry': ['contract', 'engine/geometry'],
-  'engine/text': [],
-  tasks: ['contract', 'engine/diffusion', 'engine/geometry'],
+  'diffusion': [],
+  'geometry': [],
+  'chemistry': ['contract', 'geometry'],
+  'text': [],
+  tasks: ['contract', 'diffusion', 'geometry'],
   models: ['contract', 'platform', 'onnx'],
   storage: ['contract', 'platform'],
   'engine/runtime': ['contract', 'platform', 'onnx', 'models'],
-  'engine/tensor': ['contract', 'platform', 'engine/geometry', 'engine/chemistry'],
+  'codecs': ['contract', 'platform', 'geometry', 'chemistry'],
   'engine/preflight': ['contract', 'platform', 'models'],
   'engine/pipelines': [
     'contract',
     'platform',
     'tasks',
     'models',
-    'engine/diffusion',
+    'diffusion',
     'engine/runtime',
-    'engine/tensor',
+    'codecs',
     'engine/preflight',
-    'engine/geometry',
-    'engine/chemistry',
-    'engine/text'
+    'geometry',
+    'chemistry',
+    'text'
   ],
   'engine/host': [
     'contract',
@@ -38,7 +38,7 @@ const layers = {
     'engine/runtime',
     'engine/preflight',
     'engine/pipelines',
-    'engine/diffusion'
+    'diffusion'
   ],
   'engine/bench': [
     'contract',
@@ -46,16 +46,16 @@ const layers = {
     'tasks',
     'models',
     'onnx',
-    'engine/diffusion',
+    'diffusion',
     'engine/runtime',
-    'engine/tensor',
+    'codecs',
     'engine/pipelines',
-    'engine/geometry',
-    'engine/chemistry',
-    'engine/text'
+    'geometry',
+    'chemistry',
+    'text'
   ],
   jobs: ['contract', 'platform', 'tasks', 'models', 'storage'],
-  ipc: ['contract', 'platform', 'tasks', 'models', 'storage', 'jobs', 'engine/tensor'],
+  ipc: ['contract', 'platform', 'tasks', 'models', 'storage', 'jobs', 'codecs'],
   'web-host': ['contract', 'platform', 'ipc'],
   app: ['contract', 'platform', 'ipc', 'jobs', 'models', 'storage'],
   cli: [
@@ -68,11 +68,11 @@ const layers = {
     'jobs',
     'ipc',
     'web-host',
-    'engine/diffusion',
+    'diffusion',
     'engine/bench',
-    'engine/tensor',
-    'engine/geometry',
-    'engine/chemistry'
+    'codecs',
+    'geometry',
+    'chemistry'
   ]
 }
 
@@ -144,21 +144,21 @@ module.exports = {
       name: 'pure-math',
       comment: 'The diffusion toolbox is pure TypeScript: no Node, no packages.',
       severity: 'error',
-      from: { path: '^main/engine/diffusion/', pathNot: testOnly },
+      from: { path: '^main/diffusion/', pathNot: testOnly },
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional'] }
     },
     {
       name: 'pure-geometry',
       comment: 'Point-cloud geometry and metrics are pure TypeScript: no Node, no packages.',
       severity: 'error',
-      from: { path: '^main/engine/geometry/', pathNot: testOnly },
+      from: { path: '^main/geometry/', pathNot: testOnly },
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional'] }
     },
     {
       name: 'chemistry-packages',
       comment: 'Chemistry may use openchemlib and nothing else from npm; no Node built-ins.',
       severity: 'error',
-      from: { path: '^main/engine/chemistry/', pathNot: testOnly },
+      from: { path: '^main/chemistry/', pathNot: testOnly },
       to: {
         dependencyTypesNot: ['local'],
         pathNot: ['node_modules/openchemlib/', 'node_modules/zod/']
@@ -169,7 +169,7 @@ module.exports = {
       comment:
         'Prompt handling is pure: @huggingface/tokenizers and nothing else, no Node built-ins.',
       severity: 'error',
-      from: { path: '^main/engine/text/', pathNot: testOnly },
+      from: { path: '^main/text/', pathNot: testOnly },
       to: {
         dependencyTypesNot: ['local'],
         pathNot: ['node_modules/@huggingface/tokenizers/']

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { projectRoot, modelRoots } from '../platform/paths'
 import sharp from 'sharp'
 import { vi } from 'vitest'
-import { decodePng } from '../engine/tensor/png'
+import { decodePng } from '../codecs/png'
 import { main } from './main'
 
 /** What `run` printed on stdout (in this process). */

@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { StudioError, type VerbRequestParsed, type VerbResponse } from '../contract'
-import { readMoleculeFile, writeMoleculeFile } from '../engine/tensor/molecule-io'
-import { readPointCloudFile, writePointCloudFile } from '../engine/tensor/point-cloud-io'
+import { readMoleculeFile, writeMoleculeFile } from '../codecs/molecule-io'
+import { readPointCloudFile, writePointCloudFile } from '../codecs/point-cloud-io'
 import { artifactFile } from './artifacts'
 import type { Studio } from './studio'
 

@@ -12,7 +12,7 @@ import { InputStore } from '../storage/inputs'
 import { SettingsStore } from '../storage/settings-store'
 import { lockFolder } from '../storage/folder-lock'
 import { modelRoots, type ModelRoots } from '../platform/paths'
-import { inputValidators } from '../engine/tensor/input-validators'
+import { inputValidators } from '../codecs/input-validators'
 import { inputRefsOf } from '../tasks'
 
 /** Everything a transport (Electron IPC, the web host, the CLI) needs: one per running studio. */

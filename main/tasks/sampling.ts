@@ -6,9 +6,9 @@ import {
   type SamplerDescriptor,
   type ScheduleName
 } from '../contract'
-import { findSampler, samplers } from '../engine/diffusion/registry'
-import type { SamplerInfo } from '../engine/diffusion/types'
-import { buildSigmas } from '../engine/diffusion/schedules'
+import { findSampler, samplers } from '../diffusion/registry'
+import type { SamplerInfo } from '../diffusion/types'
+import { buildSigmas } from '../diffusion/schedules'
 import { scheduleFor, stepLimit } from './schedule'
 import { didYouMean } from './suggest'
 

@@ -1,13 +1,13 @@
 // A model's manifest → the σ schedule a user picked by name, and the adapter that turns the model's output
 // into D(x; σ). Pure: contract types and the diffusion toolbox only.
 import { StudioError, type ModelManifest, type ScheduleName } from '../contract'
-import type { DenoiserSpec } from '../engine/diffusion/denoisers'
+import type { DenoiserSpec } from '../diffusion/denoisers'
 import {
   discreteSchedule,
   discreteStepLimit,
   type BetaSpec,
   type ScheduleSpec
-} from '../engine/diffusion/schedules'
+} from '../diffusion/schedules'
 
 type DiscreteTraining = Extract<ModelManifest['schedule'], { type: 'discrete' }>
 type Spacing = 'linspace' | 'leading' | 'trailing'

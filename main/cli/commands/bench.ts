@@ -53,7 +53,7 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
     .command('samplers')
     .description('sampler quality against NFE, and per-step overhead')
     .action(async () => {
-      const { runSamplerBench } = await import('../../engine/diffusion/bench/samplers-bench')
+      const { runSamplerBench } = await import('../../diffusion/bench/samplers-bench')
       const result = await runSamplerBench({})
       process.stdout.write(result.markdown + '\n')
       await writeSection(

@@ -16,7 +16,7 @@ import {
 import { InputStore } from '../../storage/inputs'
 import { ModelRegistry } from '../../models/registry'
 import { validateSpec } from '../../jobs/validate-spec'
-import { inputValidators } from '../../engine/tensor/input-validators'
+import { inputValidators } from '../../codecs/input-validators'
 import { dataDir, modelRoots } from '../../platform/paths'
 import { assertThreadsFit } from '../../platform/machine'
 import { samplingOptions, taskDefinition, type CliOption } from '../../tasks'

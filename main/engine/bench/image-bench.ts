@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { projectRoot } from '../../platform/paths'
-import { decodeRgba } from '../tensor/image-io'
+import { decodeRgba } from '../../codecs/image-io'
 import { createBenchRunner, fmt, median } from './in-process'
 import {
   areaDownsample,

@@ -10,11 +10,11 @@ import { join } from 'node:path'
 import { JobSpecSchema, SettingsSchema, type EngineJobUpdate } from '../../contract'
 import { ModelRegistry } from '../../models/registry'
 import { modelRoots } from '../../platform/paths'
-import { samplers } from '../diffusion/registry'
+import { samplers } from '../../diffusion/registry'
 import { createPipelineContext } from '../pipelines/context'
 import { generateImage } from '../pipelines/image/generate'
 import { Runtime } from '../runtime'
-import { decodePng } from '../tensor/png'
+import { decodePng } from '../../codecs/png'
 
 const ladder = [5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500]
 const seeds = 8

@@ -11,11 +11,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../platform/paths'
-import { automorphisms, subgraph, type Molecule3D } from '../chemistry'
-import { bestAlignedRmsd, conformerCoverage, evaluatePointCloudSets } from '../geometry'
-import { readMoleculeFile } from '../tensor/molecule-io'
-import { readPointCloudFile } from '../tensor/point-cloud-io'
-import { writeSdf } from '../tensor/molfile'
+import { automorphisms, subgraph, type Molecule3D } from '../../chemistry'
+import { bestAlignedRmsd, conformerCoverage, evaluatePointCloudSets } from '../../geometry'
+import { readMoleculeFile } from '../../codecs/molecule-io'
+import { readPointCloudFile } from '../../codecs/point-cloud-io'
+import { writeSdf } from '../../codecs/molfile'
 import { createBenchRunner, fmt, type BenchRunner } from './in-process'
 
 export interface ThreeDBenchOptions {

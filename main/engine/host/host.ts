@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runPipeline } from '../pipelines'
 import { createSink } from '../pipelines/common/sink'
-import { SamplingCancelled } from '../diffusion/types'
+import { SamplingCancelled } from '../../diffusion/types'
 import { taskDefinition } from '../../tasks'
 
 const port = connectToParent()

@@ -2,7 +2,7 @@
 // batch (× 2 with classifier-free guidance), the network wrapper and the one CFG.
 import type { ResolvedModel } from '../../../models/registry'
 import { denoiserSpecFor, type ResolvedSampling } from '../../../tasks'
-import type { Denoiser } from '../../diffusion/types'
+import type { Denoiser } from '../../../diffusion/types'
 import { runWarnings } from '../../preflight/warnings'
 import type { PipelineContext } from '../context'
 import {

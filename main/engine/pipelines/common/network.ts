@@ -2,9 +2,9 @@
 // and applies the one classifier-free guidance (the toolbox's batched CFG, diffusers' batch order).
 import * as ort from 'onnxruntime-node'
 import { StudioError, type ModelManifest, type TensorSpec } from '../../../contract'
-import { createDenoiser, type DenoiserSpec } from '../../diffusion/denoisers'
-import { batchedClassifierFreeGuidance, type ConditionalDenoiser } from '../../diffusion/guidance'
-import type { Denoiser, Tensor } from '../../diffusion/types'
+import { createDenoiser, type DenoiserSpec } from '../../../diffusion/denoisers'
+import { batchedClassifierFreeGuidance, type ConditionalDenoiser } from '../../../diffusion/guidance'
+import type { Denoiser, Tensor } from '../../../diffusion/types'
 import { shapeOverrides, type ComponentSession } from '../../runtime'
 import type { PipelineContext } from '../context'
 

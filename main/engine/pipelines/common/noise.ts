@@ -1,5 +1,5 @@
-import { createNoise } from '../../diffusion/rng'
-import type { NoiseSource, Tensor } from '../../diffusion/types'
+import { createNoise } from '../../../diffusion/rng'
+import type { NoiseSource, Tensor } from '../../../diffusion/types'
 
 /**
  * Noise for a batch where image b has its own seed: element b of every draw comes from stream 0 of

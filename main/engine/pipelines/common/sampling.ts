@@ -2,7 +2,7 @@
 // calls, typed errors (a bad sampler knob, NaN from the model) that name the step.
 import { StudioError, type Preview } from '../../../contract'
 import type { ResolvedSampling } from '../../../tasks'
-import type { Denoiser, NoiseSource, Sampler, StepInfo, Tensor } from '../../diffusion/types'
+import type { Denoiser, NoiseSource, Sampler, StepInfo, Tensor } from '../../../diffusion/types'
 import type { PipelineContext } from '../context'
 import { NonFiniteOutput, assertFinite } from './network'
 

@@ -7,13 +7,13 @@ import { join } from 'node:path'
 import { StudioError, type ModelManifest } from '../../../contract'
 import type { ResolvedModel } from '../../../models/registry'
 import { shapeOverrides } from '../../runtime'
-import { applyEmphasis, promptChunks } from '../../text/prompt'
+import { applyEmphasis, promptChunks } from '../../../text/prompt'
 import {
   TokenizerFilesError,
   clipTokenizer,
   type ClipTokenizer,
   type TokenizerFiles
-} from '../../text/tokenizer'
+} from '../../../text/tokenizer'
 import type { PipelineContext } from '../context'
 import { assertFinite } from './network'
 

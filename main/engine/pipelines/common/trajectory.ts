@@ -1,6 +1,6 @@
 // The denoising trajectory of a job: every `every`-th step's x0 estimate (and the last), per output, for
 // the replay scrubber. Stored as float32 copies: [frames][B, …].
-import type { StepInfo, Tensor } from '../../diffusion/types'
+import type { StepInfo, Tensor } from '../../../diffusion/types'
 import type { PipelineContext } from '../context'
 import { runSampling, type SamplingRun } from './sampling'
 

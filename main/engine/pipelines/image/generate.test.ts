@@ -11,9 +11,9 @@ import {
 } from '../../../contract'
 import { modelRoots } from '../../../platform/paths'
 import { ModelRegistry } from '../../../models/registry'
-import { samplers } from '../../diffusion/registry'
+import { samplers } from '../../../diffusion/registry'
 import { Runtime } from '../../runtime'
-import { decodePng } from '../../tensor/png'
+import { decodePng } from '../../../codecs/png'
 import { createPipelineContext } from '../context'
 import { generateImage } from './generate'
 

@@ -2,7 +2,7 @@
 // seeds → noise x = n·σ_0 [B, C, h, w] → sampler over the guided D(x; σ) (class or prompt, CFG) →
 // pixels (the VAE decoder for latent models) → files with the recipe.
 import type { ImageGenerateSpec } from '../../../contract'
-import { tensorToRgba } from '../../tensor/image'
+import { tensorToRgba } from '../../../codecs/image'
 import type { PipelineContext } from '../context'
 import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'

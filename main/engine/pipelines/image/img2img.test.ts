@@ -10,9 +10,9 @@ import { writeTinyPixelModel } from '../../../onnx/testing/tiny-models'
 import { modelRoots } from '../../../platform/paths'
 import { InputStore } from '../../../storage/inputs'
 import { Runtime } from '../../runtime'
-import { decodeRgba } from '../../tensor/image-io'
-import { inputValidators } from '../../tensor/input-validators'
-import { decodePng } from '../../tensor/png'
+import { decodeRgba } from '../../../codecs/image-io'
+import { inputValidators } from '../../../codecs/input-validators'
+import { decodePng } from '../../../codecs/png'
 import { runJob } from '../testing/run-job'
 
 const work = mkdtempSync(join(tmpdir(), 'img2img-'))

@@ -4,8 +4,8 @@
 // strength 1 starts from pure noise (identical to image.generate with the same seed); a strength too
 // small to leave one step returns the input unchanged, and says so.
 import type { ImageImg2ImgSpec } from '../../../contract'
-import { rgbaToTensor, tensorToRgba } from '../../tensor/image'
-import { decodeRgba, probeImage } from '../../tensor/image-io'
+import { rgbaToTensor, tensorToRgba } from '../../../codecs/image'
+import { decodeRgba, probeImage } from '../../../codecs/image-io'
 import type { PipelineContext } from '../context'
 import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'

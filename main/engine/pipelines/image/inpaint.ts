@@ -7,10 +7,10 @@
 import { StudioError, type ImageInpaintSpec } from '../../../contract'
 import { nativeSize } from '../../../tasks/image/common'
 import { repaintKnobs } from '../../../tasks/image/inpaint'
-import { createRepaint, maskBlendDenoiser } from '../../diffusion/inverse'
-import { rgbaToTensor, tensorToRgba, type RgbaImage } from '../../tensor/image'
-import { decodeMask, decodeRgba, resizeRgba } from '../../tensor/image-io'
-import { maxImagePixels } from '../../tensor/limits'
+import { createRepaint, maskBlendDenoiser } from '../../../diffusion/inverse'
+import { rgbaToTensor, tensorToRgba, type RgbaImage } from '../../../codecs/image'
+import { decodeMask, decodeRgba, resizeRgba } from '../../../codecs/image-io'
+import { maxImagePixels } from '../../../codecs/limits'
 import {
   compositeInto,
   coverage,
@@ -23,7 +23,7 @@ import {
   padBox,
   weightBox,
   type Box
-} from '../../tensor/mask'
+} from '../../../codecs/mask'
 import type { PipelineContext } from '../context'
 import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'

@@ -9,7 +9,7 @@ import {
   type ResolvedSampling
 } from '../../../tasks'
 import { imageSample, nativeSize } from '../../../tasks/image/common'
-import type { Denoiser } from '../../diffusion/types'
+import type { Denoiser } from '../../../diffusion/types'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
 import type { JobConditioning, NetworkOptions } from '../common/network'

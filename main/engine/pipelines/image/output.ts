@@ -1,9 +1,9 @@
 // Image outputs: tensor → pixels → PNG (recipe in text chunks) or lossless WebP (recipe in XMP) → sink.
 import type { Artifact, ImageSample, Preview } from '../../../contract'
-import type { Tensor } from '../../diffusion/types'
-import { tensorToRgba, type RgbaImage } from '../../tensor/image'
-import { encodeWebp, probeImage } from '../../tensor/image-io'
-import { encodePng } from '../../tensor/png'
+import type { Tensor } from '../../../diffusion/types'
+import { tensorToRgba, type RgbaImage } from '../../../codecs/image'
+import { encodeWebp, probeImage } from '../../../codecs/image-io'
+import { encodePng } from '../../../codecs/png'
 import type { PipelineContext } from '../context'
 import { a1111Parameters, type Recipe } from '../common/recipe'
 

@@ -9,8 +9,8 @@ import { importModel } from '../../../models/import'
 import { ModelRegistry } from '../../../models/registry'
 import { InputStore } from '../../../storage/inputs'
 import { Runtime } from '../../runtime'
-import { decodeRgba } from '../../tensor/image-io'
-import { inputValidators } from '../../tensor/input-validators'
+import { decodeRgba } from '../../../codecs/image-io'
+import { inputValidators } from '../../../codecs/input-validators'
 import { runImageJob } from '../testing/run-job'
 
 const replicas = join(__dirname, '../../../../native-models/replicas')

@@ -4,9 +4,9 @@
 import * as ort from 'onnxruntime-node'
 import { StudioError, type ImageSample, type Preview } from '../../../contract'
 import type { ResolvedModel } from '../../../models/registry'
-import type { Tensor } from '../../diffusion/types'
+import type { Tensor } from '../../../diffusion/types'
 import { shapeOverrides } from '../../runtime'
-import { tensorToRgba } from '../../tensor/image'
+import { tensorToRgba } from '../../../codecs/image'
 import type { PipelineContext } from '../context'
 import { assertFinite } from '../common/network'
 

@@ -11,8 +11,8 @@ import {
   topologicalDistances,
   validMolecule,
   type SmilesGraph
-} from '../../chemistry'
-import { readMoleculeFile } from '../../tensor/molecule-io'
+} from '../../../chemistry'
+import { readMoleculeFile } from '../../../codecs/molecule-io'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
 import { perImageNoise } from '../common/noise'

@@ -17,8 +17,8 @@ import {
   setStability,
   trainingSet,
   type TrainingSet
-} from '../../chemistry'
-import { seededRandom } from '../../geometry'
+} from '../../../chemistry'
+import { seededRandom } from '../../../geometry'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
 import { perImageNoise } from '../common/noise'

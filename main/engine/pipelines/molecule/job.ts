@@ -1,10 +1,10 @@
 // What both molecule pipelines share: noise that is zero on padding rows and has zero centre of mass
 // over the real atoms (EDM's translation-invariant prior), previews, output files and XYZ trajectories.
 import type { Preview } from '../../../contract'
-import { atomicNumberOf, type Molecule3D } from '../../chemistry'
-import type { NoiseSource, Tensor } from '../../diffusion/types'
-import { writeMoleculeFile, type MoleculeFormat } from '../../tensor/molecule-io'
-import { writeXyz } from '../../tensor/xyz'
+import { atomicNumberOf, type Molecule3D } from '../../../chemistry'
+import type { NoiseSource, Tensor } from '../../../diffusion/types'
+import { writeMoleculeFile, type MoleculeFormat } from '../../../codecs/molecule-io'
+import { writeXyz } from '../../../codecs/xyz'
 import type { PipelineContext } from '../context'
 import type { ArtifactMeta } from '../common/sink'
 

@@ -5,9 +5,9 @@
 // frame → files + trajectories.
 import { StudioError, type PointCloudCompleteSpec } from '../../../contract'
 import { repaintKnobs } from '../../../tasks/image/inpaint'
-import { createRepaint } from '../../diffusion/inverse'
-import { denormalize, farthestPointSample, normalizeToUnitBox } from '../../geometry'
-import { readPointCloudFile } from '../../tensor/point-cloud-io'
+import { createRepaint } from '../../../diffusion/inverse'
+import { denormalize, farthestPointSample, normalizeToUnitBox } from '../../../geometry'
+import { readPointCloudFile } from '../../../codecs/point-cloud-io'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
 import { perImageNoise } from '../common/noise'

@@ -15,8 +15,8 @@ import {
   type ResolvedSampling
 } from '../../../tasks'
 import { pointSample } from '../../../tasks/point-cloud/common'
-import type { Tensor } from '../../diffusion/types'
-import { writePointCloudFile, type PointCloudFormat } from '../../tensor/point-cloud-io'
+import type { Tensor } from '../../../diffusion/types'
+import { writePointCloudFile, type PointCloudFormat } from '../../../codecs/point-cloud-io'
 import type { PipelineContext } from '../context'
 import type { JobConditioning } from '../common/network'
 import type { Recipe } from '../common/recipe'

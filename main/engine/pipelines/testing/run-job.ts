@@ -10,8 +10,8 @@ import {
 import type { ModelRegistry } from '../../../models/registry'
 import { validateJob } from '../../../tasks'
 import type { Runtime } from '../../runtime'
-import { decodeRgba } from '../../tensor/image-io'
-import { readPngText } from '../../tensor/png'
+import { decodeRgba } from '../../../codecs/image-io'
+import { readPngText } from '../../../codecs/png'
 import { runPipeline } from '..'
 import { createPipelineContext } from '../context'
 

@@ -6,7 +6,7 @@
 // The order of a bond is estimated from its length with EDM's thresholds (Hoogeboom et al. 2022,
 // qm9/bond_analyze.py: double below the typical double-bond length + 5 pm, triple below the triple-bond
 // length + 3 pm) for the pairs those tables list; every other bond is single. The engine's own
-// perception (main/engine/chemistry) decides validity; this one only draws.
+// perception (main/chemistry) decides validity; this one only draws.
 import { styleOf } from './elements'
 import type { Bond, BondOrder } from './molecule'
 

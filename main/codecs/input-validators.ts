@@ -1,0 +1,55 @@
+// Validators of the input store, by kind: each decodes enough to refuse a bad file with a clear message.
+import type { InputFacts, InputKind } from '../contract'
+import { probeImage } from './image-io'
+import { readMoleculeFile } from './molecule-io'
+import { readPointCloudFile } from './point-cloud-io'
+
+async function image(bytes: Uint8Array, what = 'image'): Promise<InputFacts> {
+  const probe = await probeImage(bytes, undefined, what)
+  const recipe =
+    (probe.text['diffusion-studio'] ?? probe.text.parameters)
+      ? {
+          ...(probe.text['diffusion-studio']
+            ? { studio: probe.text['diffusion-studio'].slice(0, 20000) }
+            : {}),
+          ...(probe.text.parameters ? { parameters: probe.text.parameters.slice(0, 20000) } : {})
+        }
+      : undefined
+  return {
+    mime: probe.mime,
+    width: probe.width,
+    height: probe.height,
+    notes: [...probe.notes],
+    ...(recipe ? { recipe } : {})
+  }
+}
+
+/** A PLY or OBJ point cloud: readable, finite, within the point limit. */
+async function pointCloud(bytes: Uint8Array): Promise<InputFacts> {
+  const cloud = readPointCloudFile(bytes)
+  return {
+    mime: cloud.format === 'ply' ? 'model/ply' : 'model/obj',
+    points: cloud.points.length / 3,
+    notes: []
+  }
+}
+
+/** A MOL/SDF or XYZ molecule (the first record is the one used). */
+async function molecule(bytes: Uint8Array): Promise<InputFacts> {
+  const file = readMoleculeFile(bytes)
+  const [first] = file.records
+  return {
+    mime: file.format === 'xyz' ? 'chemical/x-xyz' : 'chemical/x-mdl-sdfile',
+    atoms: first.molecule.elements.length,
+    notes: file.records.length > 1 ? [`${file.records.length} records; the first is used`] : []
+  }
+}
+
+export const inputValidators: Partial<
+  Record<InputKind, (bytes: Uint8Array) => Promise<InputFacts>>
+> = {
+  image: (bytes) => image(bytes),
+  mask: (bytes) => image(bytes, 'mask'),
+  'point-cloud': pointCloud,
+  molecule
+}
