@@ -3,7 +3,10 @@
 import * as ort from 'onnxruntime-node'
 import { StudioError, type ModelManifest, type TensorSpec } from '../../../contract'
 import { createDenoiser, type DenoiserSpec } from '../../../diffusion/denoisers'
-import { batchedClassifierFreeGuidance, type ConditionalDenoiser } from '../../../diffusion/guidance'
+import {
+  batchedClassifierFreeGuidance,
+  type ConditionalDenoiser
+} from '../../../diffusion/guidance'
 import type { Denoiser, Tensor } from '../../../diffusion/types'
 import { shapeOverrides, type ComponentSession } from '../../runtime'
 import type { PipelineContext } from '../context'
