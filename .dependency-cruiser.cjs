@@ -97,7 +97,10 @@ const allowed = [
     to: { path: [name, ...below].map(folder) }
   })),
   // `dist` reads the packaging config at the root.
-  { from: { path: '^main/cli/commands/dist\\.ts$' }, to: { path: '^electron\\.config\\.ts$' } },
+  {
+    from: { path: '^main/cli/commands/dist(-worker)?\\.ts$' },
+    to: { path: '^electron\\.config\\.ts$' }
+  },
   // The preload sees only the contract.
   { from: { path: '^main/app/preload\\.ts$' }, to: { path: folder('contract') } },
   // The renderer sees only itself and the contract.
