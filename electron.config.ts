@@ -61,7 +61,10 @@ export const builder: Configuration = {
     '!**/node_modules/*/build/Release/test_extension.node',
     '!**/node_modules/*/build/{deps,node_gyp_bins}/**',
     '!**/node_modules/*/build/{Makefile,config.gypi,binding.Makefile,*.mk}',
-    '!**/node_modules/**/*.{md,markdown,d.ts,d.mts,d.cts}'
+    '!**/node_modules/**/*.{md,markdown,d.ts,d.mts,d.cts}',
+    // onnxruntime-node ships its macOS library twice (byte-identical); the binding loads
+    // @rpath/libonnxruntime.1.dylib (its load command), so the fully versioned copy (45 MB) stays out.
+    '!**/node_modules/onnxruntime-node/bin/napi-v6/darwin/*/libonnxruntime.*.*.*.dylib'
   ],
   asar: true,
   asarUnpack: nativeFiles,

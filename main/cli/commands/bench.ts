@@ -12,7 +12,7 @@ const benchFile = join(projectRoot, 'docs', 'benchmarks.md')
 const threeDParts: readonly ThreeDPart[] = ['shapes', 'molecules', 'conformers']
 
 /** Replaces (or appends) the section between `<!-- bench:NAME -->` markers in docs/benchmarks.md. */
-async function writeSection(
+export async function writeSection(
   name: string,
   title: string,
   command: string,

@@ -104,5 +104,24 @@ export function registerDistCommand(program: Command, exit: (code: number) => vo
       'keep native modules as installed instead of rebuilding them for Electron (the package is then for layout checks only)'
     )
     .option('--output <folder>', 'where installers go (default: dist/ in the checkout)')
-    .action(async (options: DistOptions) => exit(await dist(options)))
+    .option(
+      '--bench',
+      'measure instead: npm run build and dist --dir against a stand-in Electron, timed, with the sizes; tables go to docs/benchmarks.md'
+    )
+    .action(async (options: DistOptions & { bench?: boolean }) => {
+      if (!options.bench) return exit(await dist(options))
+      const [{ runPackageBench }, { writeSection }] = await Promise.all([
+        import('./dist-bench'),
+        import('./bench')
+      ])
+      const { markdown } = await runPackageBench(dist)
+      process.stdout.write(markdown + '\n')
+      await writeSection(
+        'package',
+        'Package: size per target and build time',
+        'npm run bench:package',
+        markdown
+      )
+      exit(0)
+    })
 }
