@@ -313,6 +313,18 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')(
       expect(samplers.stdout).toMatch(/euler/i)
     })
 
+    it('refuses another CPU whose sharp binaries are not installed, with the studio’s own sentence', () => {
+      const result = spawnSync(
+        process.execPath,
+        ['main/cli/bin.mjs', 'dist', '--dir', '--arch', 'arm64', '--output', join(work, 'arm64')],
+        { cwd: projectRoot, encoding: 'utf8' }
+      )
+      expect(result.status, result.stderr.slice(-3000)).toBe(5)
+      expect(result.stderr.trim().split('\n').pop()).toBe(
+        'error: @img/sharp-libvips-linux-arm64, @img/sharp-linux-arm64 are not installed, so a linux-arm64 package cannot be built here: build it on that platform, or run `npm install --os=linux --cpu=arm64` first.'
+      )
+    }, 600_000)
+
     it('exits non-zero with one sentence when electron-builder fails offline', () => {
       // Offline on any machine: Electron's mirror is a closed local port and the caches are empty.
       const empty = join(work, 'empty-cache')

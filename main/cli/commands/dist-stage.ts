@@ -218,7 +218,6 @@ export function stageApp(root: string, stageDir: string, target: DistTarget): St
   writeFileSync(join(stageDir, 'package.json'), JSON.stringify(stagedPackage, null, 2) + '\n')
 
   const staged = new Map<string, StagedPackage>()
-  const missingForTarget: string[] = []
   const visit = (name: string, fromDir: string, optional: boolean): void => {
     const dir = resolvePackageDir(name, fromDir, root)
     if (!dir) {
@@ -232,6 +231,18 @@ export function stageApp(root: string, stageDir: string, target: DistTarget): St
     if (staged.has(path)) return
     const pkg = readPackage(dir)
     if (!packageFits(pkg, target)) return
+    const platformPackages = Object.keys(pkg.optionalDependencies ?? {}).filter((dep) =>
+      new RegExp(`-(${platforms.join('|')})-(${arches.join('|')})$`).test(dep)
+    )
+    const missing = platformPackages.filter(
+      (dep) => dep.endsWith('-' + targetKey(target)) && !resolvePackageDir(dep, dir, root)
+    )
+    if (missing.length > 0) {
+      throw new StudioError(
+        'runtime-failure',
+        `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed, so a ${targetKey(target)} package cannot be built here: build it on that platform, or run \`npm install --os=${target.platform} --cpu=${target.arch}\` first.`
+      )
+    }
     staged.set(path, { name, version: pkg.version, path })
     cpSync(dir, join(stageDir, path), {
       recursive: true,
@@ -241,26 +252,10 @@ export function stageApp(root: string, stageDir: string, target: DistTarget): St
         return top !== 'node_modules' && !isForeignBinaryPath(inside, target)
       }
     })
-    const platformPackages = Object.keys(pkg.optionalDependencies ?? {}).filter((dep) =>
-      new RegExp(`-(${platforms.join('|')})-(${arches.join('|')})$`).test(dep)
-    )
-    if (platformPackages.length > 0) {
-      const wanted = platformPackages.filter((dep) => dep.endsWith('-' + targetKey(target)))
-      const installed = wanted.filter((dep) => resolvePackageDir(dep, dir, root))
-      if (wanted.length > 0 && installed.length < wanted.length) {
-        missingForTarget.push(...wanted.filter((dep) => !installed.includes(dep)))
-      }
-    }
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, dir, false)
     for (const dep of Object.keys(pkg.optionalDependencies ?? {})) visit(dep, dir, true)
   }
   for (const name of direct) visit(name, root, false)
-  if (missingForTarget.length > 0) {
-    throw new StudioError(
-      'runtime-failure',
-      `${missingForTarget.join(', ')} ${missingForTarget.length > 1 ? 'are' : 'is'} not installed, so a ${targetKey(target)} package cannot be built here: build it on that platform, or run \`npm install --os=${target.platform} --cpu=${target.arch}\` first.`
-    )
-  }
   return {
     dir: stageDir,
     packages: [...staged.values()].sort((a, b) => (a.path < b.path ? -1 : 1))

@@ -32,7 +32,13 @@ export type DistReply =
         readonly sizes: PackageSizes
       }[]
     }
-  | { readonly ok: false; readonly message: string; readonly output: string }
+  | {
+      readonly ok: false
+      readonly message: string
+      readonly output: string
+      /** The studio's own check failed (staging, inspection): its message is the sentence. */
+      readonly own: boolean
+    }
 
 /** The last 64 KiB this process printed: some failures are explained only in what a tool printed. */
 let printed = ''
@@ -142,7 +148,12 @@ try {
   reply = await run(request)
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error)
-  reply = { ok: false, message, output: `${describeError(error)}\n${printed}` }
+  reply = {
+    ok: false,
+    message,
+    output: `${describeError(error)}\n${printed}`,
+    own: error instanceof StudioError
+  }
 } finally {
   rmSync(request.stageDir, { recursive: true, force: true })
 }

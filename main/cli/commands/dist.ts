@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -67,12 +67,16 @@ export async function dist(options: DistOptions = {}): Promise<number> {
     child.on('exit', (code, signal) => done({ code, signal }))
   )
   if (!reply) {
+    rmSync(request.stageDir, { recursive: true, force: true })
     throw new StudioError(
       'runtime-failure',
       `electron-builder stopped without a result (${ended.signal ? `signal ${ended.signal}` : `exit code ${ended.code}`}).`
     )
   }
-  if (!reply.ok) throw new StudioError('runtime-failure', failureSentence(reply))
+  rmSync(request.stageDir, { recursive: true, force: true })
+  if (!reply.ok) {
+    throw new StudioError('runtime-failure', reply.own ? reply.message : failureSentence(reply))
+  }
   if (ended.code !== 0) {
     throw new StudioError('runtime-failure', `electron-builder exited with code ${ended.code}.`)
   }
