@@ -66,14 +66,13 @@ export async function dist(options: DistOptions = {}): Promise<number> {
   const ended = await new Promise<{ code: number | null; signal: string | null }>((done) =>
     child.on('exit', (code, signal) => done({ code, signal }))
   )
+  rmSync(request.stageDir, { recursive: true, force: true })
   if (!reply) {
-    rmSync(request.stageDir, { recursive: true, force: true })
     throw new StudioError(
       'runtime-failure',
       `electron-builder stopped without a result (${ended.signal ? `signal ${ended.signal}` : `exit code ${ended.code}`}).`
     )
   }
-  rmSync(request.stageDir, { recursive: true, force: true })
   if (!reply.ok) {
     throw new StudioError('runtime-failure', reply.own ? reply.message : failureSentence(reply))
   }
