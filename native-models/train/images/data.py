@@ -124,16 +124,88 @@ def random_mask(s: int, gen: torch.Generator) -> torch.Tensor:
     return m
 
 
-def random_masks(n: int, s: int, gen: torch.Generator) -> torch.Tensor:
-    return torch.stack([random_mask(s, gen) for _ in range(n)])
+def random_masks(n: int, s: int, gen: torch.Generator, studio: bool = False) -> torch.Tensor:
+    draw = studio_mask if studio else random_mask
+    return torch.stack([draw(s, gen) for _ in range(n)])
+
+
+# The studio's mask shapes (photo-inpaint v2): what the mask editor paints (hard round brush strokes of a
+# given diameter: renderer/src/features/image/mask/brush.ts), thin scratches (a 1-4 px brush), boxes (a
+# loaded mask PNG or a filled selection), plus some outpainting bands; then the pipeline's default feather
+# (4 px, scaled to the working size) dilates every hole, so holes are drawn 0-3 px wider at random.
+STUDIO_KINDS = ("scratch", "brush", "box", "border", "half")
+STUDIO_PROBS = (0.25, 0.30, 0.30, 0.08, 0.07)
+
+
+def _polyline(draw: ImageDraw.ImageDraw, s: int, width: float, gen: torch.Generator, n_min: int, n_max: int,
+              seg: tuple) -> None:
+    """A stroke as the studio's brush paints it: capsules (a disc swept along each segment)."""
+    x, y = rand_float(gen, 0, s), rand_float(gen, 0, s)
+    ang = rand_float(gen, 0, 2 * math.pi)
+    pts = [(x, y)]
+    for _ in range(rand_int(gen, n_min, n_max)):
+        ang += rand_float(gen, -1.2, 1.2)
+        length = s * rand_float(gen, *seg)
+        x = min(max(x + length * math.cos(ang), 0), s)
+        y = min(max(y + length * math.sin(ang), 0), s)
+        pts.append((x, y))
+    w = max(1, round(width))
+    draw.line(pts, fill=255, width=w, joint="curve")
+    r = width / 2
+    if w > 2:
+        for px, py in pts:
+            draw.ellipse((px - r, py - r, px + r, py + r), fill=255)
+
+
+def studio_mask(s: int, gen: torch.Generator) -> torch.Tensor:
+    """One [1, s, s] float mask (1 = generate) of the studio's shapes: scratches 1-4 px wide, brush strokes
+    3-20% of the side, 1-2 boxes (10-50% of the side), a border band or half of the image."""
+    u = rand_float(gen)
+    kind = STUDIO_KINDS[-1]
+    for k, p in zip(STUDIO_KINDS, STUDIO_PROBS):
+        if u < p:
+            kind = k
+            break
+        u -= p
+    im = Image.new("L", (s, s), 0)
+    draw = ImageDraw.Draw(im)
+    grow = rand_int(gen, 0, 3)  # the feather band the pipeline adds
+    if kind == "scratch":
+        for _ in range(rand_int(gen, 1, 3)):
+            _polyline(draw, s, rand_float(gen, 1, 4) + grow, gen, 1, 4, (0.15, 0.6))
+    elif kind == "brush":
+        for _ in range(rand_int(gen, 1, 3)):
+            _polyline(draw, s, s * rand_float(gen, 0.03, 0.2) + grow, gen, 1, 6, (0.1, 0.4))
+    elif kind == "box":
+        for _ in range(rand_int(gen, 1, 2)):
+            bw, bh = s * rand_float(gen, 0.1, 0.5) + grow, s * rand_float(gen, 0.1, 0.5) + grow
+            x0, y0 = rand_float(gen, 0, s - bw), rand_float(gen, 0, s - bh)
+            draw.rectangle((x0, y0, x0 + bw, y0 + bh), fill=255)
+    elif kind == "border":
+        side = rand_int(gen, 0, 3)
+        b = s * rand_float(gen, 0.1, 0.3)
+        draw.rectangle([(0, 0, b, s), (0, 0, s, b), (s - b, 0, s, s), (0, s - b, s, s)][side], fill=255)
+    else:
+        side = rand_int(gen, 0, 3)
+        h = s * rand_float(gen, 0.35, 0.5)
+        draw.rectangle([(0, 0, h, s), (0, 0, s, h), (s - h, 0, s, s), (0, s - h, s, s)][side], fill=255)
+    m = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).view(1, s, s)
+    m = (m > 127).float()
+    if m.sum() == 0:
+        m[:, s // 4 : 3 * s // 4, s // 4 : 3 * s // 4] = 1
+    return m
 
 
 # ----------------------------------------------------------------------------- baseline
 
 
+HARMONIC_ITERS = 100  # photo-inpaint v2's start; main/codecs/fill.ts harmonicFill runs the same algorithm
+
+
 def blur_fill(image: torch.Tensor, mask: torch.Tensor, iters: int = 400) -> torch.Tensor:
     """Blur-fill baseline: fill the hole by iterated diffusion (3x3 averaging of known-or-filled
-    neighbours) from the known pixels, coarse-to-fine. image [B,3,H,W] in [-1,1], mask [B,1,H,W]."""
+    neighbours) from the known pixels, coarse-to-fine. image [B,3,H,W] in [-1,1], mask [B,1,H,W].
+    With iters = HARMONIC_ITERS it is photo-inpaint v2's classical start (the studio's harmonicFill)."""
     known = 1 - mask
     # coarse initial guess: masked mean over a pyramid
     x = image * known

@@ -177,11 +177,13 @@ class SR4Net(nn.Module):
 class InpaintNet(nn.Module):
     scale = 2
 
-    def __init__(self, chans=(48, 96, 144, 192), n_down=(1, 2, 2, 2), n_up=1, emb_dim=128, input_gate=False):
+    def __init__(self, chans=(48, 96, 144, 192), n_down=(1, 2, 2, 2), n_up=1, emb_dim=128, input_gate=False,
+                 fill_base=False):
         super().__init__()
         self.config = {"chans": list(chans), "n_down": list(n_down), "n_up": n_up, "emb_dim": emb_dim,
-                       "input_gate": input_gate}
+                       "input_gate": input_gate, "fill_base": fill_base}
         self.input_gate = input_gate
+        self.fill_base = fill_base
         s2 = self.scale ** 2
         self.embed = NoiseEmbed(emb_dim)
         self.head = nn.Conv2d(7 * s2, chans[0], 3, padding=1)
@@ -196,9 +198,20 @@ class InpaintNet(nn.Module):
             # ~1 at low sigma, -> 0 at high sigma, so pure noise cannot leak into the prediction.
             sigma = torch.exp(4 * timestep).view(-1, 1, 1, 1)
             gate = SIGMA_DATA / torch.sqrt(sigma * sigma + SIGMA_DATA ** 2)
-            sample = torch.cat([sample[:, :3] * gate, sample[:, 3:]], dim=1)
-        h = self.body(self.head(F.pixel_unshuffle(sample, self.scale)), emb)
-        return F.pixel_shuffle(self.tail(F.silu(h)), self.scale)
+            gated = torch.cat([sample[:, :3] * gate, sample[:, 3:]], dim=1)
+        else:
+            gated = sample
+        h = self.body(self.head(F.pixel_unshuffle(gated, self.scale)), emb)
+        residual = F.pixel_shuffle(self.tail(F.silu(h)), self.scale)
+        if not self.fill_base:
+            return residual
+        # Fixed base path (v2): channels 4..6 hold the image with the hole filled classically (harmonic fill);
+        # with residual = 0 the denoiser is D = fill + c_r * (x - fill), c_r = s_r^2 / (sigma^2 + s_r^2), the
+        # same Wiener-style blend as SR4Net's (see there for the F form).
+        sigma = torch.exp(4 * timestep).view(-1, 1, 1, 1)
+        s2, d2, r2 = sigma * sigma, SIGMA_DATA ** 2, SIGMA_RES ** 2
+        x_in, fill = sample[:, :3], sample[:, 4:7]
+        return residual + sigma / ((s2 + r2) * SIGMA_DATA) * (torch.sqrt(s2 + d2) * fill + (r2 - d2) * x_in)
 
 
 def build(task: str, config: dict = None) -> nn.Module:

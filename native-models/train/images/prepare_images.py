@@ -3,7 +3,7 @@
 Usage (from native-models/train/images):
   # once: the Debian wallpaper packages (not installed, only unpacked) and the emoji package
   mkdir -p ../data/debs && cd ../data/debs && apt-get download lomiri-wallpapers-16.04 \
-      lomiri-wallpapers-20.04 mate-backgrounds plasma-workspace-wallpapers && \
+      lomiri-wallpapers-20.04 mate-backgrounds plasma-workspace-wallpapers palapeli-data && \
       for f in *.deb; do dpkg -x "$f" unpacked; done && cd -
   npm install --no-save --prefix /tmp/emoji emoji-datasource-google@16
   /usr/bin/python3 prepare_images.py [--debs ../data/debs/unpacked] [--emoji /tmp/emoji/node_modules/emoji-datasource-google]
@@ -41,6 +41,7 @@ LOM16 = "lomiri-wallpapers-16.04 20.04.0-2 (Debian), /usr/share/backgrounds"
 LOM20 = "lomiri-wallpapers-20.04 20.04.0-2 (Debian), /usr/share/backgrounds"
 MATE = "mate-backgrounds 1.26.0-1 (Debian), /usr/share/backgrounds/mate/nature"
 PLASMA = "plasma-workspace-wallpapers 4:5.27.5-2 (Debian), /usr/share/wallpapers"
+PALAPELI = "palapeli-data 4:22.12.3-1 (Debian), /usr/share/palapeli/collection"
 
 # (name, loader key, package, licence + author, split)
 SOURCES = [
@@ -87,6 +88,13 @@ SOURCES = [
     (n.lower(), f"plasma:{n}", PLASMA, "GPL-2+ (KDE Visual Design Group)", "train")
     for n in ["BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf", "Grey",
               "Kite", "OneStandsOut", "Path", "summer_1am"]
+] + [
+    # palapeli-data: licence and author from each photo's .desktop file (X-KDE-PluginInfo-License / -Author)
+    ("castle_maintenon", "pal:castle-maintenon.jpg", PALAPELI, "GNU FDL (Eric Pouhier)", "train"),
+    ("cincinnati_bridge", "pal:cincinnati-bridge.jpg", PALAPELI, "public domain (Derek Jensen)", "train"),
+    ("citrus_fruits", "pal:citrus-fruits.jpg", PALAPELI, "public domain (US Department of Agriculture)", "train"),
+    ("honey_bee", "pal:european-honey-bee.jpg", PALAPELI, "public domain (John Severns)", "train"),
+    ("chameleon", "pal:panther-chameleon-female.jpg", PALAPELI, "GNU FDL (B. Navez and others)", "train"),
 ]
 
 
@@ -100,6 +108,8 @@ def load(key: str, debs: Path) -> tuple:
         path = debs / "usr/share/backgrounds" / rest
     elif kind == "mate":
         path = debs / "usr/share/backgrounds/mate/nature" / rest
+    elif kind == "pal":
+        path = debs / "usr/share/palapeli/collection" / rest
     elif kind == "plasma":
         imgs = sorted((debs / "usr/share/wallpapers" / rest / "contents/images").iterdir(),
                       key=lambda p: Image.open(p).size[0])

@@ -10,6 +10,15 @@ Fully seeded and driven by --iters: one torch.Generator draws patches, flips/rot
 masks, sigma and noise; it is checkpointed (atomic replace) every --ckpt-every steps and
 --resume continues from runs/<name>/ckpt.pt.
 
+Truncated chain (v2, --chain-start S): the pipeline calls the model once at sigma = S on
+x = start + S * n (start = the bilinear x4 upsample for sr, the harmonic fill for inpaint; the network
+has the low-res image / the filled image as conditioning, so that call is a regression of x0) and then
+runs only the low-noise tail sigma_tail -> sigma_min. Training draws sigma = S with probability
+--reg-frac and log-uniform in [--tail-min, --tail-max] otherwise; --loss l1 is the L1 norm of
+F - (y - c_skip x) / c_out (= |D - y| / c_out: an L1 term on the x0 prediction, scaled per sigma).
+Inpainting v2 (--studio-masks): the studio's mask shapes, and the conditioning image is the harmonic
+fill of the hole (data.blur_fill with HARMONIC_ITERS) instead of zeros.
+
 Usage: nice -n 19 /usr/bin/python3 train.py --task sr --iters 8000 --run-dir ../runs/sr4 [--resume]
 """
 import argparse
@@ -22,7 +31,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from data import downsample4, load_train, quantize, rand_int, random_masks, random_patches
+from data import HARMONIC_ITERS, blur_fill, downsample4, load_train, quantize, rand_int, random_masks, random_patches
 from nets import build, count_params, edm_scalings
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +42,7 @@ DEFAULTS = {
 }
 # inpainting: mixed square patch sizes; batch scaled so each step sees ~the same number of pixels
 INPAINT_SIZES = (64, 96, 128, 160)
+STUDIO_SIZES = (96, 128, 160, 192)
 KNOWN_WEIGHT = 0.1
 
 
@@ -60,13 +70,35 @@ def make_batch(task: str, images: list, args, gen: torch.Generator) -> tuple:
         y = random_patches(images, args.batch, args.patch, gen)
         cond = {"low_res": quantize(downsample4(y))}
         return cond, y, None
-    size = INPAINT_SIZES[rand_int(gen, 0, len(INPAINT_SIZES) - 1)]
+    sizes = STUDIO_SIZES if args.studio_masks else INPAINT_SIZES
+    size = sizes[rand_int(gen, 0, len(sizes) - 1)]
     n = inpaint_batch_for(size, args.batch, args.patch)
     y = random_patches(images, n, size, gen)
-    mask = random_masks(n, size, gen)
-    cond = {"mask": mask, "masked": y * (1 - mask)}
-    weight = mask + KNOWN_WEIGHT * (1 - mask)
+    mask = random_masks(n, size, gen, studio=args.studio_masks)
+    if args.studio_masks:
+        # the conditioning image: the hole filled classically (quantised, as the app's 8-bit input is)
+        cond = {"mask": mask, "masked": quantize(blur_fill(y, mask, HARMONIC_ITERS))}
+    else:
+        cond = {"mask": mask, "masked": y * (1 - mask)}
+    weight = mask + args.known_weight * (1 - mask)
     return cond, y, weight
+
+
+def draw_sigma(args, n: int, gen: torch.Generator) -> tuple:
+    """Per-sample sigma [n] and whether it is the truncated chain's start (the regression call)."""
+    if args.chain_start is None:
+        return (args.p_mean + args.p_std * torch.randn(n, generator=gen)).exp(), torch.zeros(n, dtype=torch.bool)
+    start = torch.rand(n, generator=gen) < args.reg_frac
+    lo, hi = math.log(args.tail_min), math.log(args.tail_max)
+    tail = (lo + (hi - lo) * torch.rand(n, generator=gen)).exp()
+    return torch.where(start, torch.full((n,), args.chain_start), tail), start
+
+
+def chain_origin(task: str, cond: dict) -> torch.Tensor:
+    """Where the truncated chain starts: the bilinear x4 upsample (sr) or the filled image (inpaint)."""
+    if task == "sr":
+        return F.interpolate(cond["low_res"], scale_factor=4, mode="bilinear", align_corners=False)
+    return cond["masked"]
 
 
 def forward(task: str, net: torch.nn.Module, x: torch.Tensor, sigma: torch.Tensor, cond: dict) -> torch.Tensor:
@@ -101,6 +133,16 @@ def main() -> None:
                     help="stop (and checkpoint) after this many steps; the lr schedule still follows --iters")
     ap.add_argument("--init", type=Path, default=None,
                     help="start from this checkpoint's model and EMA weights (fresh optimizer, schedule, generator)")
+    ap.add_argument("--init-onnx", type=Path, default=None,
+                    help="start from the weights in this model.onnx (its initializers carry the state-dict names)")
+    ap.add_argument("--zero-tail", action="store_true", help="zero the last conv after --init/--init-onnx")
+    ap.add_argument("--chain-start", type=float, default=None, help="truncated chain: sigma of the start call")
+    ap.add_argument("--reg-frac", type=float, default=0.5)
+    ap.add_argument("--tail-min", type=float, default=0.002)
+    ap.add_argument("--tail-max", type=float, default=0.2)
+    ap.add_argument("--loss", choices=["mse", "l1"], default="mse")
+    ap.add_argument("--studio-masks", action="store_true")
+    ap.add_argument("--known-weight", type=float, default=KNOWN_WEIGHT)
     args = ap.parse_args()
     for k, v in DEFAULTS[args.task].items():
         if getattr(args, k) is None:
@@ -129,6 +171,20 @@ def main() -> None:
         ema.load_state_dict(ck0["ema"])
         init_info = {"checkpoint": str(args.init), "step": ck0["step"], "hparams": ck0["hparams"],
                      "train_seconds": ck0["elapsed"], "wall_seconds": ck0.get("wall")}
+    if args.init_onnx and not (args.resume and ckpt_path.exists()):
+        import onnx
+        from onnx import numpy_helper
+        inits = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(str(args.init_onnx)).graph.initializer}
+        sd = {k: inits[k] for k in model.state_dict()}
+        model.load_state_dict(sd)
+        ema.load_state_dict(sd)
+        init_info = {"onnx": str(args.init_onnx)}
+    if args.zero_tail and not (args.resume and ckpt_path.exists()):
+        with torch.no_grad():
+            for net in (model, ema):
+                net.tail.weight.zero_()
+                net.tail.bias.zero_()
+        init_info = {**(init_info or {}), "zero_tail": True}
     if args.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path)
         model.load_state_dict(ck["model"])
@@ -140,7 +196,9 @@ def main() -> None:
 
     hparams = {"task": args.task, "iters": args.iters, "batch": args.batch, "patch": args.patch, "lr": args.lr,
                "p_mean": args.p_mean, "p_std": args.p_std, "warmup": args.warmup, "ema": args.ema,
-               "seed": args.seed, "threads": args.threads, "config": model.config}
+               "seed": args.seed, "threads": args.threads, "config": model.config, "loss": args.loss,
+               "chain_start": args.chain_start, "reg_frac": args.reg_frac, "tail": [args.tail_min, args.tail_max],
+               "studio_masks": args.studio_masks, "known_weight": args.known_weight}
     if args.resume and ckpt_path.exists():
         init_info = ck.get("init_info")
     hparams["init"] = init_info
@@ -162,12 +220,14 @@ def main() -> None:
     while step < last:
         t0 = time.time()
         cond, y, weight = make_batch(args.task, images, args, gen)
-        sigma = (args.p_mean + args.p_std * torch.randn(y.shape[0], generator=gen)).exp()
+        sigma, start = draw_sigma(args, y.shape[0], gen)
         noise = torch.randn(y.shape, generator=gen)
-        x = y + sigma.view(-1, 1, 1, 1) * noise
+        origin = chain_origin(args.task, cond) if args.chain_start is not None else y
+        base = torch.where(start.view(-1, 1, 1, 1), origin, y)
+        x = base + sigma.view(-1, 1, 1, 1) * noise
         f, c_skip, c_out = forward(args.task, model, x, sigma, cond)
         target = (y - c_skip * x) / c_out
-        err = (f - target).square()
+        err = (f - target).abs() if args.loss == "l1" else (f - target).square()
         if weight is None:
             loss = err.mean()
         else:
