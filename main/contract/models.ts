@@ -216,15 +216,39 @@ function upgradeManifest(value: unknown): unknown {
 }
 
 /**
+ * Truncated diffusion (ES-DDPM, Lyu et al. 2022; SDEdit, Meng et al. 2022; the start of ResShift, Yue et al.
+ * 2023): the chain starts from a cheap estimate (the upsampled input, the hole filled classically) noised
+ * to σ_start, where the first model call regresses x0, then runs only the low-noise tail: the remaining
+ * steps on the schedule from σ_tail down to σ_min. Steps = 1 + the tail's.
+ */
+export const TruncatedChainSchema = z
+  .object({ sigmaStart: z.number().positive(), sigmaTail: z.number().positive() })
+  .refine((c) => c.sigmaTail < c.sigmaStart, { message: 'sigmaTail must be below sigmaStart' })
+export type TruncatedChain = z.infer<typeof TruncatedChainSchema>
+
+/**
  * How an image model takes the images it edits, beyond the noisy sample. Models without it inpaint by
  * RePaint or mask blending and upscale by DDRM (pixel models).
  */
 export const ImageInputsSchema = z.object({
-  /** Inpainting models: the sample input is [noisy (C), mask (1), masked image (C)] channels. */
-  inpaint: z.object({ kind: z.literal('concat') }).optional(),
+  /**
+   * Inpainting models: the sample input is [noisy (C), mask (1), masked image (C)] channels. The masked
+   * image has the hole set to 0 ('zeroed', Stable Diffusion's inpainting UNets) or filled classically
+   * ('harmonic-fill': main/codecs/fill.ts harmonicFill, the start of photo-inpaint's truncated chain).
+   */
+  inpaint: z
+    .object({
+      kind: z.literal('concat'),
+      maskedImage: z.enum(['zeroed', 'harmonic-fill']).optional(),
+      /** Start the chain from the masked image (as filled) at σ_start and run only the tail. */
+      chain: TruncatedChainSchema.optional()
+    })
+    .optional(),
   upscale: z
     .object({
       scale: z.number().int().min(2).max(8),
+      /** Start the chain from the bilinear upsample of the input at σ_start and run only the tail. */
+      chain: TruncatedChainSchema.optional(),
       /**
        * 'concat': the low-resolution image (pixels, at the latent size) is concatenated to the sample
        * (the latent x4 upscaler, [latent 4, image 3]); 'input': a graph input of its own at the

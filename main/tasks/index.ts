@@ -26,6 +26,7 @@ import type { TaskDefinition, Validated } from './types'
 export type { CliOption, OutputFormat, TaskCli, TaskDefinition, Validated } from './types'
 export { pickModel } from './models'
 export {
+  chainSigmas,
   resolveLabel,
   resolveSampling,
   samplerDescriptors,

@@ -4,11 +4,12 @@ import {
   StudioError,
   type ModelManifest,
   type SamplerDescriptor,
-  type ScheduleName
+  type ScheduleName,
+  type TruncatedChain
 } from '../contract'
 import { findSampler, samplers } from '../diffusion/registry'
 import type { SamplerInfo } from '../diffusion/types'
-import { buildSigmas } from '../diffusion/schedules'
+import { buildSigmas, truncatedSigmas } from '../diffusion/schedules'
 import { scheduleFor, stepLimit } from './schedule'
 import { didYouMean } from './suggest'
 
@@ -145,6 +146,29 @@ export function resolveSampling(
     guidance: request.guidance ?? manifest.defaults.guidance,
     sigmas,
     warnings
+  }
+}
+
+/**
+ * The σ list of a model's truncated chain for resolved sampling: σ_start, then the chosen schedule's
+ * steps − 1 values from σ_tail (diffusion/schedules truncatedSigmas).
+ * @throws StudioError invalid-request for a schedule that cannot be truncated (discrete spacings).
+ */
+export function chainSigmas(
+  manifest: ModelManifest,
+  sampling: ResolvedSampling,
+  chain: TruncatedChain
+): Float64Array {
+  try {
+    return truncatedSigmas(scheduleFor(manifest, sampling.schedule), sampling.steps, chain)
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new StudioError(
+        'invalid-request',
+        `Model "${manifest.id}" starts its chain at σ ${chain.sigmaStart} and runs the tail from σ ${chain.sigmaTail}: ${error.message}.`
+      )
+    }
+    throw error
   }
 }
 

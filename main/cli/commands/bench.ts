@@ -82,36 +82,68 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
   bench
     .command('images')
     .description(
-      'super-resolution and inpainting on the held-out photos beside bicubic, Lanczos and blur fill; speed and peak memory'
+      'super-resolution and inpainting on the held-out photos beside bicubic, Lanczos, blur fill and Telea; speed and peak memory'
     )
     .addOption(
-      new Option('--nfe <list>', 'comma-separated NFE for super-resolution').default('1,2,4,10,20')
+      new Option(
+        '--nfe <list>',
+        'comma-separated step counts (Euler: NFE) for the super-resolution sweep'
+      ).default('1,2,3,4,6,8,12,20,50,150')
+    )
+    .option('--png-dir <dir>', 'write every inpainting case side by side as a PNG there')
+    .option(
+      '--only <parts>',
+      'comma-separated parts to run (sr, inpaint, speed); docs are not written'
     )
     .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
     .option('--skip-large', 'skip the 1024² → 4096² run')
-    .action(async (values: { nfe: string; threads: number; skipLarge?: boolean }) => {
-      const nfes = values.nfe.split(',').map((v) => Number(v.trim()))
-      if (nfes.some((v) => !Number.isInteger(v) || v < 1 || v > 200)) {
-        process.stderr.write('error: --nfe takes integers from 1 to 200, e.g. 1,2,4\n')
-        exit(2)
-        return
+    .action(
+      async (values: {
+        nfe: string
+        threads: number
+        skipLarge?: boolean
+        pngDir?: string
+        only?: string
+      }) => {
+        const nfes = values.nfe.split(',').map((v) => Number(v.trim()))
+        if (nfes.some((v) => !Number.isInteger(v) || v < 1 || v > 200)) {
+          process.stderr.write('error: --nfe takes integers from 1 to 200, e.g. 1,2,4\n')
+          exit(2)
+          return
+        }
+        const parts = ['sr', 'inpaint', 'speed'] as const
+        const only = values.only?.split(',').map((v) => v.trim()) as
+          (typeof parts)[number][] | undefined
+        if (only?.some((v) => !parts.includes(v))) {
+          process.stderr.write(
+            'error: --only takes sr, inpaint and speed, e.g. --only sr,inpaint\n'
+          )
+          exit(2)
+          return
+        }
+        const { runImageBench } = await import('../../engine/bench/image-bench')
+        const result = await runImageBench({
+          nfes,
+          threads: values.threads,
+          skipLarge: Boolean(values.skipLarge),
+          ...(values.pngDir ? { pngDir: values.pngDir } : {}),
+          ...(only ? { only } : {}),
+          log: (line) => process.stderr.write(line + '\n')
+        })
+        process.stdout.write(result.markdown + '\n')
+        if (only) {
+          exit(0)
+          return
+        }
+        await writeSection(
+          'images',
+          'Images: super-resolution and inpainting quality, speed and memory',
+          `npm run bench:images${values.skipLarge ? ' -- --skip-large' : ''}`,
+          result.markdown
+        )
+        exit(0)
       }
-      const { runImageBench } = await import('../../engine/bench/image-bench')
-      const result = await runImageBench({
-        nfes,
-        threads: values.threads,
-        skipLarge: Boolean(values.skipLarge),
-        log: (line) => process.stderr.write(line + '\n')
-      })
-      process.stdout.write(result.markdown + '\n')
-      await writeSection(
-        'images',
-        'Images: super-resolution and inpainting quality, speed and memory',
-        `npm run bench:images${values.skipLarge ? ' -- --skip-large' : ''}`,
-        result.markdown
-      )
-      exit(0)
-    })
+    )
   bench
     .command('3d')
     .description(

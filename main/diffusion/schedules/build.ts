@@ -123,3 +123,40 @@ function sigmaList(spec: ScheduleSpec, steps: number): Float64Array {
       return append(flowSigmas(steps, spec.shift, spec.tMin), 0)
   }
 }
+
+/**
+ * The σ list of a truncated chain (ES-DDPM, Lyu et al. 2022): σ_start, where one model call regresses x0
+ * from a cheap estimate, then `steps − 1` steps of `spec` with its σ_max lowered to σ_tail, then 0:
+ * steps + 1 values. One step is the regression alone ([σ_start, 0]).
+ * @throws RangeError for steps < 1, σ_tail ≥ σ_start or ≤ the schedule's σ_min, or a schedule without a
+ *   σ_max to lower (discrete, vp, flow).
+ */
+export function truncatedSigmas(
+  spec: ScheduleSpec,
+  steps: number,
+  chain: { readonly sigmaStart: number; readonly sigmaTail: number }
+): Float64Array {
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be ≥ 1, got ${steps}`)
+  if (!(chain.sigmaTail < chain.sigmaStart)) {
+    throw new RangeError(`σ_tail ${chain.sigmaTail} must be below σ_start ${chain.sigmaStart}`)
+  }
+  if (
+    spec.kind !== 'karras' &&
+    spec.kind !== 'exponential' &&
+    spec.kind !== 'polyexponential' &&
+    spec.kind !== 've'
+  ) {
+    throw new RangeError(
+      `a truncated chain needs a schedule with σ_min and σ_max, not ${spec.kind}`
+    )
+  }
+  if (!(chain.sigmaTail > spec.sigmaMin)) {
+    throw new RangeError(`σ_tail ${chain.sigmaTail} must be above σ_min ${spec.sigmaMin}`)
+  }
+  if (steps === 1) return Float64Array.of(chain.sigmaStart, 0)
+  const tail = buildSigmas({ ...spec, sigmaMax: chain.sigmaTail }, steps - 1)
+  const out = new Float64Array(steps + 1)
+  out[0] = chain.sigmaStart
+  out.set(tail, 1)
+  return out
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { alphasCumprod, betasOf, rescaleZeroTerminalSnr } from './betas'
-import { buildSigmas, discreteTimesteps } from './build'
+import { buildSigmas, discreteTimesteps, truncatedSigmas } from './build'
 import type { ScheduleSpec } from './build'
 import { FLOW_SIGMA_MAX, flowSigmas, vpSigmaAt } from './continuous'
 import {
@@ -184,5 +184,35 @@ describe('continuous σ spacings', () => {
       for (let i = 0; i < 7; i++) expect(s[i]).toBeGreaterThan(s[i + 1])
     }
     expect(() => buildSigmas({ kind: 'vp' }, 0)).toThrow(RangeError)
+  })
+})
+
+describe('truncatedSigmas (ES-DDPM: one call at σ_start, then the low-noise tail)', () => {
+  const karras = { kind: 'karras', sigmaMin: 0.002, sigmaMax: 80, rho: 7 } as const
+  it('is σ_start, then the schedule from σ_tail with one step fewer, then 0', () => {
+    const chain = { sigmaStart: 10, sigmaTail: 0.05 }
+    const out = truncatedSigmas(karras, 4, chain)
+    const tail = buildSigmas({ ...karras, sigmaMax: 0.05 }, 3)
+    expect(Array.from(out)).toEqual([10, ...Array.from(tail)])
+    expect(out[1]).toBeCloseTo(0.05, 12)
+    expect(out[3]).toBeCloseTo(0.002, 12)
+    expect(out[4]).toBe(0)
+    expect(Array.from(truncatedSigmas(karras, 1, chain))).toEqual([10, 0])
+    // Two steps: the regression call, then one step from σ_tail (Karras with n = 1 is σ_max alone).
+    const two = truncatedSigmas(karras, 2, chain)
+    expect(two.length).toBe(3)
+    expect([two[0], two[2]]).toEqual([10, 0])
+    expect(two[1]).toBeCloseTo(0.05, 12)
+    const exp = truncatedSigmas({ kind: 'exponential', sigmaMin: 0.002, sigmaMax: 80 }, 3, chain)
+    expect(exp[1]).toBeCloseTo(0.05, 12)
+    expect(exp[2]).toBeCloseTo(0.002, 12)
+  })
+  it('refuses a tail at or above the start or at σ_min, and schedules without σ_max', () => {
+    expect(() => truncatedSigmas(karras, 4, { sigmaStart: 1, sigmaTail: 1 })).toThrow(RangeError)
+    expect(() => truncatedSigmas(karras, 4, { sigmaStart: 1, sigmaTail: 0.002 })).toThrow(/σ_min/)
+    expect(() => truncatedSigmas({ kind: 'vp' }, 4, { sigmaStart: 1, sigmaTail: 0.1 })).toThrow(
+      /vp/
+    )
+    expect(() => truncatedSigmas(karras, 0, { sigmaStart: 1, sigmaTail: 0.1 })).toThrow(/steps/)
   })
 })

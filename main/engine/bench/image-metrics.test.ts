@@ -4,14 +4,19 @@ import { describe, expect, it } from 'vitest'
 import {
   areaDownsample,
   blurFill,
+  brushMask,
+  colourShift,
   cubicKernel,
   enlarge,
   lanczos3Kernel,
   meanAbsoluteError,
   psnr,
+  seamEnergy,
   ssim,
+  textureRatio,
   type Rgba8
 } from './image-metrics'
+import { benchMask } from './image-bench'
 
 function rgba(rows: number[][][]): Rgba8 {
   const height = rows.length
@@ -85,5 +90,75 @@ describe('classical enlargement', () => {
         worst = Math.max(worst, Math.abs(ours.data[k] - theirs.data[k]))
       expect(worst, name).toBeLessThanOrEqual(1)
     }
+  })
+})
+
+describe('inpainting measures', () => {
+  const grey = (w: number, h: number, v: (x: number, y: number) => number) =>
+    rgba(
+      Array.from({ length: h }, (_, y) =>
+        Array.from({ length: w }, (_, x) => [v(x, y), v(x, y), v(x, y)])
+      )
+    )
+
+  it('colour shift is the mean difference inside, per channel', () => {
+    const a = rgba([
+      [
+        [10, 20, 30],
+        [10, 20, 30]
+      ]
+    ])
+    const b = rgba([
+      [
+        [13, 20, 24],
+        [99, 99, 99]
+      ]
+    ])
+    // Only pixel 0: |10−13| + |20−20| + |30−24| = 9 over 3 channels.
+    expect(colourShift(a, b, (p) => p === 0)).toBe(3)
+  })
+
+  it('seam energy is the mean squared step across the region border', () => {
+    // 4×1: region = pixels 1, 2; border pairs (0,1) and (2,3): steps 10 and 20 → (100 + 400)/2.
+    const a = grey(4, 1, (x) => [0, 10, 10, 30][x])
+    expect(seamEnergy(a, (p) => p === 1 || p === 2)).toBe(250)
+  })
+
+  it('texture ratio compares the Laplacian energy inside with the ring, 0 for a flat fill', () => {
+    const checker = grey(12, 12, (x, y) => ((x + y) % 2 ? 200 : 50))
+    const inside = (p: number) => {
+      const x = p % 12
+      const y = Math.floor(p / 12)
+      return x >= 4 && x < 8 && y >= 4 && y < 8
+    }
+    const ring = (p: number) => !inside(p)
+    expect(textureRatio(checker, inside, ring)).toBeCloseTo(1, 12)
+    const flat = grey(12, 12, (x, y) => (inside(y * 12 + x) ? 125 : (x + y) % 2 ? 200 : 50))
+    // The flat square's inner 2×2 has no Laplacian; its edge pixels see the checker.
+    expect(textureRatio(flat, inside, ring)).toBeLessThan(0.5)
+  })
+
+  it('brush masks follow the editor: pixel centres within the radius of the stroke', () => {
+    const m = brushMask(
+      9,
+      5,
+      [
+        { x: 1.5, y: 2.5 },
+        { x: 7.5, y: 2.5 }
+      ],
+      3
+    )
+    const rows = Array.from({ length: 5 }, (_, y) =>
+      Array.from(m.subarray(y * 9, y * 9 + 9), (v) => (v ? 1 : 0)).join('')
+    )
+    expect(rows).toEqual(['000000000', '111111111', '111111111', '111111111', '000000000'])
+    const thin = benchMask('scratch', 256, 1000)
+    const box = benchMask('box', 256, 1000)
+    const count = (mask: Uint8Array) => mask.reduce((a, v) => a + (v ? 1 : 0), 0)
+    expect(count(box) / 256 ** 2).toBeGreaterThan(0.18)
+    expect(count(box) / 256 ** 2).toBeLessThan(0.22)
+    // A scratch ~3 px wide across the image: about 3 × 256 pixels.
+    expect(count(thin)).toBeGreaterThan(500)
+    expect(count(thin)).toBeLessThan(1200)
   })
 })

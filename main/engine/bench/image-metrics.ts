@@ -240,3 +240,126 @@ export function enlarge(
   }
   return { width: W, height: H, data }
 }
+
+/**
+ * Mean of a − b per RGB channel over the pixels where `where(p)` (8-bit levels, signed): [3]. A fill
+ * that tints its holes shows the same sign across images.
+ */
+export function meanDifference(a: Rgba8, b: Rgba8, where: (p: number) => boolean): number[] {
+  const sum = [0, 0, 0]
+  let n = 0
+  for (let p = 0; p < a.width * a.height; p++) {
+    if (!where(p)) continue
+    for (let c = 0; c < 3; c++) sum[c] += a.data[p * 4 + c] - b.data[p * 4 + c]
+    n++
+  }
+  return sum.map((v) => (n ? v / n : 0))
+}
+
+/**
+ * Colour shift of a fill: |mean of a − mean of b| over the pixels where `where(p)`, per RGB channel,
+ * averaged over the channels (8-bit levels). 0 when the fill keeps the hole's mean colour.
+ */
+export function colourShift(a: Rgba8, b: Rgba8, where: (p: number) => boolean): number {
+  const d = meanDifference(a, b, where)
+  return (Math.abs(d[0]) + Math.abs(d[1]) + Math.abs(d[2])) / 3
+}
+
+/**
+ * Gradient energy across a region's border: the mean over 4-adjacent pixel pairs with one pixel in the
+ * region and one outside of the squared RGB difference, Σ_c (a_c(p) − a_c(q))² / 3 (levels²). A seam
+ * (a fill that does not meet its surroundings) raises it; compare with the same border on the original.
+ */
+export function seamEnergy(a: Rgba8, region: (p: number) => boolean): number {
+  const { width, height, data } = a
+  let sum = 0
+  let pairs = 0
+  const pair = (p: number, q: number) => {
+    if (region(p) === region(q)) return
+    for (let c = 0; c < 3; c++) {
+      const d = data[p * 4 + c] - data[q * 4 + c]
+      sum += (d * d) / 3
+    }
+    pairs++
+  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x
+      if (x + 1 < width) pair(p, p + 1)
+      if (y + 1 < height) pair(p, p + width)
+    }
+  return pairs ? sum / pairs : 0
+}
+
+/**
+ * A no-reference texture measure: the mean squared 4-neighbour Laplacian of the luma (BT.601) over the
+ * pixels where `inside(p)`, divided by the same over the pixels where `ring(p)` (the surroundings).
+ * About 1 when the fill is as detailed as what surrounds it; 0 for a perfectly smooth fill. Pixels on
+ * the image's edge are skipped.
+ */
+export function textureRatio(
+  a: Rgba8,
+  inside: (p: number) => boolean,
+  ring: (p: number) => boolean
+): number {
+  const { width, height, data } = a
+  const luma = (p: number) =>
+    0.299 * data[p * 4] + 0.587 * data[p * 4 + 1] + 0.114 * data[p * 4 + 2]
+  let si = 0
+  let ni = 0
+  let sr = 0
+  let nr = 0
+  for (let y = 1; y < height - 1; y++)
+    for (let x = 1; x < width - 1; x++) {
+      const p = y * width + x
+      const inHole = inside(p)
+      const inRing = !inHole && ring(p)
+      if (!inHole && !inRing) continue
+      const lap = luma(p - 1) + luma(p + 1) + luma(p - width) + luma(p + width) - 4 * luma(p)
+      if (inHole) {
+        si += lap * lap
+        ni++
+      } else {
+        sr += lap * lap
+        nr++
+      }
+    }
+  return ni && nr && sr > 0 ? si / ni / (sr / nr) : NaN
+}
+
+/**
+ * A mask (255 = hole) painted as the studio's mask editor paints a hard brush
+ * (renderer/src/features/image/mask/brush.ts, hardness 1): every pixel whose centre lies within
+ * `diameter`/2 of the polyline through `points` (capsules from point to point).
+ */
+export function brushMask(
+  width: number,
+  height: number,
+  points: readonly { x: number; y: number }[],
+  diameter: number
+): Uint8Array {
+  const mask = new Uint8Array(width * height)
+  const r = Math.max(0.5, diameter / 2)
+  for (let k = 0; k < points.length; k++) {
+    const a = points[k]
+    const b = points[Math.min(k + 1, points.length - 1)]
+    const x0 = Math.max(0, Math.floor(Math.min(a.x, b.x) - r - 1))
+    const x1 = Math.min(width - 1, Math.ceil(Math.max(a.x, b.x) + r + 1))
+    const y0 = Math.max(0, Math.floor(Math.min(a.y, b.y) - r - 1))
+    const y1 = Math.min(height - 1, Math.ceil(Math.max(a.y, b.y) + r + 1))
+    const dx = b.x - a.x
+    const dy = b.y - a.y
+    const len2 = dx * dx + dy * dy
+    for (let y = y0; y <= y1; y++)
+      for (let x = x0; x <= x1; x++) {
+        const px = x + 0.5
+        const py = y + 0.5
+        const t =
+          len2 === 0 ? 0 : Math.min(1, Math.max(0, ((px - a.x) * dx + (py - a.y) * dy) / len2))
+        const cx = a.x + t * dx - px
+        const cy = a.y + t * dy - py
+        if (cx * cx + cy * cy <= r * r) mask[y * width + x] = 255
+      }
+  }
+  return mask
+}

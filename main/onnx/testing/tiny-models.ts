@@ -302,6 +302,20 @@ export function writeTinyPixelModel(
   return manifest
 }
 
+/** Graph inputs of the dedicated edit contracts: [x, mask, masked image] or a sample plus low_res. */
+function editInputs(kind: 'inpaint' | 'sr'): ModelSpec['inputs'] {
+  return kind === 'inpaint'
+    ? [
+        { name: 'sample', type: 'float32', shape: ['batch', 7, 'height', 'width'] },
+        { name: 'timestep', type: 'float32', shape: ['batch'] }
+      ]
+    : [
+        { name: 'sample', type: 'float32', shape: ['batch', 3, 'height', 'width'] },
+        { name: 'timestep', type: 'float32', shape: ['batch'] },
+        { name: 'low_res', type: 'float32', shape: ['batch', 3, 'low_height', 'low_width'] }
+      ]
+}
+
 /**
  * Writes a tiny fully convolutional editing model `root/id` for pipeline tests: 'inpaint' takes
  * sample [batch, 7, height, width] = [c_in·x, mask, masked image] → noise_pred = x·w + 0.5·masked;
@@ -328,10 +342,7 @@ export function writeTinyEditModel(
   const spec: ModelSpec =
     kind === 'inpaint'
       ? {
-          inputs: [
-            { name: 'sample', type: 'float32', shape: ['batch', 7, 'height', 'width'] },
-            { name: 'timestep', type: 'float32', shape: ['batch'] }
-          ],
+          inputs: editInputs('inpaint'),
           outputs: [{ name: 'noise_pred', type: 'float32', shape }],
           nodes: [
             slice('x'),
@@ -349,11 +360,7 @@ export function writeTinyEditModel(
           ]
         }
       : {
-          inputs: [
-            { name: 'sample', type: 'float32', shape },
-            { name: 'timestep', type: 'float32', shape: ['batch'] },
-            { name: 'low_res', type: 'float32', shape: ['batch', 3, 'low_height', 'low_width'] }
-          ],
+          inputs: editInputs('sr'),
           outputs: [{ name: 'noise_pred', type: 'float32', shape }],
           nodes: [
             { op: 'Mul', inputs: ['sample', 'w'], outputs: ['xw'] },
@@ -371,6 +378,71 @@ export function writeTinyEditModel(
       kind === 'inpaint'
         ? { inpaint: { kind: 'concat' } }
         : { upscale: { scale: 4, lowRes: { kind: 'input', input: 'low_res' } } },
+    defaults: { sampler: 'euler', steps: 3, guidance: 1, schedule: 'model' }
+  })
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
+  return manifest
+}
+
+/**
+ * Writes a tiny EDM edit model with a truncated chain at `root/id` (real .onnx + manifest): its raw output
+ * is F = (σ/σ_data)·c_in·x (σ = e^{4·timestep}), so the denoiser D(x; σ) = c_skip·x + c_out·F is x itself
+ * and every Euler step keeps x: the result is the chain's start plus σ_start·n. 'inpaint' takes
+ * [x, mask, masked image] with the hole filled harmonically; 'sr' takes a low_res input. Chain σ_start
+ * 0.02, σ_tail 0.01 ([-1, 1] pixels), so the start shows through with ≈ 2.5 levels of noise.
+ */
+export function writeTinyChainModel(
+  root: string,
+  id: string,
+  kind: 'inpaint' | 'sr'
+): ModelManifest {
+  const dir = join(root, id)
+  const shape = ['batch', 3, 'height', 'width'] as const
+  const scale = [
+    { op: 'Mul', inputs: ['timestep', 'four'], outputs: ['t4'] },
+    { op: 'Exp', inputs: ['t4'], outputs: ['sigma'] },
+    { op: 'Mul', inputs: ['sigma', 'inv_sd'], outputs: ['ratio'] },
+    { op: 'Reshape', inputs: ['ratio', 'b111'], outputs: ['ratio4'] }
+  ]
+  const consts = [
+    { name: 'four', type: 'float32' as const, dims: [1], values: [4] },
+    { name: 'inv_sd', type: 'float32' as const, dims: [1], values: [2] },
+    { name: 'b111', type: 'int64' as const, dims: [4], values: [-1, 1, 1, 1] }
+  ]
+  const spec: ModelSpec =
+    kind === 'inpaint'
+      ? {
+          inputs: editInputs('inpaint'),
+          outputs: [{ name: 'out', type: 'float32', shape }],
+          nodes: [
+            ...scale,
+            { op: 'Slice', inputs: ['sample', 'x_s', 'x_e', 'axis1'], outputs: ['x'] },
+            { op: 'Mul', inputs: ['x', 'ratio4'], outputs: ['out'] }
+          ],
+          initializers: [
+            ...consts,
+            { name: 'axis1', type: 'int64', dims: [1], values: [1] },
+            { name: 'x_s', type: 'int64', dims: [1], values: [0] },
+            { name: 'x_e', type: 'int64', dims: [1], values: [3] }
+          ]
+        }
+      : {
+          inputs: editInputs('sr'),
+          outputs: [{ name: 'out', type: 'float32', shape }],
+          nodes: [...scale, { op: 'Mul', inputs: ['sample', 'ratio4'], outputs: ['out'] }],
+          initializers: consts
+        }
+  const files = writeOnnx(dir, 'model.onnx', spec)
+  const chain = { sigmaStart: 0.02, sigmaTail: 0.01 }
+  const manifest = denoiserManifest(id, files, spec, {
+    tasks: [kind === 'inpaint' ? 'image.inpaint' : 'image.upscale'],
+    parameterization: 'edm',
+    schedule: { type: 'continuous', sigmaMin: 0.002, sigmaMax: 0.02, sigmaData: 0.5 },
+    sample: pixelSample(3, 16, kind === 'inpaint' ? 8 : 4),
+    imageInputs:
+      kind === 'inpaint'
+        ? { inpaint: { kind: 'concat', maskedImage: 'harmonic-fill', chain } }
+        : { upscale: { scale: 4, chain, lowRes: { kind: 'input', input: 'low_res' } } },
     defaults: { sampler: 'euler', steps: 3, guidance: 1, schedule: 'model' }
   })
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))

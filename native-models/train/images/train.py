@@ -42,7 +42,7 @@ DEFAULTS = {
 }
 # inpainting: mixed square patch sizes; batch scaled so each step sees ~the same number of pixels
 INPAINT_SIZES = (64, 96, 128, 160)
-STUDIO_SIZES = (96, 128, 160, 192)
+STUDIO_SIZES = (64, 96, 128, 160)
 KNOWN_WEIGHT = 0.1
 
 

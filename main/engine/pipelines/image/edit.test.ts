@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ModelRegistry } from '../../../models/registry'
-import { writeTinyEditModel } from '../../../onnx/testing/tiny-models'
+import { writeTinyChainModel, writeTinyEditModel } from '../../../onnx/testing/tiny-models'
 import { modelRoots } from '../../../platform/paths'
 import { InputStore } from '../../../storage/inputs'
 import { Runtime } from '../../runtime'
@@ -14,6 +14,8 @@ import { decodeRgba } from '../../../codecs/image-io'
 import { inputValidators } from '../../../codecs/input-validators'
 import { runImageJob } from '../testing/run-job'
 import { areaConsistent } from './upscale'
+import { bilinearResize, harmonicFill } from '../../../codecs/fill'
+import { rgbaToTensor } from '../../../codecs/image'
 
 const work = mkdtempSync(join(tmpdir(), 'edit-'))
 const out = join(work, 'out')
@@ -42,6 +44,8 @@ beforeAll(async () => {
   runtime = await Runtime.create({ device: 'cpu', cpuThreads: 1, memoryBudgetMB: 512 })
   writeTinyEditModel(tinyRoot, 'tiny-inpaint', 'inpaint')
   writeTinyEditModel(tinyRoot, 'tiny-sr', 'sr')
+  writeTinyChainModel(tinyRoot, 'tiny-chain-inpaint', 'inpaint')
+  writeTinyChainModel(tinyRoot, 'tiny-chain-sr', 'sr')
   const add = async (key: string, kind: 'image' | 'mask', bytes: Buffer) =>
     (refs[key] = (await inputs.add(kind, bytes, `${key}.png`)).ref)
   await add('photo', 'image', await png(40, 28, (x, y) => [x * 6, y * 9, (x * y) % 256]))
@@ -51,6 +55,13 @@ beforeAll(async () => {
     await png(40, 28, (x, y) => (inBox(x, y) ? [255, 255, 255] : [0, 0, 0]))
   )
   await add('empty', 'mask', await png(40, 28, () => [0, 0, 0]))
+  // 32×32: the tiny models' working size (4 × their native 16²), so the work box is not resized.
+  await add('photo32', 'image', await png(32, 32, (x, y) => [x * 7, y * 8, (x * y) % 256]))
+  await add(
+    'mask32',
+    'mask',
+    await png(32, 32, (x, y) => (inBox(x, y) ? [255, 255, 255] : [0, 0, 0]))
+  )
   await add(
     'smallMask',
     'mask',
@@ -199,6 +210,69 @@ describe('inpainting on pixel models', () => {
       )
     ).rejects.toThrow(/inpainting model: it takes the mask itself/)
   })
+})
+
+describe('truncated chains (the model’s D is x itself, so the result is the start + σ_start·n)', () => {
+  /** Mean |a − b| (levels) over RGB of the pixels where `where`, and their count. */
+  const meanDiff = (a: Uint8Array, b: ArrayLike<number>, where: (p: number) => boolean) => {
+    let sum = 0
+    let n = 0
+    for (let p = 0; p < a.length / 4; p++) {
+      if (!where(p)) continue
+      for (let c = 0; c < 3; c++) sum += Math.abs(a[p * 4 + c] - b[p * 4 + c])
+      n += 3
+    }
+    return sum / n
+  }
+
+  it('inpainting starts from the harmonic fill of the hole (noise σ_start = 0.02 ≈ 2.5 levels)', async () => {
+    const { image, updates } = await run(
+      {
+        task: 'image.inpaint',
+        model: 'tiny-chain-inpaint',
+        image: refs.photo32,
+        mask: refs.mask32,
+        feather: 0,
+        maskedOnly: false,
+        seed: 3
+      },
+      'chain-inpaint'
+    )
+    const source = await input('photo32')
+    const hole = Float32Array.from({ length: 32 * 32 }, (_, p) =>
+      inBox(p % 32, Math.floor(p / 32)) ? 1 : 0
+    )
+    const fill = harmonicFill(rgbaToTensor(source, 3, [-1, 1]), hole, 3, 32, 32)
+    const expected = new Uint8Array(32 * 32 * 4)
+    for (let p = 0; p < 32 * 32; p++)
+      for (let c = 0; c < 3; c++)
+        expected[p * 4 + c] = Math.round((fill[c * 32 * 32 + p] + 1) * 127.5)
+    const inHole = (p: number) => hole[p] > 0
+    expect(meanDiff(image.data, expected, inHole)).toBeGreaterThan(0.5) // the chain's noise is there
+    expect(meanDiff(image.data, expected, inHole)).toBeLessThan(3.5)
+    // A zeroed masked image would have started from mid-grey: far from the fill.
+    expect(meanDiff(image.data, new Uint8Array(32 * 32 * 4).fill(128), inHole)).toBeGreaterThan(15)
+    expect(meanDiff(image.data, source.data, (p) => !inHole(p))).toBe(0)
+    // 3 steps: σ_start, then the tail from σ_tail (0.01 → σ_min 0.002).
+    expect(updates.filter((u) => u.type === 'step')).toHaveLength(3)
+  }, 60_000)
+
+  it('upscaling starts each tile from its bilinear ×4 upsample', async () => {
+    const { image } = await run(
+      { task: 'image.upscale', model: 'tiny-chain-sr', image: refs.soft, seed: 2, steps: 1 },
+      'chain-sr'
+    )
+    const source = await input('soft')
+    expect([image.width, image.height]).toEqual([160, 112])
+    const up = bilinearResize(rgbaToTensor(source, 3, [-1, 1]), 3, 40, 28, 160, 112)
+    const expected = new Uint8Array(160 * 112 * 4)
+    for (let p = 0; p < 160 * 112; p++)
+      for (let c = 0; c < 3; c++)
+        expected[p * 4 + c] = Math.round((up[c * 160 * 112 + p] + 1) * 127.5)
+    const all = () => true
+    expect(meanDiff(image.data, expected, all)).toBeGreaterThan(0.5)
+    expect(meanDiff(image.data, expected, all)).toBeLessThan(3.5)
+  }, 60_000)
 })
 
 describe('upscaling on pixel models', () => {

@@ -4,13 +4,18 @@
 // sample with the method: a dedicated model (sample = [c_in·x, mask, masked image] channels), RePaint
 // (Lugmayr et al. 2022) or mask blending (any model; latent models through the VAE) → decode → resize
 // back → out = w·generated + (1 − w)·input. Pixels with w = 0 are never written: byte-identical.
+// A dedicated model may take the hole filled classically instead of zeroed (manifest maskedImage
+// 'harmonic-fill') and run a truncated chain (manifest chain; ES-DDPM): start from that fill noised to
+// σ_start, where the first call regresses the hole, then only the low-noise tail σ_tail → σ_min.
 import { StudioError, type ImageInpaintSpec } from '../../../contract'
 import { nativeSize } from '../../../tasks/image/common'
+import { chainSigmas } from '../../../tasks'
 import { repaintKnobs } from '../../../tasks/image/inpaint'
 import { createRepaint, maskBlendDenoiser } from '../../../diffusion/inverse'
 import { rgbaToTensor, tensorToRgba, type RgbaImage } from '../../../codecs/image'
 import { decodeMask, decodeRgba, resizeRgba } from '../../../codecs/image-io'
 import { maxImagePixels } from '../../../codecs/limits'
+import { harmonicFill } from '../../../codecs/fill'
 import {
   compositeInto,
   coverage,
@@ -71,9 +76,17 @@ export async function inpaintImage(
       ? crop
       : await resizeRgba(crop, work.width, work.height)
   const cropWeights = cropPlane(weights, W, box)
-  // The model regenerates every working pixel that touches a weighted pixel (1), keeps the rest (0).
-  const hole = coverage(cropWeights, box.width, box.height, work.width, work.height).map((m) =>
-    m > 0 ? 1 : 0
+  const own = job.manifest.imageInputs.inpaint
+  const dedicated = method === 'dedicated' && own !== undefined
+  const classical = dedicated && own.maskedImage === 'harmonic-fill'
+  // The model regenerates every working pixel that touches a weighted pixel (1), keeps the rest (0). A
+  // model started from a classical fill is given the painted core alone (mask ≥ 128): the feather
+  // band keeps its pixels as known context, so the fill meets them, and the composite blends the band.
+  const core = classical
+    ? Float32Array.from(cropBytes(mask, W, 1, box), (m) => (m >= 128 ? 1 : 0))
+    : undefined
+  const hole = coverage(core ?? cropWeights, box.width, box.height, work.width, work.height).map(
+    (m) => (m > 0 ? 1 : 0)
   )
   const holeSample = v > 1 ? coverage(hole, work.width, work.height, w, h) : hole
   const rgb = rgbaToTensor(
@@ -88,7 +101,20 @@ export async function inpaintImage(
     work.width
   ])
 
-  // 3. Steps (strength < 1 keeps part of what is there: start from the input noised to σ_k).
+  // The dedicated model's masked image: the hole zeroed, or filled classically (the chain's start).
+  const filled = classical
+    ? harmonicFill(rgb, hole, rgb.length / hole.length, work.width, work.height)
+    : undefined
+  const masked =
+    filled ?? Float32Array.from(rgb, (value, k) => (hole[k % hole.length] > 0 ? 0 : value))
+  const maskedSample = dedicated
+    ? space.latent
+      ? await space.encode(masked, [1, 3, work.height, work.width])
+      : masked
+    : undefined
+
+  // 3. Steps (strength < 1 keeps part of what is there: start from the input noised to σ_k). A
+  // truncated chain starts from the filled image at σ_start (strength 1) or drops that first call.
   const run = img2imgSteps(sampling.steps, spec.strength)
   if (run === 0) {
     throw new StudioError(
@@ -96,15 +122,18 @@ export async function inpaintImage(
       `Strength ${spec.strength} of ${sampling.steps} steps leaves no step to run; raise the strength or the steps.`
     )
   }
-  const sigmas = sampling.sigmas.subarray(sampling.steps - run)
+  const chain = dedicated ? own.chain : undefined
+  const all = chain ? chainSigmas(job.manifest, sampling, chain) : sampling.sigmas
+  const sigmas = all.subarray(sampling.steps - run)
   const C = sample.channels
   const shape = [count, C, h, w]
   const noise = perImageNoise(seeds)
   const n = noise.randn(shape)
   const per = C * h * w
+  const origin = spec.strength < 1 ? known : chain && maskedSample ? maskedSample : undefined
   const x = {
     shape,
-    data: n.data.map((z, k) => (spec.strength === 1 ? 0 : known[k % per]) + z * sigmas[0])
+    data: n.data.map((z, k) => (origin ? origin[k % per] : 0) + z * sigmas[0])
   }
   const knownTensor = { shape: [1, C, h, w], data: known }
   const keep = { shape: [1, 1, h, w], data: Float64Array.from(holeSample, (m) => 1 - m) }
@@ -113,13 +142,9 @@ export async function inpaintImage(
   // 4. The denoiser for the method.
   let denoise
   let sampler
-  if (method === 'dedicated') {
-    // [c_in·x, mask, masked image]: the masked image is the input with the hole set to 0 (pixel models),
-    // or its latents (latent models: the VAE sees the image with the hole zeroed, diffusers' rule).
-    const masked = Float32Array.from(rgb, (value, k) => (hole[k % hole.length] > 0 ? 0 : value))
-    const maskedSample = space.latent
-      ? await space.encode(masked, [1, 3, work.height, work.width])
-      : masked
+  if (maskedSample) {
+    // [c_in·x, mask, masked image]: the masked image is the input with the hole set to 0 (or filled)
+    // for pixel models, or its latents (latent models: the VAE sees the masked image, diffusers' rule).
     const extra = new Float32Array(holeSample.length + maskedSample.length)
     extra.set(holeSample)
     extra.set(maskedSample, holeSample.length)

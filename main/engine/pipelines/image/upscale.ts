@@ -4,12 +4,17 @@
 // concatenation with a noise level (the latent ×4 upscaler, through its VAE), or by DDRM's consistency
 // with ×scale average pooling (Kawar et al. 2022, any pixel model) → output tile T → feathered blend
 // into a one-tile-row band → finished rows into the output. Memory: one band, one tile's tensors.
+// A model with a truncated chain (manifest imageInputs.upscale.chain; ES-DDPM / ResShift style) starts
+// each tile from its bilinear upsample noised to σ_start: the first call regresses the HR tile, the
+// remaining steps run only the low-noise tail σ_tail → σ_min.
 import * as ort from 'onnxruntime-node'
 import { StudioError, type ImageUpscaleSpec } from '../../../contract'
 import { nativeSize } from '../../../tasks/image/common'
+import { chainSigmas } from '../../../tasks'
 import { alphasCumprod, betasOf } from '../../../diffusion/schedules'
 import { averagePoolDegradation, createDdrm } from '../../../diffusion/inverse'
 import { rgbaToTensor, type RgbaImage } from '../../../codecs/image'
+import { bilinearResize } from '../../../codecs/fill'
 import { decodeRgba, resizeRgba } from '../../../codecs/image-io'
 import { maxImagePixels } from '../../../codecs/limits'
 import { BandAccumulator, tileAt, tileGrid, tileWeights } from '../../../codecs/tiles'
@@ -139,17 +144,28 @@ async function tileSampler(
   const shape = [count, C, side, side]
   const lowTensor = (low: RgbaImage) =>
     rgbaToTensor(low, sample.channels === 1 && v === 1 ? 1 : 3, sample.pixelRange)
+  // The σ list: the schedule's, or the truncated chain's (σ_start, then the tail from σ_tail).
+  const own = manifest.imageInputs.upscale
+  const chain = spec.method === 'model' ? own?.chain : undefined
+  const sigmas = chain ? chainSigmas(manifest, sampling, chain) : sampling.sigmas
+  /** Samples one tile from x = start + σ₀·n (start: 0, or the truncated chain's estimate [C·side²]). */
   const sampleTile = async (
     denoise: Parameters<typeof runSampling>[1]['denoise'],
     seeds: readonly number[],
     progress: Parameters<TileRun>[2],
-    sampler?: Parameters<typeof runSampling>[1]['sampler']
+    sampler?: Parameters<typeof runSampling>[1]['sampler'],
+    start?: Float32Array
   ) => {
     const noise = perImageNoise(seeds)
-    const sigma0 = sampling.sigmas[0]
-    const x = { shape, data: noise.randn(shape).data.map((z) => z * sigma0) }
+    const sigma0 = sigmas[0]
+    const per = C * side * side
+    const x = {
+      shape,
+      data: noise.randn(shape).data.map((z, k) => (start ? start[k % per] : 0) + z * sigma0)
+    }
     return runSampling(context, {
       sampling,
+      sigmas,
       denoise,
       x,
       noise,
@@ -174,7 +190,6 @@ async function tileSampler(
     }
   }
 
-  const own = manifest.imageInputs.upscale
   if (!own) throw new StudioError('internal', `Model "${manifest.id}" has no upscale inputs.`)
   if (own.lowRes.kind === 'input') {
     // A conditional pixel model: the low-res tile is a graph input of its own, [rows, 3, t, t].
@@ -189,7 +204,11 @@ async function tileSampler(
     })
     return async (low, seeds, progress) => {
       current = lowTensor(low)
-      const x = await sampleTile(denoise, seeds, progress)
+      // The chain's start: the tile's bilinear upsample (what the model was trained to start from).
+      const start = chain
+        ? bilinearResize(current, current.length / (t * t), t, t, To, To)
+        : undefined
+      const x = await sampleTile(denoise, seeds, progress, undefined, start)
       return own.degradation === 'area' ? areaConsistent(x, current, own.scale) : x
     }
   }
