@@ -379,6 +379,63 @@ describe('inpaint and upscale', () => {
     expect(empty.stderr).toMatch(/mask is empty/)
   })
 
+  it('photo-inpaint (the dedicated starter) fills a hole at the defaults: its truncated chain from the harmonic fill, nothing outside the band changed', async () => {
+    const photo = join(work, 'photo-i.png')
+    const raw = Buffer.alloc(64 * 48 * 3)
+    for (let p = 0; p < 64 * 48; p++)
+      raw.set([(p % 64) * 3 + 40, Math.floor(p / 64) * 4 + 30, 120], p * 3)
+    writeFileSync(
+      photo,
+      await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } })
+        .png()
+        .toBuffer()
+    )
+    const mask = join(work, 'mask-i.png')
+    const m = Buffer.alloc(64 * 48)
+    for (let y = 16; y < 30; y++) for (let x = 20; x < 40; x++) m[y * 64 + x] = 255
+    writeFileSync(
+      mask,
+      await sharp(m, { raw: { width: 64, height: 48, channels: 1 } })
+        .png()
+        .toBuffer()
+    )
+    const out = join(work, 'inpainted-i.png')
+    const run = await cli([
+      'inpaint',
+      '--model',
+      'photo-inpaint',
+      '--image',
+      photo,
+      '--mask',
+      mask,
+      '--out',
+      out
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    const result = decodePng(readFileSync(out))
+    const source = decodePng(readFileSync(photo))
+    let changedOutside = 0
+    let error = 0
+    for (let y = 0; y < 48; y++)
+      for (let x = 0; x < 64; x++) {
+        const hole = x >= 20 && x < 40 && y >= 16 && y < 30
+        const band = x >= 16 && x < 44 && y >= 12 && y < 34 // the default 4 px feather
+        for (let c = 0; c < 3; c++) {
+          const p = (y * 64 + x) * 4 + c
+          if (!band && result.data[p] !== source.data[p]) changedOutside++
+          if (hole) error += Math.abs(result.data[p] - source.data[p])
+        }
+      }
+    expect(changedOutside).toBe(0)
+    // A smooth ramp: the fill from its border is close to it (a zeroed hole would be ~100 levels off).
+    expect(error / (20 * 14 * 3)).toBeLessThan(6)
+    expect(JSON.parse(result.text['diffusion-studio'])).toMatchObject({
+      task: 'image.inpaint',
+      method: 'dedicated',
+      model: 'photo-inpaint'
+    })
+  })
+
   it('upscale writes ×scale (DDRM with the emoji model)', async () => {
     const small = join(work, 'small.png')
     writeFileSync(
