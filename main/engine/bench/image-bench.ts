@@ -354,9 +354,11 @@ export async function runImageBench(options: ImageBenchOptions): Promise<{ markd
           "from the hole's border (500 Jacobi sweeps from the mean); Telea = OpenCV's INPAINT_TELEA " +
           '(radius 5) ported to TypeScript (main/codecs/fill.ts, checked against OpenCV 4.6 in its test). ' +
           'Means over the photos of: MAE and PSNR inside the mask (8-bit RGB; a plausible fill need not ' +
-          "match the original); colour shift = |mean inside − the original's mean inside| per channel; " +
-          'seam energy = mean squared RGB step across the border of what each method changed (the mask, or ' +
-          'the mask and its feather band for photo-inpaint; "original" is the same border on the original); ' +
+          "match the original); colour shift per photo = |mean inside − the original's mean inside|, " +
+          'averaged over channels and photos (a large box hides content of its own colour, so no fill ' +
+          'reaches 0 there); colour bias = the signed mean difference per channel over the photos (a ' +
+          'systematic tint); seam energy = mean squared RGB step between 4-adjacent pixels across the mask ' +
+          'border ("original": the same border on the original); ' +
           'texture ratio = mean squared luma Laplacian inside the mask / in the 8 px ring around it (the ' +
           "original's own ratio beside it; 0 = perfectly smooth). Bytes changed outside the mask and its " +
           `feather band over all cases: **${totalOutside}**.\n\n` +

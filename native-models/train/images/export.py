@@ -100,6 +100,18 @@ ARCH = {
 }
 
 
+HARDWARE = {
+    "v1": "2-core shared x86-64 VM, CPU only, torch.set_num_threads(1), nice 19; the cores were shared with 3-5 "
+          "other processes (load average 5-9) for the whole run, so steps were 2-4x slower than on an idle machine",
+    "v2": "2-core shared x86-64 VM, CPU only, torch.set_num_threads(2), nice 15 under the training lock; the cores "
+          "were shared with ~20 other processes (load average 12-21), so one step took 20-140 s instead of ~0.5 s",
+}
+
+
+def info_key(summary: dict) -> str:
+    return "v2" if summary.get("chain_start") is not None else "v1"
+
+
 def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Path) -> dict:
     """training.json: the run's summary.json + data sources + eval.json / latency.json when present."""
     if (run_dir / "summary.json").exists():
@@ -109,7 +121,7 @@ def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Pat
         s = {**ck["hparams"], "iterations": ck["step"], "train_seconds": round(ck["elapsed"], 1),
              "wall_seconds": round(ck.get("wall", 0.0), 1), "final_loss": round(sum(ck["recent"]) / len(ck["recent"]), 5),
              "final_loss_window": len(ck["recent"]), "torch": torch.__version__, "unfinished": True,
-             "num_train_tensors": 131}
+             "num_train_tensors": len(torch.load(HERE.parent / "data" / "images" / "train.pt")["images"])}
     sources = json.loads((HERE.parent / "data" / "images" / "sources.json").read_text())
     train_rows = [r for r in sources if r["split"] == "train"]
     info = {
@@ -134,9 +146,7 @@ def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Pat
         "train_seconds": s["train_seconds"],
         "wall_seconds": s["wall_seconds"],
         "threads": s["threads"],
-        "hardware": "2-core shared x86-64 VM, CPU only, torch.set_num_threads(1), nice 19; the cores were "
-                    "shared with 3-5 other processes (load average 5-9) for the whole run, so steps were 2-4x "
-                    "slower than on an idle machine",
+        "hardware": HARDWARE.get(info_key(s), HARDWARE["v1"]),
         "seed": s["seed"],
         "final_loss": s["final_loss"],
         "final_loss_note": f"mean weighted loss on F over the last {s['final_loss_window']} iterations",
@@ -151,13 +161,25 @@ def training_info(task: str, run_dir: Path, net: torch.nn.Module, onnx_path: Pat
             "sources": sources,
         },
     }
+    if s.get("chain_start") is not None:
+        info["truncated_chain"] = {
+            "sigma_start": s["chain_start"], "regression_fraction": s["reg_frac"], "tail_sigma": s["tail"],
+            "loss": "L1 on F (= |D - y| / c_out)" if s.get("loss") == "l1" else "EDM MSE on F",
+            "start": "bilinear x4 upsample" if task == "sr" else "harmonic fill of the hole (data.blur_fill, 100 sweeps)"}
+        info["hyperparameters"]["loss"] = info["truncated_chain"]["loss"]
     if task == "sr":
         info["downsampling"] = ("x4 area filter: mean of each 4x4 block (torch avg_pool2d(4); = PIL resize BOX / "
                                 "Image.reduce(4) at exact multiples), then rounded to 8 bit")
         info["data"]["patches"] = f"{s['patch']}x{s['patch']} HR, {s['patch'] // 4}x{s['patch'] // 4} LR"
     else:
-        info["masks"] = {"kinds": "brush strokes 35%, 1-2 boxes 30%, border band on 1-4 sides 15%, half image 20%",
-                         "loss_weight": "1 inside the mask, 0.1 outside (normalised)"}
+        if s.get("studio_masks"):
+            info["masks"] = {"kinds": "the mask editor's shapes: scratches 1-4 px 25%, brush strokes 3-20% of the side "
+                                      "30%, 1-2 boxes 30%, a border band 8%, half the image 7%; each grown 0-3 px",
+                             "loss_weight": f"1 inside the mask, {s['known_weight']} outside (normalised)",
+                             "conditioning": "the image with the hole filled harmonically (masked_image channels)"}
+        else:
+            info["masks"] = {"kinds": "brush strokes 35%, 1-2 boxes 30%, border band on 1-4 sides 15%, half image 20%",
+                             "loss_weight": "1 inside the mask, 0.1 outside (normalised)"}
         info["data"]["patches"] = "square 64/96/128/160 px (uniform), batch scaled by (128/size)^2, capped at 2x"
     for extra in ("eval.json", "latency.json"):
         p = run_dir / extra
