@@ -77,3 +77,23 @@ describe('writeGlb', () => {
     expect(() => writeGlb({ points: new Float32Array(5) })).toThrow(/multiple of 3/)
   })
 })
+
+describe('writeGlb of a float64 cloud', () => {
+  it('stores offsets from the box centre and the centre as the node translation', async () => {
+    const map = Float64Array.from([500000.123, 4600000.457, 12.5, 500010.999, 4600020.001, -3.25])
+    const glb = writeGlb({ points: map })
+    const json = JSON.parse(glb.toString('utf8', 20, 20 + glb.readUInt32LE(12)))
+    expect(json.nodes[0].translation).toEqual([500005.561, 4600010.229, 4.625])
+    const gltf = await parse(glb)
+    gltf.scene.updateMatrixWorld(true)
+    const object = gltf.scene.children[0] as Points
+    const position = object.geometry.getAttribute('position')
+    for (let i = 0; i < 2; i++) {
+      for (let c = 0; c < 3; c++) {
+        const world = position.getComponent(i, c) + object.position.getComponent(c)
+        // float32 of an offset under 12 m: micrometres, where float32 of the value is half a metre.
+        expect(Math.abs(world - map[i * 3 + c])).toBeLessThan(1e-5)
+      }
+    }
+  })
+})

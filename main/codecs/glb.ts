@@ -5,8 +5,8 @@
 // under Node 20 it needs FileReader (a browser API). The output is checked by parsing it back with
 // three's GLTFLoader in glb.test.ts.
 import { StudioError } from '../contract'
-import { checkCloudToWrite } from './point-cloud-file'
-import type { PointCloudFile } from './point-cloud-file'
+import { checkCloudToWrite, writePrecision } from './point-cloud-file'
+import type { PointCloudToWrite } from './point-cloud-file'
 
 const GLB_MAGIC = 0x46546c67 // 'glTF'
 const CHUNK_JSON = 0x4e4f534a // 'JSON'
@@ -29,19 +29,23 @@ export function srgbToLinear(byte: number): number {
 
 /**
  * A GLB file holding the cloud as a POINTS primitive. Colours (sRGB bytes) are converted to linear
- * floats, as glTF requires; a viewer shows them as the same sRGB colours.
+ * floats, as glTF requires; a viewer shows them as the same sRGB colours. glTF positions are float32
+ * only (§3.7.2.1), so a float64 cloud (map coordinates) is stored as float32 offsets from its box
+ * centre with the centre, in full precision, as the node's translation: a reader that applies the
+ * node transform gets the points back to float32 precision of the cloud's extent, not of its
+ * distance from the origin.
  * @throws StudioError invalid-request for a malformed cloud, or an empty one (glTF accessors need
  *   at least one element).
  */
-export function writeGlb(
-  cloud: Pick<PointCloudFile, 'points' | 'colors'>,
-  options: GlbWriteOptions = {}
-): Buffer {
+export function writeGlb(cloud: PointCloudToWrite, options: GlbWriteOptions = {}): Buffer {
   const n = checkCloudToWrite(cloud)
   if (n === 0) {
     throw new StudioError('invalid-request', 'A GLB point cloud needs at least one point.')
   }
-  const positions = Float32Array.from(cloud.points)
+  const origin = writePrecision(cloud) === 'float64' ? boxCentre(cloud.points) : undefined
+  const positions = origin
+    ? Float32Array.from(cloud.points, (v, i) => v - origin[i % 3])
+    : Float32Array.from(cloud.points)
   const min = [Infinity, Infinity, Infinity]
   const max = [-Infinity, -Infinity, -Infinity]
   for (let i = 0; i < positions.length; i++) {
@@ -59,7 +63,9 @@ export function writeGlb(
     extensionsUsed: ['KHR_materials_unlit'],
     scene: 0,
     scenes: [{ nodes: [0] }],
-    nodes: [{ mesh: 0, name: options.name ?? 'point cloud' }],
+    nodes: [
+      { mesh: 0, name: options.name ?? 'point cloud', ...(origin ? { translation: origin } : {}) }
+    ],
     meshes: [
       {
         primitives: [
@@ -119,6 +125,17 @@ export function writeGlb(
   positions.forEach((v, i) => data.setFloat32(i * 4, v, true))
   colors?.forEach((v, i) => data.setFloat32(positions.byteLength + i * 4, v, true))
   return out
+}
+
+/** The centre of the bounding box, float64. */
+function boxCentre(points: ArrayLike<number>): [number, number, number] {
+  const min = [Infinity, Infinity, Infinity]
+  const max = [-Infinity, -Infinity, -Infinity]
+  for (let i = 0; i < points.length; i++) {
+    min[i % 3] = Math.min(min[i % 3], points[i])
+    max[i % 3] = Math.max(max[i % 3], points[i])
+  }
+  return [0, 1, 2].map((c) => (min[c] + max[c]) / 2) as [number, number, number]
 }
 
 function align4(n: number): number {

@@ -1,5 +1,5 @@
 // What the molecule codecs (MOL/SDF, XYZ, PDB) share: limits, element symbols, fixed-width numbers.
-import { StudioError, inputSizeCaps } from '../contract'
+import { StudioError, inputSizeCaps, textOf } from '../contract'
 import { atomicNumberOf, checkGraph, symbolOf } from '../chemistry'
 import type { Molecule3D } from '../chemistry'
 
@@ -26,7 +26,10 @@ export const moleculeFormats = {
   pdb: { ext: 'pdb', mime: 'chemical/x-pdb' }
 } as const
 
-/** The file's text (UTF-8), after checking its size. @throws StudioError bad-input when too big. */
+/**
+ * The file's text (UTF-8, a byte-order mark dropped; contract/text-files.ts), after checking its size.
+ * @throws StudioError bad-input when too big, or for UTF-16/32 text (naming the fix).
+ */
 export function moleculeText(
   data: Uint8Array | string,
   format: string,
@@ -40,9 +43,7 @@ export function moleculeText(
       `The ${format} file is ${(size / 2 ** 20).toFixed(1)} MiB; the limit is ${(max / 2 ** 20).toFixed(1)} MiB.`
     )
   }
-  return typeof data === 'string'
-    ? data
-    : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')
+  return textOf(data, format)
 }
 
 /** @throws StudioError bad-input when an atom count is over the limit. */

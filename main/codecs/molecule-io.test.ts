@@ -50,3 +50,26 @@ describe('molecule files by format', () => {
     expect(() => writeMoleculeFile('sdf', [])).toThrow(/no molecule/)
   })
 })
+
+describe('text encodings of molecule files', () => {
+  const bom = Buffer.from([0xef, 0xbb, 0xbf])
+  it('a byte-order mark and CRLF or CR line ends read the same atoms and bonds', () => {
+    for (const format of ['sdf', 'xyz'] as const) {
+      const text = Buffer.from(writeMoleculeFile(format, records).bytes).toString()
+      const plain = readMoleculeFile(Buffer.from(text))
+      for (const variant of [text.replace(/\n/g, '\r\n'), text.replace(/\n/g, '\r')]) {
+        for (const bytes of [Buffer.from(variant), Buffer.concat([bom, Buffer.from(variant)])]) {
+          const read = readMoleculeFile(bytes)
+          expect(read.format).toBe(format)
+          expect(read.records.map((r) => r.molecule)).toEqual(plain.records.map((r) => r.molecule))
+        }
+      }
+    }
+  })
+
+  it('UTF-16 files are refused with the fix', () => {
+    const text = Buffer.from(writeMoleculeFile('sdf', records).bytes).toString()
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+    expect(() => readMoleculeFile(le)).toThrow(/UTF-16 text .*save it as UTF-8 or ASCII/)
+  })
+})

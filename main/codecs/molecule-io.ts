@@ -1,6 +1,6 @@
 // One entry point for molecule files: the format from the text (a molfile counts line, an XYZ count
 // line, PDB records) or a hint (file name or MIME type), then the codec.
-import { StudioError } from '../contract'
+import { StudioError, linesOf } from '../contract'
 import type { Molecule3D } from '../chemistry'
 import { moleculeFormats, moleculeText } from './molecule-file'
 import type { MoleculeReadOptions } from './molecule-file'
@@ -16,7 +16,7 @@ export type MoleculeFormat = keyof typeof moleculeFormats
  * from `hint` (.mol/.sdf/.xyz/.pdb or a MIME type); undefined when none fits.
  */
 export function moleculeFormatOf(text: string, hint = ''): MoleculeFormat | undefined {
-  const lines = text.slice(0, 4096).split(/\r?\n/)
+  const lines = linesOf(text.slice(0, 4096))
   if (/V[23]000/.test(lines[3] ?? '')) return 'sdf'
   if (/^\s*\d+\s*$/.test(lines[0] ?? '')) return 'xyz'
   if (lines.some((l) => /^(HETATM|ATOM {2}|COMPND|HEADER)/.test(l))) return 'pdb'

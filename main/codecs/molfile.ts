@@ -1,7 +1,7 @@
 // MDL molfiles (V2000) and SD files: BIOVIA "CTfile Formats" (2020), chapters "Molfile" (header,
 // counts line, atom and bond blocks, `M  CHG`, `M  END`) and "SDfile" (records ended by `$$$$`,
 // data items `> <name>` followed by value lines and a blank line). 3D coordinates in Å.
-import { StudioError } from '../contract'
+import { StudioError, linesOf } from '../contract'
 import type { Bond, BondOrder, Molecule3D } from '../chemistry'
 import {
   checkAtomCount,
@@ -151,7 +151,7 @@ export function writeSdf(
           `"${key}" cannot name an SD data item (no <, > or line breaks).`
         )
       }
-      const valueLines = value.split(/\r?\n/)
+      const valueLines = linesOf(value)
       if (valueLines.some((line) => line.trim() === '' || line.startsWith('$$$$'))) {
         if (value !== '') {
           throw new StudioError(
@@ -176,7 +176,7 @@ export function readMolfile(
   options: MoleculeReadOptions = {}
 ): MolfileRecord {
   const text = moleculeText(data, 'molfile', options)
-  const lines = text.split(/\r?\n/)
+  const lines = linesOf(text)
   const { record } = parseMolfile(lines, 0, 1, options)
   return record
 }
@@ -191,7 +191,7 @@ export function readMolfile(
  */
 export function readSdf(data: Uint8Array | string, options: MoleculeReadOptions = {}): SdfRecord[] {
   const text = moleculeText(data, 'SD', options)
-  const lines = text.split(/\r?\n/)
+  const lines = linesOf(text)
   const records: SdfRecord[] = []
   let at = 0
   while (at < lines.length) {

@@ -27,11 +27,11 @@ describe('OBJ write → read', () => {
     for (const recipe of ['{"prompt":"a lamp"}', '猫\n"x"\\ ', '']) {
       const text = writeObj({ points, colors }, { recipe, comments: ['hello'] })
       const back = readObj(text)
-      expect(back.points).toEqual(points)
+      expect(back.points).toEqual(Float64Array.from(points))
       expect(back.colors).toEqual(colors)
       expect(back.recipe).toBe(recipe)
       expect(back.comments).toEqual(['Diffusion Studio point cloud: 300 points', 'hello'])
-      expect(readObj(Buffer.from(text)).points).toEqual(points)
+      expect(readObj(Buffer.from(text)).points).toEqual(Float64Array.from(points))
     }
     const plain = readObj(writeObj({ points }))
     expect(plain.colors).toBeUndefined()
@@ -87,5 +87,23 @@ describe('readObj of files from other writers', () => {
       /2 points; the limit is 1/
     )
     expectBadInput(() => readObj('v 0 0 0\n', { maxBytes: 4 }), /limit is/)
+  })
+})
+
+describe('precision: OBJ text keeps the digits it has', () => {
+  it('map coordinates keep their millimetres and are written back exactly; float32 text stays float32', () => {
+    const text = 'v 500000.123 4600000.457 12.5\nv 500001.999 4600003.001 -0.001\n'
+    const back = readObj(text)
+    expect(back.precision).toBe('float64')
+    expect(Array.from(back.points)).toEqual([
+      500000.123, 4600000.457, 12.5, 500001.999, 4600003.001, -0.001
+    ])
+    expect(writeObj(back)).toContain(
+      'v 500000.123 4600000.457 12.5\nv 500001.999 4600003.001 -0.001'
+    )
+    const small = readObj('v 0.1 0.2 0.3\n')
+    expect(small.precision).toBe('float32')
+    expect(Array.from(small.points)).toEqual(Array.from(Float32Array.from([0.1, 0.2, 0.3])))
+    expect(writeObj(small)).toContain('v 0.1 0.2 0.3')
   })
 })

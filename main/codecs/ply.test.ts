@@ -50,7 +50,7 @@ describe('PLY write → read', () => {
           { format, recipe, comments: ['made here', 'café'] }
         )
         const back = readPly(bytes)
-        expect(back.points).toEqual(points)
+        expect(back.points).toEqual(Float64Array.from(points))
         expect(Object.is(back.points[0], -0)).toBe(true)
         expect(back.colors).toEqual(colors)
         expect(back.recipe).toBe(recipe)
@@ -59,7 +59,7 @@ describe('PLY write → read', () => {
       const plain = readPly(writePly({ points }, { format }))
       expect(plain.colors).toBeUndefined()
       expect(plain.recipe).toBeUndefined()
-      expect(plain.points).toEqual(points)
+      expect(plain.points).toEqual(Float64Array.from(points))
     }
   )
 
@@ -142,9 +142,9 @@ describe('readPly of files from other writers', () => {
       ''
     ].join('\r\n')
     const r = readPly(Buffer.from(text))
-    expect(Array.from(r.points)).toEqual(
-      Array.from(Float32Array.from([0.5, 1, -2, 1e-3, 2, 3, -1, -2, -3]))
-    )
+    // double stays double: 1e-3 is not narrowed to float32's 0.0010000000474974513.
+    expect(Array.from(r.points)).toEqual([0.5, 1, -2, 1e-3, 2, 3, -1, -2, -3])
+    expect(r.precision).toBe('float64')
     expect(Array.from(r.colors!)).toEqual([255, 0, 0, 0, 128, 255, 51, 102, 153])
     expect(r.comments).toEqual([])
   })
@@ -276,5 +276,32 @@ describe('readPly of files from other writers', () => {
       () => readPly(Buffer.from(ascii.replace(/\n0\.1 /, '\nabc '))),
       /"abc" where a number/
     )
+  })
+})
+
+describe('precision: PLY double stays double', () => {
+  // Map coordinates (UTM metres): float32 has 1/16 m steps at 5·10⁵ and 1/2 m at 4.6·10⁶.
+  const map = Float64Array.from([500000.123, 4600000.457, 12.5, 500001.999, 4600003.001, -0.001])
+
+  it('reads binary and ASCII doubles bit for bit and writes them back as double', () => {
+    for (const format of ['binary', 'ascii'] as const) {
+      const bytes = writePly({ points: map }, { format })
+      expect(bytes.toString('latin1')).toContain(
+        'property double x\nproperty double y\nproperty double z'
+      )
+      const back = readPly(bytes)
+      expect(back.precision).toBe('float64')
+      expect(back.points).toEqual(map)
+      // And again: read → write → read keeps the type and the bits.
+      expect(readPly(writePly(back, { format })).points).toEqual(map)
+    }
+  })
+
+  it('a float file stays float (the writer keeps the input type)', () => {
+    const f = Float32Array.from([0.1, 0.2, 0.3])
+    const back = readPly(writePly({ points: f }))
+    expect(back.precision).toBe('float32')
+    expect(writePly(back).toString('latin1')).toContain('property float x')
+    expect(back.points).toEqual(Float64Array.from(f))
   })
 })

@@ -4,17 +4,19 @@
 // uchar colours and the recipe in `comment recipe` lines. three.js's PLYExporter is not used: it
 // writes colours as floats after a colour-space conversion, has no comments, and reports through
 // requestAnimationFrame, which Node lacks.
-import { StudioError } from '../contract'
+import { StudioError, foreignEncoding, linesOf, utf8BomLength } from '../contract'
 import {
   checkCloudToWrite,
   checkCommentLine,
   checkFileSize,
   checkFinite,
   checkPointCount,
-  float32Text,
-  noVertices
+  coordinateText,
+  noVertices,
+  precisionOf,
+  writePrecision
 } from './point-cloud-file'
-import type { PointCloudFile, PointCloudReadOptions } from './point-cloud-file'
+import type { PointCloudFile, PointCloudReadOptions, PointCloudToWrite } from './point-cloud-file'
 import { recipeChunks, recipeFromChunks } from './recipe-lines'
 
 type ScalarType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64'
@@ -53,7 +55,8 @@ function bad(message: string): StudioError {
 }
 
 /**
- * Reads a PLY point cloud: the vertex element's x, y, z (any numeric type) and, when present, red,
+ * Reads a PLY point cloud: the vertex element's x, y, z (any numeric type, kept exactly: `double`
+ * stays float64 and `precision` says so, an ASCII `float` is rounded to float32 as declared) and, when present, red,
  * green, blue (uchar as is; ushort scaled by 1/257; float/double in [0, 1] scaled by 255). Other
  * elements (faces, edges) and properties are skipped. The recipe is read from `comment recipe`
  * lines; other comments are returned as they are.
@@ -64,11 +67,18 @@ function bad(message: string): StudioError {
  */
 export function readPly(bytes: Uint8Array, options: PointCloudReadOptions = {}): PointCloudFile {
   checkFileSize(bytes.byteLength, 'PLY', options)
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (buf.toString('latin1', 0, 3) !== 'ply')
-    throw bad('Not a PLY file (it must start with "ply").')
+  const bom = utf8BomLength(bytes)
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom)
+  if (buf.toString('latin1', 0, 3) !== 'ply') {
+    const foreign = foreignEncoding(bytes.subarray(0, 8))
+    throw bad(
+      foreign
+        ? `The PLY file's header is ${foreign} text; save it with an ASCII header (any PLY writer does).`
+        : 'Not a PLY file (it must start with "ply").'
+    )
+  }
   const end = headerEnd(buf)
-  const lines = buf.toString('utf8', 0, end.text).split(/\r?\n/)
+  const lines = linesOf(buf.toString('utf8', 0, end.text))
   let format: Format | undefined
   const elements: ElementSpec[] = []
   const comments: string[] = []
@@ -129,7 +139,10 @@ export function readPly(bytes: Uint8Array, options: PointCloudReadOptions = {}):
     ['r', 'g', 'b']
   ].find((names) => names.every((name) => at(name) >= 0))
   const rgb = rgbNames?.map(at)
-  const points = new Float32Array(vertex.count * 3)
+  const points = new Float64Array(vertex.count * 3)
+  const xyzTypes = xyz.map((i) => vertex.properties[i].type)
+  // ASCII text of a `float` property is what the file declares: a float32.
+  const narrow = format === 'ascii' && xyzTypes.every((t) => t === 'float32')
   const colors = rgb ? new Uint8Array(vertex.count * 3) : undefined
   const reader =
     format === 'ascii'
@@ -139,9 +152,10 @@ export function readPly(bytes: Uint8Array, options: PointCloudReadOptions = {}):
   const values = new Float64Array(vertex.properties.length)
   for (let v = 0; v < vertex.count; v++) {
     reader.record(vertex, values)
-    points[v * 3] = values[xyz[0]]
-    points[v * 3 + 1] = values[xyz[1]]
-    points[v * 3 + 2] = values[xyz[2]]
+    for (let c = 0; c < 3; c++) {
+      const value = values[xyz[c]]
+      points[v * 3 + c] = narrow ? Math.fround(value) : value
+    }
     if (colors && rgb) {
       for (let c = 0; c < 3; c++) {
         colors[v * 3 + c] = toByte(values[rgb[c]], vertex.properties[rgb[c]].type)
@@ -152,6 +166,7 @@ export function readPly(bytes: Uint8Array, options: PointCloudReadOptions = {}):
   const recipeText = recipeFromChunks(recipe)
   return {
     points,
+    precision: xyzTypes.includes('float64') ? 'float64' : precisionOf(points),
     ...(colors ? { colors } : {}),
     ...(recipeText !== undefined ? { recipe: recipeText } : {}),
     comments
@@ -303,7 +318,7 @@ class AsciiReader {
 }
 
 export interface PlyWriteOptions {
-  /** 'binary' (little-endian, the default: 12 or 15 bytes a point) or 'ascii'. */
+  /** 'binary' (little-endian, the default: 12 or 15 bytes a point, 24 or 27 in double) or 'ascii'. */
   readonly format?: 'binary' | 'ascii'
   /** Written as `comment recipe` lines (see recipe-lines.ts), read back exactly by `readPly`. */
   readonly recipe?: string
@@ -312,17 +327,18 @@ export interface PlyWriteOptions {
 }
 
 /**
- * A PLY file of a point cloud: one vertex element with float x, y, z and, when `cloud.colors` is
- * given, uchar red, green, blue; no faces. ASCII values are the shortest decimal text of each
- * float32, so both formats read back bit for bit.
+ * A PLY file of a point cloud: one vertex element with float x, y, z (double when the cloud's
+ * precision is float64) and, when `cloud.colors` is given, uchar red, green, blue; no faces. ASCII
+ * values are the shortest decimal text of each value at that precision, so both formats read back
+ * bit for bit.
  * @throws StudioError invalid-request for a malformed cloud (length, non-finite coordinates,
  *   colour count) or a comment with a line break.
  */
-export function writePly(
-  cloud: Pick<PointCloudFile, 'points' | 'colors'>,
-  options: PlyWriteOptions = {}
-): Buffer {
+export function writePly(cloud: PointCloudToWrite, options: PlyWriteOptions = {}): Buffer {
   const n = checkCloudToWrite(cloud)
+  const precision = writePrecision(cloud)
+  const type = precision === 'float64' ? 'double' : 'float'
+  const text = (v: number) => coordinateText(v, precision)
   const binary = (options.format ?? 'binary') === 'binary'
   const comments = options.comments ?? []
   comments.forEach(checkCommentLine)
@@ -334,9 +350,9 @@ export function writePly(
       ? recipeChunks(options.recipe).map((c) => `comment ${recipePrefix}${c}`)
       : []),
     `element vertex ${n}`,
-    'property float x',
-    'property float y',
-    'property float z',
+    `property ${type} x`,
+    `property ${type} y`,
+    `property ${type} z`,
     ...(cloud.colors ? ['property uchar red', 'property uchar green', 'property uchar blue'] : []),
     'end_header',
     ''
@@ -345,25 +361,27 @@ export function writePly(
   if (!binary) {
     const lines: string[] = []
     for (let i = 0; i < n; i++) {
-      const xyz = `${float32Text(points[i * 3])} ${float32Text(points[i * 3 + 1])} ${float32Text(points[i * 3 + 2])}`
+      const xyz = `${text(points[i * 3])} ${text(points[i * 3 + 1])} ${text(points[i * 3 + 2])}`
       lines.push(colors ? `${xyz} ${colors[i * 3]} ${colors[i * 3 + 1]} ${colors[i * 3 + 2]}` : xyz)
     }
     return Buffer.from(header + lines.join('\n') + (n > 0 ? '\n' : ''), 'utf8')
   }
-  const stride = colors ? 15 : 12
+  const size = precision === 'float64' ? 8 : 4
+  const stride = 3 * size + (colors ? 3 : 0)
   const head = Buffer.from(header, 'utf8')
   const out = Buffer.alloc(head.length + stride * n)
   head.copy(out)
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
   for (let i = 0; i < n; i++) {
     const o = head.length + i * stride
-    view.setFloat32(o, points[i * 3], true)
-    view.setFloat32(o + 4, points[i * 3 + 1], true)
-    view.setFloat32(o + 8, points[i * 3 + 2], true)
+    for (let c = 0; c < 3; c++) {
+      if (size === 8) view.setFloat64(o + c * 8, points[i * 3 + c], true)
+      else view.setFloat32(o + c * 4, points[i * 3 + c], true)
+    }
     if (colors) {
-      out[o + 12] = colors[i * 3]
-      out[o + 13] = colors[i * 3 + 1]
-      out[o + 14] = colors[i * 3 + 2]
+      out[o + 3 * size] = colors[i * 3]
+      out[o + 3 * size + 1] = colors[i * 3 + 1]
+      out[o + 3 * size + 2] = colors[i * 3 + 2]
     }
   }
   return out

@@ -2,16 +2,71 @@
 // checks before allocating, and exact float text.
 import { StudioError, inputSizeCaps } from '../contract'
 
-/** A point cloud as read from or written to a file. */
+/** A point cloud as read from a file. */
 export interface PointCloudFile {
-  /** Interleaved xyz, float32, length 3N (main/geometry's layout). */
-  readonly points: Float32Array
+  /**
+   * Interleaved xyz, length 3N, exactly as the file states them (binary float or double, or decimal
+   * text), so nothing is narrowed on reading: map coordinates (x ≈ 5·10⁵, y ≈ 4.6·10⁶ m) keep their
+   * millimetres. Convert to float32 (main/geometry's layout) only after centring.
+   */
+  readonly points: Float64Array
+  /**
+   * 'float32' when every coordinate is a float32 value (a PLY `float` file, or text float32 holds
+   * exactly); 'float64' otherwise (PLY `double`, text with more digits). Writers keep it.
+   */
+  readonly precision: Precision
   /** sRGB colours, 0–255, interleaved rgb, length 3N; absent when the file has none. */
   readonly colors?: Uint8Array
   /** The studio recipe the file carries (PLY `comment recipe`, OBJ `# recipe`, GLB asset.extras). */
   readonly recipe?: string
   /** The file's other comment lines, in order. */
   readonly comments: readonly string[]
+}
+
+export type Precision = 'float32' | 'float64'
+
+/** What a writer takes: float32 or float64 xyz; precision defaults to what the array holds. */
+export interface PointCloudToWrite {
+  readonly points: Float32Array | Float64Array
+  readonly colors?: Uint8Array
+  /** Write as float64 (PLY double, full text) or float32. Default: float32 for a Float32Array, else
+   * float64 when some coordinate is not a float32 value. */
+  readonly precision?: Precision
+}
+
+/** 'float32' when every value is exactly a float32, else 'float64'. */
+export function precisionOf(values: ArrayLike<number>): Precision {
+  for (let i = 0; i < values.length; i++) {
+    if (Math.fround(values[i]) !== values[i] && !Number.isNaN(values[i])) return 'float64'
+  }
+  return 'float32'
+}
+
+/**
+ * The precision of coordinates read from decimal text (OBJ): 'float32' when every value is the
+ * shortest text of a float32 (what float32 writers, this studio's included, write) — the values are
+ * then rounded to those float32s in place, so a float32 file reads back bit for bit — else 'float64'
+ * (text with more digits than float32 holds, such as map coordinates), values untouched.
+ */
+export function decimalPrecision(values: Float64Array): Precision {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (Number.isFinite(v) && Number(float32Text(v)) !== v) return 'float64'
+  }
+  for (let i = 0; i < values.length; i++) values[i] = Math.fround(values[i])
+  return 'float32'
+}
+
+/** The precision a writer uses for `cloud`. */
+export function writePrecision(cloud: PointCloudToWrite): Precision {
+  if (cloud.precision) return cloud.precision
+  return cloud.points instanceof Float32Array ? 'float32' : precisionOf(cloud.points)
+}
+
+/** Coordinate text that reads back exactly at `precision` (shortest round-trip decimal). */
+export function coordinateText(value: number, precision: Precision): string {
+  if (precision === 'float32') return float32Text(value)
+  return Object.is(value, -0) ? '-0' : String(value)
 }
 
 /** The most points a reader accepts (the header's or the file's count, checked before allocating). */
@@ -68,7 +123,7 @@ export function noVertices(format: string, detail = ''): StudioError {
 }
 
 /** @throws StudioError bad-input naming the first non-finite coordinate. */
-export function checkFinite(points: Float32Array, format: string): void {
+export function checkFinite(points: Float32Array | Float64Array, format: string): void {
   for (let i = 0; i < points.length; i++) {
     if (!Number.isFinite(points[i])) {
       throw new StudioError(
@@ -84,7 +139,7 @@ export function checkFinite(points: Float32Array, format: string): void {
  * Checks what a writer is given: 3 coordinates per point, all finite, colours (if any) 3 per point.
  * @throws StudioError invalid-request naming the problem.
  */
-export function checkCloudToWrite(cloud: Omit<PointCloudFile, 'comments'>): number {
+export function checkCloudToWrite(cloud: PointCloudToWrite): number {
   const { points, colors } = cloud
   if (points.length % 3 !== 0) {
     throw new StudioError(

@@ -1,29 +1,45 @@
-// One entry point for point-cloud files: the format from the bytes (PLY magic, GLB magic, OBJ `v`
-// lines) or a hint (file name or MIME type), then the codec.
-import { StudioError } from '../contract'
+// One entry point for point-cloud files: the format from the bytes (PLY magic, GLB magic, OBJ
+// statements; after a UTF-8 byte-order mark) or a hint (file name or MIME type), then the codec.
+import { StudioError, foreignEncoding, utf8BomLength } from '../contract'
 import { writeGlb } from './glb'
 import { readObj, writeObj } from './obj'
 import { pointCloudFormats } from './point-cloud-file'
-import type { PointCloudFile, PointCloudReadOptions } from './point-cloud-file'
+import type { PointCloudFile, PointCloudReadOptions, PointCloudToWrite } from './point-cloud-file'
 import { readPly, writePly } from './ply'
 
 export type PointCloudFormat = keyof typeof pointCloudFormats
 
 /**
  * The format of a point-cloud file: from its first bytes ('ply', 'glTF'), else from `hint`
- * (a name ending in .ply/.obj/.glb, or a MIME type such as model/ply), else OBJ when it has a
- * `v` line near the start; undefined when none fits.
+ * (a name ending in .ply/.obj/.glb, or a MIME type such as model/ply), else OBJ when a line near
+ * the start is an OBJ statement (v, f, o, g, vn…, also in UTF-16, which the OBJ reader then refuses
+ * by name); undefined when none fits.
  */
 export function pointCloudFormatOf(bytes: Uint8Array, hint = ''): PointCloudFormat | undefined {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096))
+  const bom = utf8BomLength(bytes)
+  const head = Buffer.from(
+    bytes.buffer,
+    bytes.byteOffset + bom,
+    Math.min(bytes.byteLength - bom, 4096)
+  )
   if (head.toString('latin1', 0, 3) === 'ply') return 'ply'
   if (head.length >= 4 && head.readUInt32LE(0) === 0x46546c67) return 'glb'
   const h = hint.toLowerCase()
   for (const [format, { ext, mime }] of Object.entries(pointCloudFormats)) {
     if (h.endsWith(`.${ext}`) || h === mime) return format as PointCloudFormat
   }
-  return /(^|\n)[ \t]*v[ \t]/.test(head.toString('latin1')) ? 'obj' : undefined
+  if (objStatement.test(head.toString('latin1'))) return 'obj'
+  // OBJ saved as UTF-16 (with or without its byte-order mark) goes to the OBJ reader, which says
+  // how to fix it; other binary files are not point clouds.
+  if (foreignEncoding(bytes.subarray(0, 8)) === 'UTF-16') {
+    const wide = new TextDecoder(bytes[0] === 0xfe || bytes[0] === 0 ? 'utf-16be' : 'utf-16le')
+    if (objStatement.test(wide.decode(bytes.subarray(0, 4096)).replace(/^\ufeff/, ''))) return 'obj'
+  }
+  return undefined
 }
+
+/** An OBJ statement at a line start (vertices, faces, groups, materials…): the file is OBJ. */
+const objStatement = /(^|[\r\n])[ \t]*(v|vn|vt|vp|f|l|p|o|g|s|mtllib|usemtl)[ \t]/
 
 /**
  * Reads a PLY or OBJ point cloud, whichever the bytes (or `hint`) say it is.
@@ -58,7 +74,7 @@ export interface PointCloudWriteOptions {
 /** Encodes a cloud in `format`, with the extension and MIME type the artifact sink needs. */
 export function writePointCloudFile(
   format: PointCloudFormat,
-  cloud: Pick<PointCloudFile, 'points' | 'colors'>,
+  cloud: PointCloudToWrite,
   options: PointCloudWriteOptions = {}
 ): { bytes: Uint8Array; ext: string; mime: string } {
   const recipe = options.recipe !== undefined ? { recipe: options.recipe } : {}

@@ -1,7 +1,7 @@
 // XYZ files: per frame, a line with the atom count, a comment line, then one `symbol x y z` line per
 // atom (Å); frames follow one another, which makes a trajectory (the de-facto format of Jmol,
 // Avogadro, ASE and Open Babel; extra columns, as in extended XYZ, are ignored when reading).
-import { StudioError } from '../contract'
+import { StudioError, linesOf } from '../contract'
 import { float32Text } from './point-cloud-file'
 import {
   checkAtomCount,
@@ -73,7 +73,7 @@ export function writeXyz(frames: XyzFrame | readonly XyzFrame[]): string {
  */
 export function readXyz(data: Uint8Array | string, options: MoleculeReadOptions = {}): XyzFrame[] {
   const text = moleculeText(data, 'XYZ', options)
-  const lines = text.split(/\r?\n/)
+  const lines = linesOf(text)
   const frames: XyzFrame[] = []
   const fail = (line: number, message: string) =>
     new StudioError('bad-input', `The XYZ file's line ${line + 1} ${message}`)

@@ -89,7 +89,7 @@ async function shapes(
     })
     const generated = run.files
       .filter((f) => f.artifact.role === 'output')
-      .map((f) => readPointCloudFile(f.bytes).points)
+      .map((f) => Float32Array.from(readPointCloudFile(f.bytes).points))
     const evaluation = await evaluatePointCloudSets(generated, reference, {
       distances: options.emd ? ['cd', 'emd'] : ['cd']
     })

@@ -119,6 +119,30 @@ describe('point clouds', () => {
     expect(Array.from(cloud.subarray(0, 60))).toEqual(Array.from(partial))
   }, 60_000)
 
+  it('map coordinates in PLY double come back bit for bit, in double, in every text and binary format', async () => {
+    // x ≈ 500 000 m, y ≈ 4.6·10⁶ m with millimetres: float32 would move them by up to 0.25 m.
+    const partial = Float64Array.from({ length: 20 * 3 }, (_, k) =>
+      k % 3 === 0 ? 500_000.123 + k * 0.731 : k % 3 === 1 ? 4_600_000.457 - k * 0.377 : 12.001 * k
+    )
+    expect(Array.from(partial).some((v) => Math.fround(v) !== v)).toBe(true)
+    const ref = (await inputs.add('point-cloud', writePly({ points: partial }), 'map.ply')).ref
+    for (const format of ['ply', 'obj']) {
+      const run = await runJob(
+        bench(),
+        { task: 'point-cloud.complete', partial: ref, label: 'rod', seed: 2, steps: 3, format },
+        `map-${format}`
+      )
+      const [output] = artifactsOf(run.updates).filter((a) => a.role === 'output')
+      const bytes = readFileSync(output.path)
+      if (format === 'ply') expect(bytes.toString('latin1')).toContain('property double x')
+      const file = readPointCloudFile(bytes)
+      expect(file.precision).toBe('float64')
+      expect(Array.from(file.points.subarray(0, 60))).toEqual(Array.from(partial))
+      // The generated points are in the partial's frame (around it, not at the origin).
+      expect(Math.abs(file.points[60] - 500_000)).toBeLessThan(100)
+    }
+  }, 60_000)
+
   it('auto placement keeps a part that lies in the model box as it is, and normalises one outside it, saying so', async () => {
     const part = new Float32Array(20 * 3).map((_, k) => ((k * 37) % 17) / 20 - 0.8) // x, y, z in [−0.8, 0]
     const placedOf = async (points: Float32Array, name: string) => {

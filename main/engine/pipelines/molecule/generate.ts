@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { MoleculeGenerateSpec } from '../../../contract'
+import { linesOf, textOfFile, type MoleculeGenerateSpec } from '../../../contract'
 import type { ResolvedModel } from '../../../models/registry'
 import { resolveSampling, taskDefinition } from '../../../tasks'
 import { moleculeSample } from '../../../tasks/molecule/common'
@@ -179,8 +179,9 @@ function trainingSetOf(model: ResolvedModel): Promise<TrainingSet | undefined> {
   const path = join(model.dir, sample.trainingSmiles)
   let set = trainingSets.get(path)
   if (!set) {
-    set = readFile(path, 'utf8').then(
-      (text) => trainingSet(text.split(/\r?\n/).filter((line) => line.trim() !== '')),
+    set = readFile(path).then(
+      (bytes) =>
+        trainingSet(linesOf(textOfFile(bytes, 'SMILES')).filter((line) => line.trim() !== '')),
       () => undefined
     )
     trainingSets.set(path, set)

@@ -1,12 +1,13 @@
 // Shape completion, one readable loop (point-cloud.complete):
-// partial cloud (PLY/OBJ) → the model's box (normalised like the training shapes, or as is) → K known
-// points in the first rows of [B, N, 3] → RePaint (Lugmayr et al. 2022) over the point set: the known
-// rows re-noised to each level, the rest denoised → the known points come back exactly → the input's
-// frame → files + trajectories.
+// partial cloud (PLY/OBJ, read in float64) → the model's box (normalised like the training shapes in
+// float64, or as is) → K known points in the first rows of [B, N, 3] (float32) → RePaint (Lugmayr et
+// al. 2022) over the point set: the known rows re-noised to each level, the rest denoised → the
+// input's frame (float64) → the known points come back exactly, bit for bit, and every output is
+// written in the input's precision (map coordinates in PLY `double` stay double) → files + trajectories.
 import { StudioError, type PointCloudCompleteSpec } from '../../../contract'
 import { repaintKnobs } from '../../../tasks/image/inpaint'
 import { createRepaint } from '../../../diffusion/inverse'
-import { denormalize, farthestPointSample, normalizeToUnitBox } from '../../../geometry'
+import { boundingBox, farthestPointSample } from '../../../geometry'
 import { readPointCloudFile } from '../../../codecs/point-cloud-io'
 import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
@@ -25,14 +26,18 @@ export async function completePointClouds(
   const job = await pointJob(input, context)
   const { spec, sampling, count, seeds, points: N } = job
 
-  // 1. The partial cloud, at most N/2 points (the rest is what the model generates).
+  // 1. The partial cloud, at most N/2 points (the rest is what the model generates), in float64.
   const file = readPointCloudFile(await context.readInput(spec.partial))
   let partial = file.points
   const given = partial.length / 3
   if (given === 0) throw new StudioError('bad-input', 'The partial cloud has no points.')
   const limit = Math.floor(N / 2)
   if (given > limit) {
-    partial = farthestPointSample(partial, limit, spec.seed).points
+    // Chosen on float32 offsets from the box centre: the choice depends on distances only.
+    const box = unitBox(partial)
+    const local = Float32Array.from(partial, (v, i) => v - box.center[i % 3])
+    const { indices } = farthestPointSample(local, limit, spec.seed)
+    partial = pick(partial, indices)
     context.emit({
       type: 'warning',
       message:
@@ -55,8 +60,11 @@ export async function completePointClouds(
         `If it is part of a larger shape, place it in the box yourself and choose "as it is".`
     })
   }
-  const placed = placement === 'normalise' ? normalizeToUnitBox(partial) : undefined
-  const known = placed ? placed.points : partial
+  // Centre and scale in float64; the model sees float32 values in its box.
+  const placed = placement === 'normalise' ? unitBox(partial) : undefined
+  const known = placed
+    ? Float32Array.from(partial, (v, i) => (v - placed.center[i % 3]) / placed.scale)
+    : Float32Array.from(partial)
 
   // 2. RePaint over the set: rows 0…K−1 known.
   const knownTensor = { shape: [1, N, 3], data: new Float64Array(N * 3) }
@@ -83,20 +91,49 @@ export async function completePointClouds(
     what: 'the shapes'
   })
 
-  // 3. Back to the input's frame; the known rows are the partial's points.
-  const back = (cloud: Float32Array) =>
-    placed ? denormalize(cloud, placed.center, placed.scale) : cloud
+  // 3. Back to the input's frame in float64 (x · scale + centre, with x the float32 the model made);
+  // the known rows are the partial's points exactly.
+  const back = (cloud: ArrayLike<number>): Float64Array =>
+    placed
+      ? Float64Array.from(cloud, (v, i) => Math.fround(v) * placed.scale + placed.center[i % 3])
+      : Float64Array.from(cloud, (v) => Math.fround(v))
   for (let b = 0; b < count; b++) {
-    const cloud = back(Float32Array.from(result.data.subarray(b * N * 3, (b + 1) * N * 3)))
+    const cloud = back(result.data.subarray(b * N * 3, (b + 1) * N * 3))
     cloud.set(partial, 0)
     const frames = trajectory
       .framesOf(b, count)
-      .map((f) => ({ sigma: f.sigma, data: back(f.data) }))
+      .map((f) => ({ sigma: f.sigma, data: Float32Array.from(back(f.data)) }))
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       points: N,
       knownPoints: K,
       placed: placement
     })
-    await writePointCloud(context, { output: b, outputs: count }, cloud, recipe, spec.label, frames)
+    await writePointCloud(
+      context,
+      { output: b, outputs: count },
+      cloud,
+      recipe,
+      spec.label,
+      frames,
+      {
+        precision: file.precision
+      }
+    )
   }
+}
+
+/** The centre of a cloud's bounding box and its half side (1 for a single point), float64. */
+function unitBox(points: Float64Array): { center: [number, number, number]; scale: number } {
+  const { min, max } = boundingBox(points)
+  const center = [0, 1, 2].map((c) => (min[c] + max[c]) / 2) as [number, number, number]
+  const half = Math.max(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2
+  return { center, scale: half > 0 ? half : 1 }
+}
+
+/** The points at `indices`, in that order. */
+function pick(points: Float64Array, indices: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(indices.length * 3)
+  for (let k = 0; k < indices.length; k++)
+    out.set(points.subarray(indices[k] * 3, indices[k] * 3 + 3), k * 3)
+  return out
 }

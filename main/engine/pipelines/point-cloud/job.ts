@@ -17,6 +17,7 @@ import {
 import { pointSample } from '../../../tasks/point-cloud/common'
 import type { Tensor } from '../../../diffusion/types'
 import { writePointCloudFile, type PointCloudFormat } from '../../../codecs/point-cloud-io'
+import type { Precision } from '../../../codecs/point-cloud-file'
 import type { PipelineContext } from '../context'
 import type { JobConditioning } from '../common/network'
 import type { Recipe } from '../common/recipe'
@@ -74,19 +75,24 @@ export function pointPreview(x0: Tensor): Preview {
   return { kind: 'point-cloud', points: n, xyz: new Uint8Array(xyz.buffer) }
 }
 
-/** Writes output b (and its trajectory, if any) with the recipe. */
+/** Writes output b (and its trajectory, if any) with the recipe, at `precision` (default float32). */
 export async function writePointCloud(
   context: PipelineContext,
   position: { output: number; outputs: number },
-  points: Float32Array,
+  points: Float32Array | Float64Array,
   recipe: Recipe,
   label: string | undefined,
-  frames: readonly TrajectoryFrame[]
+  frames: readonly TrajectoryFrame[],
+  options: { precision?: Precision } = {}
 ): Promise<void> {
   const format = (
     ['ply', 'obj', 'glb'].includes(context.format) ? context.format : 'ply'
   ) as PointCloudFormat
-  const file = writePointCloudFile(format, { points }, { recipe: JSON.stringify(recipe) })
+  const file = writePointCloudFile(
+    format,
+    { points, ...(options.precision ? { precision: options.precision } : {}) },
+    { recipe: JSON.stringify(recipe) }
+  )
   const artifact = await context.sink.write(
     { ...file, ...position },
     { kind: 'point-cloud', points: points.length / 3, colors: false, ...(label ? { label } : {}) }

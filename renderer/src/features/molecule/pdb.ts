@@ -2,6 +2,7 @@
 // columns 31–54, element in 77–78, else from the atom name in 13–16, charge in 79–80) and CONECT
 // records, where a bond of order k is listed k times (the convention the engine, RDKit and Open Babel
 // write). A file without CONECT records gets no bonds here (the caller perceives them).
+import { linesOf } from '../../lib/contract'
 import { normaliseSymbol } from './elements'
 import type { Bond, BondOrder, Molecule } from './molecule'
 
@@ -16,7 +17,7 @@ export function parsePdb(text: string): Molecule {
   const serials = new Map<number, number>()
   const listed = new Map<string, number>()
   let name: string | undefined
-  for (const [k, line] of text.split(/\r?\n/).entries()) {
+  for (const [k, line] of linesOf(text).entries()) {
     const record = line.slice(0, 6).trim()
     if (record === 'COMPND' && name === undefined) name = line.slice(10).trim() || undefined
     if (record === 'ATOM' || record === 'HETATM') {

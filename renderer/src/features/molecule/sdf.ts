@@ -2,6 +2,7 @@
 // SDfile): header, counts line, atom block (x, y, z in Å, symbol, charge code), bond block (orders
 // 1–3, 4 aromatic), `M  CHG` (supersedes the atom block's charges), `M  END`, then SD data items
 // `> <name>` up to `$$$$`. Fixed columns first, whitespace-separated fields where a writer drifted.
+import { linesOf } from '../../lib/contract'
 import type { Bond, BondOrder, Molecule } from './molecule'
 import { normaliseSymbol } from './elements'
 
@@ -100,7 +101,7 @@ function parseMolfile(lines: string[], start: number, record: number): [Molecule
  * @throws MolfileError naming the record and line of anything it cannot read.
  */
 export function parseSdf(text: string): Molecule[] {
-  const lines = text.split(/\r?\n/)
+  const lines = linesOf(text)
   const out: Molecule[] = []
   let k = 0
   while (k < lines.length) {

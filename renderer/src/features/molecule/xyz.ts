@@ -2,6 +2,7 @@
 // count line, a comment line (the engine puts `sigma=<value>` in it), then `Symbol x y z` lines (Å;
 // extra columns, as in extended XYZ, are ignored). Elements may change from frame to frame (atom
 // types are denoised too); the atom count may as well.
+import { linesOf } from '../../lib/contract'
 import { normaliseSymbol } from './elements'
 
 export interface XyzFrame {
@@ -36,7 +37,7 @@ export function sigmaOf(comment: string): number | null {
  *   coordinate that is not a number.
  */
 export function parseXyz(text: string): XyzFrame[] {
-  const lines = text.split(/\r?\n/)
+  const lines = linesOf(text)
   const frames: XyzFrame[] = []
   let k = 0
   while (k < lines.length) {

@@ -16,6 +16,36 @@ import { readPointTrajectory } from './trajectory'
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)))
 
+describe('text encodings: the window counts the points the engine counts', () => {
+  // The same cases as main/codecs/point-cloud-io.test.ts.
+  const vertices = ['v 1 2 3', 'v 4 5 6', '  v 7 8 9', 'v -1 -2 -3', 'v 0.5 0.25 0.125']
+  const bom = [0xef, 0xbb, 0xbf]
+  const bytesOf = (text: string, withBom: boolean) =>
+    Uint8Array.from([...(withBom ? bom : []), ...new TextEncoder().encode(text)])
+
+  it('a UTF-8 byte-order mark, CRLF, lone CR and indented v lines: 5 of 5 points', async () => {
+    for (const end of ['\n', '\r\n', '\r']) {
+      for (const withBom of [false, true]) {
+        const bytes = bytesOf(vertices.join(end), withBom)
+        expect(parseCloudFile(bytes).count).toBe(5)
+        expect((await readCloud(bytes, 'part.obj')).count).toBe(5)
+      }
+    }
+    expect(parseCloudFile(bytesOf('v 1 2 3', true)).count).toBe(1)
+    const ply =
+      'ply\r\nformat ascii 1.0\r\nelement vertex 1\r\nproperty float x\r\nproperty float y\r\nproperty float z\r\nend_header\r\n1 2 3\r\n'
+    expect(Array.from(parseCloudFile(bytesOf(ply, true)).positions)).toEqual([1, 2, 3])
+  })
+
+  it('UTF-16 text is refused with the fix', () => {
+    const text = vertices.join('\n')
+    const le = new Uint8Array(2 + text.length * 2)
+    le.set([0xff, 0xfe])
+    for (let i = 0; i < text.length; i++) le[2 + 2 * i] = text.charCodeAt(i)
+    expect(() => parseCloudFile(le)).toThrow(/UTF-16 text .*save it as UTF-8 or ASCII/)
+  })
+})
+
 describe('reading clouds', () => {
   it('reads a binary PLY with colours (linear RGB)', () => {
     const cloud = parsePly(fixture('cube.ply'))

@@ -1,9 +1,12 @@
 // Point clouds as the viewer holds them, read from the files and bytes the studio hands over: PLY
 // (three.js's PLYLoader: ASCII or binary, colours converted from sRGB), OBJ vertices (`v x y z [r g b]`),
-// and a preview's float32 little-endian xyz.
+// and a preview's float32 little-endian xyz. Text is read as the engine reads it
+// (contract/text-files.ts: a UTF-8 byte-order mark dropped, any line end, UTF-16 refused), so the
+// window counts the points the engine counts.
 import { Vector3, type BufferGeometry } from 'three'
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js'
 import { float32LE } from '../../lib/three/bytes'
+import { linesOf, textOfFile, utf8BomLength } from '../../lib/contract'
 
 export interface PointCloud {
   readonly count: number
@@ -24,7 +27,7 @@ const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
 export function parsePly(bytes: Uint8Array): PointCloud {
   let geometry
   try {
-    geometry = new PLYLoader().parse(toArrayBuffer(bytes))
+    geometry = new PLYLoader().parse(toArrayBuffer(bytes.subarray(utf8BomLength(bytes))))
   } catch (error) {
     throw new CloudError(`Not a readable PLY file (${(error as Error).message})`)
   }
@@ -50,9 +53,10 @@ export function parseObj(text: string): PointCloud {
   const xyz: number[] = []
   const rgb: number[] = []
   let coloured = true
-  for (const line of text.split(/\r?\n/)) {
-    if (!/^v\s/.test(line)) continue
-    const f = line.trim().split(/\s+/).slice(1).map(Number)
+  for (const raw of linesOf(text)) {
+    const line = raw.trim()
+    if (!/^v[ \t]/.test(line)) continue
+    const f = line.split(/\s+/).slice(1).map(Number)
     if (f.length < 3 || !f.slice(0, 3).every(Number.isFinite)) continue
     xyz.push(f[0], f[1], f[2])
     if (f.length >= 6 && f.slice(3, 6).every(Number.isFinite))
@@ -68,11 +72,21 @@ export function parseObj(text: string): PointCloud {
   }
 }
 
-/** A PLY or OBJ file, told apart by its first bytes. */
+/** A PLY or OBJ file, told apart by its first bytes (after a UTF-8 byte-order mark). */
 export function parseCloudFile(bytes: Uint8Array): PointCloud {
-  const head = new TextDecoder().decode(bytes.subarray(0, 4))
+  const bom = utf8BomLength(bytes)
+  const head = new TextDecoder().decode(bytes.subarray(bom, bom + 4))
   if (head.startsWith('ply')) return parsePly(bytes)
-  return parseObj(new TextDecoder().decode(bytes))
+  return parseObj(objText(bytes))
+}
+
+/** An OBJ file's text, as the engine decodes it. @throws CloudError for UTF-16/32 text. */
+function objText(bytes: Uint8Array): string {
+  try {
+    return textOfFile(bytes, 'OBJ')
+  } catch (error) {
+    throw new CloudError((error as Error).message)
+  }
 }
 
 /** The points of a GLB file: every POINTS (or mesh) primitive's vertices, in the scene's frame. */
@@ -109,7 +123,7 @@ export async function parseGlb(bytes: Uint8Array): Promise<PointCloud> {
 export function readCloud(bytes: Uint8Array, path: string): Promise<PointCloud> {
   const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase()
   if (ext === 'glb') return parseGlb(bytes)
-  if (ext === 'obj') return Promise.resolve(parseObj(new TextDecoder().decode(bytes)))
+  if (ext === 'obj') return Promise.resolve(parseObj(objText(bytes)))
   return Promise.resolve(parseCloudFile(bytes))
 }
 

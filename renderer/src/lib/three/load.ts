@@ -1,6 +1,8 @@
 // Artifact bytes by URL, fetched once and shared by the viewer, the grid and the history thumbnails
 // (an artifact never changes under its URL). A few MB are kept; a failed fetch is not.
 
+import { textOfFile } from '../contract'
+
 const limitBytes = 48 << 20
 const cache = new Map<string, Promise<Uint8Array>>()
 const sizes = new Map<string, number>()
@@ -45,6 +47,15 @@ export function loadBytes(url: string): Promise<Uint8Array> {
   return job
 }
 
-export async function loadText(url: string): Promise<string> {
-  return new TextDecoder().decode(await loadBytes(url))
+/**
+ * A text file by URL, decoded as the engine decodes text (contract/text-files.ts: UTF-8, its
+ * byte-order mark dropped). @throws LoadError for UTF-16/32 text, naming `what` and the fix.
+ */
+export async function loadText(url: string, what = 'text'): Promise<string> {
+  const bytes = await loadBytes(url)
+  try {
+    return textOfFile(bytes, what)
+  } catch (error) {
+    throw new LoadError((error as Error).message)
+  }
 }
