@@ -2,15 +2,14 @@
 // renderer, artifacts and inputs, with the CSP as a header), IPC handlers parsed with the contract
 // (ipc-bridge.ts), native dialogs for files, the engine in a utility process with a filtered environment.
 import { app, dialog, ipcMain, protocol, session, utilityProcess } from 'electron'
-import { readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { createDispatch, createHandlers, type Handlers } from '../ipc/handlers'
 import { createStudio } from '../ipc/studio'
 import { forwardJobEvents, forwardModelEvents, registerIpcHandlers } from './ipc-bridge'
 import { handleStudioRequest, studioOrigin, studioScheme } from './protocol'
 import { utilityEngineSpawner } from './utility-engine'
 import { createMainWindow, denyPermissions } from './window'
-import { StudioError, inputSizeCaps } from '../contract'
+import { StudioError } from '../contract'
 
 // Bundled layout (electron-vite): out/main/index.js, out/main/engine-host.js, out/preload/index.cjs.
 const here = import.meta.dirname
@@ -90,11 +89,7 @@ function start(): void {
       })
       const path = result.canceled ? undefined : result.filePaths[0]
       if (!path) return null
-      const bytes = await readFile(path)
-      if (bytes.byteLength > inputSizeCaps[kind]) {
-        throw new StudioError('bad-input', `${basename(path)} is larger than the ${kind} limit.`)
-      }
-      return studio.inputs.add(kind, bytes, basename(path))
+      return studio.inputs.addFile(kind, path)
     }
   }
   registerIpcHandlers(ipcMain, window, createDispatch(handlers))

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { StudioError } from './errors'
 
 // Job inputs (an init image, a mask, a partial point cloud, a SMILES string, an audio clip) live in a
 // content-addressed store in the data folder and are referenced by the sha256 of their bytes.
@@ -17,6 +18,23 @@ export const inputSizeCaps: Readonly<Record<InputKind, number>> = {
   mask: 32 << 20,
   'point-cloud': 64 << 20,
   molecule: 4 << 20
+}
+
+/**
+ * Refuses an input by its size alone, before anything reads it: from `stat` (the CLI, Electron's
+ * dialog), `File.size` (the window) or `content-length` (the web host). The same sentence everywhere.
+ * @throws StudioError bad-input for an empty file or one over its kind's cap.
+ */
+export function checkInputSize(kind: InputKind, bytes: number, name?: string): void {
+  const what = name ? `${name} (the ${kind} file)` : `The ${kind} file`
+  const cap = inputSizeCaps[kind]
+  if (bytes > cap) {
+    throw new StudioError(
+      'bad-input',
+      `${what} is ${(bytes / 2 ** 20).toFixed(1)} MiB; the limit is ${cap / 2 ** 20} MiB.`
+    )
+  }
+  if (bytes === 0) throw new StudioError('bad-input', `${what} is empty.`)
 }
 
 /** What the store knows about an input once it has been validated. */

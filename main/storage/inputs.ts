@@ -3,11 +3,12 @@
 // kept while a job or a history entry refers to them.
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { open, readFile, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import {
   InputInfoSchema,
   StudioError,
+  checkInputSize,
   inputSizeCaps,
   type InputFacts,
   type InputInfo,
@@ -33,14 +34,7 @@ export class InputStore {
    * @throws StudioError bad-input (too large, wrong kind, undecodable), invalid-request (no validator).
    */
   async add(kind: InputKind, bytes: Uint8Array, name?: string): Promise<InputInfo> {
-    const cap = inputSizeCaps[kind]
-    if (bytes.byteLength > cap) {
-      throw new StudioError(
-        'bad-input',
-        `The ${kind} file is ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB; the limit is ${cap / 2 ** 20} MiB.`
-      )
-    }
-    if (bytes.byteLength === 0) throw new StudioError('bad-input', `The ${kind} file is empty.`)
+    checkInputSize(kind, bytes.byteLength)
     const validate = this.#validators[kind]
     if (!validate)
       throw new StudioError('invalid-request', `This studio cannot take ${kind} inputs yet.`)
@@ -59,6 +53,45 @@ export class InputStore {
     await writeFileAtomic(join(this.dir, ref), bytes)
     await writeFileAtomic(join(this.dir, `${ref}.json`), JSON.stringify(info))
     return info
+  }
+
+  /**
+   * Adds a file by path, checking what it is and its size (stat) before reading a byte of it; the
+   * read stops at the cap even if the file grows meanwhile.
+   * @throws StudioError bad-input naming the path: missing, a folder, not a regular file (a FIFO, a
+   *   device), over the cap or empty — or anything `add` refuses.
+   */
+  async addFile(kind: InputKind, path: string, name = basename(path)): Promise<InputInfo> {
+    const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      throw new StudioError(
+        'bad-input',
+        `${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`
+      )
+    })
+    if (stats.isDirectory()) throw new StudioError('bad-input', `${path}: a folder, not a file.`)
+    if (!stats.isFile()) {
+      throw new StudioError(
+        'bad-input',
+        `${path} is not a regular file (a pipe, device or socket); give the file itself.`
+      )
+    }
+    checkInputSize(kind, stats.size, path)
+    const cap = inputSizeCaps[kind]
+    const handle = await open(path, 'r')
+    try {
+      const buffer = Buffer.alloc(Math.min(stats.size, cap) + 1)
+      let length = 0
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null)
+        if (bytesRead === 0) break
+        length += bytesRead
+        if (length === buffer.length) break
+      }
+      checkInputSize(kind, length > cap ? cap + 1 : length, path)
+      return await this.add(kind, buffer.subarray(0, length), name)
+    } finally {
+      await handle.close()
+    }
   }
 
   /** The record of a stored input, or undefined. */

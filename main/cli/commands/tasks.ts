@@ -1,8 +1,7 @@
 // One command per task CLI definition (main/tasks): its options come from the task registry, so help,
 // types and defaults are written once. Tasks that share a command (`generate`) are told apart by
 // --modality.
-import { readFile } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Option, type Command } from 'commander'
 import {
   JobSpecSchema,
@@ -137,13 +136,13 @@ async function runTaskCommand(
     const field = option.field ?? camel(option.flag)
     if (option.input) {
       const path = resolve(String(value))
-      const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-        throw new StudioError(
-          'bad-input',
-          `--${option.flag} ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'a folder, not a file' : error.message}.`
-        )
+      // Checked by stat before a byte is read (a 114 MiB PLY is refused without reading it).
+      const info = await inputs.addFile(option.input, path).catch((error: unknown) => {
+        throw error instanceof StudioError
+          ? new StudioError(error.code, `--${option.flag} ${error.message}`)
+          : error
       })
-      fields[field] = (await inputs.add(option.input, bytes, basename(path))).ref
+      fields[field] = info.ref
     } else setField(fields, field, option.negate ? value !== true : value)
   }
   const parsed = JobSpecSchema.safeParse(fields)

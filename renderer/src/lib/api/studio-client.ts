@@ -5,6 +5,7 @@ import {
   artifactPath,
   describeIssues,
   inputPath,
+  checkInputSize,
   invokeContract,
   verbs,
   type InputInfo,
@@ -127,6 +128,8 @@ export function createStudioClient(
     async putInput(kind, file, name) {
       let raw: unknown
       try {
+        // Refused by its size before it is read (File.size needs no read), as main does.
+        checkInputSize(kind, file.size, name)
         const bytes = new Uint8Array(await file.arrayBuffer())
         raw = await transport.upload(kind, bytes, name)
       } catch (error) {

@@ -144,6 +144,23 @@ describe('verbs over HTTP', () => {
   })
 })
 
+describe('uploads', () => {
+  it("refuses a file over its kind's cap by File.size, before reading or sending a byte", async () => {
+    const fetchImpl = vi.fn()
+    const { client } = harness(fetchImpl)
+    const arrayBuffer = vi.fn()
+    const huge = { size: 114 << 20, arrayBuffer } as unknown as Blob
+    const error = await client.putInput('point-cloud', huge, 'scan.ply').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StudioError)
+    expect((error as StudioError).code).toBe('bad-input')
+    expect((error as StudioError).message).toBe(
+      'scan.ply (the point-cloud file) is 114.0 MiB; the limit is 64 MiB.'
+    )
+    expect(arrayBuffer).not.toHaveBeenCalled()
+    expect(fetchImpl).not.toHaveBeenCalled()
+  })
+})
+
 describe('events over WebSocket', () => {
   const queued: JobEvent = { type: 'queued', jobId: 'a', job: record('a') }
 
