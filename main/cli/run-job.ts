@@ -18,6 +18,8 @@ import type { OutputTarget } from './paths'
 export interface JobRun {
   readonly spec: JobSpec
   readonly warnings: readonly string[]
+  /** What the input store's validators said about the inputs (printed as `note:` lines). */
+  readonly inputNotes?: readonly string[]
   readonly settings: Settings
   readonly out: OutputTarget
   readonly inputsDir?: string
@@ -27,6 +29,8 @@ export interface JobRun {
 const say = (line: string) => void process.stderr.write(line + '\n')
 
 export async function runJob(run: JobRun): Promise<number> {
+  const inputNotes = run.inputNotes ?? []
+  for (const note of inputNotes) say(`note: ${note}`)
   for (const warning of run.warnings) say(`warning: ${warning}`)
   const engine = new EngineClient(spawnNodeEngine)
   const progress = createProgress()
@@ -99,7 +103,7 @@ export async function runJob(run: JobRun): Promise<number> {
   if (run.json) {
     process.stdout.write(
       JSON.stringify(
-        { artifacts, execution, seconds, spec: run.spec, warnings, metrics },
+        { artifacts, execution, seconds, spec: run.spec, warnings, inputNotes, metrics },
         null,
         2
       ) + '\n'

@@ -66,6 +66,12 @@ export const JobRecordSchema = z.object({
   execution: ExecutionSchema.optional(),
   /** Warnings in plain words (memory, time, what was done instead of what was asked). */
   warnings: z.array(z.string()).default([]),
+  /**
+   * What reading the job's inputs did or found, one sentence each naming the input, from the input
+   * store's validators: colours converted, precision kept, hydrogens added, records skipped… Printed by
+   * the CLI and shown with the job in the window.
+   */
+  inputNotes: z.array(z.string()).default([]),
   /** Steps completed when the job stopped (so "cancelled at step 27 of 50" survives a reload). */
   progress: ProgressSchema.optional(),
   /** Set when the studio stopped while this job ran: it can be run again as a new job. */

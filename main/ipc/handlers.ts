@@ -24,12 +24,12 @@ export function createHandlers(studio: Studio): Handlers {
     listSamplers: async () => samplerDescriptors(),
     listModels: () => studio.registry.list(),
     enqueueJob: async (spec) => {
-      const { spec: settled, warnings } = validateSpec(
-        spec,
-        await studio.registry.list(),
-        studio.inputs
-      )
-      return studio.queue.enqueue(settled, warnings)
+      const {
+        spec: settled,
+        warnings,
+        inputNotes
+      } = validateSpec(spec, await studio.registry.list(), studio.inputs)
+      return studio.queue.enqueue(settled, warnings, inputNotes)
     },
     cancelJob: async ({ jobId }) => {
       if (!studio.queue.get(jobId))

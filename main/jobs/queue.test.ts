@@ -139,7 +139,14 @@ describe('JobQueue', () => {
 
   it('after a restart: the interrupted job is marked so, queued jobs run in order', async () => {
     const now = Date.now()
-    const record = { schemaVersion: 2 as const, spec, createdAt: now, artifacts: [], warnings: [] }
+    const record = {
+      schemaVersion: 2 as const,
+      spec,
+      createdAt: now,
+      artifacts: [],
+      warnings: [],
+      inputNotes: []
+    }
     store.save({ ...record, id: 'left', status: 'running' })
     store.save({ ...record, id: 'next-1', status: 'queued', createdAt: now + 1 })
     store.save({ ...record, id: 'next-2', status: 'queued', createdAt: now + 2 })

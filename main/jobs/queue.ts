@@ -86,8 +86,15 @@ export class JobQueue {
     return job
   }
 
-  /** Adds a validated spec to the queue and returns its record; `warnings` come from validation. */
-  enqueue(spec: JobSpec, warnings: readonly string[] = []): JobRecord {
+  /**
+   * Adds a validated spec to the queue and returns its record; `warnings` and `inputNotes` come from
+   * validation (validate-spec.ts).
+   */
+  enqueue(
+    spec: JobSpec,
+    warnings: readonly string[] = [],
+    inputNotes: readonly string[] = []
+  ): JobRecord {
     const job = this.#save({
       schemaVersion: 2,
       id: randomUUID(),
@@ -95,7 +102,8 @@ export class JobQueue {
       status: 'queued',
       createdAt: this.#now(),
       artifacts: [],
-      warnings: [...warnings]
+      warnings: [...warnings],
+      inputNotes: [...inputNotes]
     })
     this.#pending.push(job)
     this.#emit({ type: 'queued', jobId: job.id, job })

@@ -118,3 +118,34 @@ describe('validateSpec', () => {
     expect(() => validateSpec(spec({}), broken)).toThrow(/unet.onnx is missing/)
   })
 })
+
+describe('input notes', () => {
+  it("carries every note the input store's validator made, naming the input, into the job", async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { InputStore } = await import('../storage/inputs')
+    const dir = mkdtempSync(join(tmpdir(), 'notes-'))
+    try {
+      const store = new InputStore(dir, {
+        image: async () => ({
+          mime: 'image/png',
+          width: 32,
+          height: 32,
+          notes: ['CMYK colours were converted to sRGB.', 'It has transparency.']
+        })
+      })
+      const info = await store.add('image', Uint8Array.of(1, 2, 3), 'press.jpg')
+      const validated = validateSpec(
+        JobSpecSchema.parse({ task: 'image.img2img', image: info.ref }),
+        models,
+        store
+      )
+      expect(validated.inputNotes).toEqual([
+        'image (press.jpg): CMYK colours were converted to sRGB.',
+        'image (press.jpg): It has transparency.'
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -160,7 +160,7 @@ async function runTaskCommand(
     )
   }
   const registry = new ModelRegistry(modelRoots())
-  const { spec, warnings } = validateSpec(parsed.data, await registry.list(), inputs)
+  const { spec, warnings, inputNotes } = validateSpec(parsed.data, await registry.list(), inputs)
   assertThreadsFit(values.threads as number)
   const settings = SettingsSchema.parse({
     device: spec.device,
@@ -169,6 +169,7 @@ async function runTaskCommand(
   return runJob({
     spec,
     warnings,
+    inputNotes,
     settings,
     out,
     inputsDir: inputs.dir,

@@ -30,6 +30,7 @@ export function record(id: string, over: Partial<JobRecord> = {}): JobRecord {
     createdAt: 1000,
     artifacts: [],
     warnings: [],
+    inputNotes: [],
     ...over
   }
 }
