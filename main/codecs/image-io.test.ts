@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { decodeMask, decodeRgba, encodeWebp, probeImage } from './image-io'
-import { encodePng } from './png'
+import { decodeMask, decodeRgba, encodeWebp, normaliseImage, probeImage } from './image-io'
+import { decodePng, encodePng, pngChunks } from './png'
 
 /** A 6×4 image, left half red, right half blue. */
 const raw = (() => {
@@ -116,5 +116,104 @@ describe('image input', () => {
     const back = await decodeRgba(webp)
     expect(Array.from(back.data)).toEqual(Array.from(image.data))
     expect((await sharp(webp).metadata()).xmp?.toString()).toContain('recipe &amp; &lt;tags&gt;')
+  })
+})
+
+describe('normaliseImage: one decode for the engine and the window', () => {
+  // 30,200,40 is the green of the bug report; the rest spans the gamut and greys.
+  const colours = Buffer.from([
+    30, 200, 40, 0, 255, 0, 255, 0, 0, 128, 128, 128, 250, 240, 10, 5, 5, 90
+  ])
+  const image = () => sharp(colours, { raw: { width: 3, height: 2, channels: 3 } })
+  const rgbaWithAlpha = Buffer.from([
+    30, 200, 40, 255, 250, 0, 250, 0, 10, 20, 30, 128, 200, 100, 50, 255, 0, 0, 0, 0, 9, 9, 9, 1
+  ])
+  const cases: [string, () => Promise<Buffer>, RegExp][] = [
+    [
+      'a CMYK JPEG without a profile',
+      () => image().toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer(),
+      /CMYK colours were converted to sRGB through a press profile/
+    ],
+    [
+      'a Display P3 PNG',
+      () => image().withIccProfile('p3').png().toBuffer(),
+      /Colours were converted to sRGB from the file's profile \(sP3C\)/
+    ],
+    [
+      'a 16-bit PNG',
+      () => image().toColourspace('rgb16').png().toBuffer(),
+      /16-bit samples were reduced to 8 bits/
+    ],
+    [
+      'a 16-bit grey PNG with alpha',
+      () =>
+        sharp(rgbaWithAlpha, { raw: { width: 3, height: 2, channels: 4 } })
+          .toColourspace('grey16')
+          .png()
+          .toBuffer(),
+      /16-bit/
+    ],
+    [
+      'a JPEG turned by EXIF orientation 6',
+      () => image().jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer(),
+      /EXIF orientation was applied/
+    ],
+    [
+      'a plain sRGB JPEG',
+      () => image().jpeg({ quality: 90 }).toBuffer(),
+      /from JPEG to an 8-bit sRGB PNG/
+    ],
+    [
+      'a lossy WebP with alpha',
+      () =>
+        sharp(rgbaWithAlpha, { raw: { width: 3, height: 2, channels: 4 } })
+          .webp({ quality: 80 })
+          .toBuffer(),
+      /from WEBP/
+    ]
+  ]
+
+  it.each(cases)(
+    '%s is stored as the PNG of the pixels the engine decodes, and says so',
+    async (_name, make, note) => {
+      const bytes = await make()
+      const probe = await probeImage(bytes)
+      const normal = await normaliseImage(bytes, probe)
+      expect(normal).toBeDefined()
+      expect([...probe.notes, normal!.note].join(' ')).toMatch(note)
+      // The stored file needs no colour management: 8-bit, no profile, gamma, EXIF or animation.
+      const chunks = pngChunks(normal!.bytes)!
+      expect(chunks.bitDepth).toBe(8)
+      for (const type of ['iCCP', 'gAMA', 'cHRM', 'eXIf', 'acTL'])
+        expect(chunks.types.has(type)).toBe(false)
+      // A plain PNG decoder (what a browser does with such a file) gives exactly the engine's pixels…
+      const engine = await decodeRgba(bytes)
+      const plain = decodePng(normal!.bytes)
+      expect([plain.width, plain.height]).toEqual([engine.width, engine.height])
+      expect(Buffer.from(plain.data).equals(Buffer.from(engine.data))).toBe(true)
+      // …and the engine, reading the stored file, decodes the same pixels as from the original.
+      expect(
+        Buffer.from((await decodeRgba(normal!.bytes)).data).equals(Buffer.from(engine.data))
+      ).toBe(true)
+      // Grey stays grey (so grayscale inputs still give grayscale outputs).
+      expect((await probeImage(normal!.bytes)).grey).toBe(probe.grey)
+    }
+  )
+
+  it('keeps plain 8-bit PNGs (RGB, RGBA, grey + alpha, palette) byte for byte', async () => {
+    const pngs = [
+      await image().png().toBuffer(),
+      await sharp(rgbaWithAlpha, { raw: { width: 3, height: 2, channels: 4 } })
+        .png()
+        .toBuffer(),
+      await sharp(rgbaWithAlpha, { raw: { width: 3, height: 2, channels: 4 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+      await image().png({ palette: true, colours: 8 }).toBuffer(),
+      encodePng({ width: 1, height: 1, data: Uint8Array.of(1, 2, 3, 4) }, { parameters: 'a cat' })
+    ]
+    for (const bytes of pngs)
+      expect(await normaliseImage(bytes, await probeImage(bytes))).toBeUndefined()
   })
 })

@@ -4,7 +4,7 @@ import sharp, { type Metadata } from 'sharp'
 import { StudioError } from '../contract'
 import type { RgbaImage } from './image'
 import { maxImagePixels } from './limits'
-import { readPngText } from './png'
+import { pngChunks, readPngText } from './png'
 
 sharp.cache(false)
 
@@ -30,6 +30,10 @@ export interface ImageProbe {
   readonly grey: boolean
   /** More than 8 bits per sample (decoded to 8). */
   readonly highBitDepth: boolean
+  /** Some pixels are not opaque. */
+  readonly alpha: boolean
+  /** An embedded colour profile's description (converted to sRGB on decode), if any. */
+  readonly profile?: string
 }
 
 function badInput(error: unknown, maxPixels = maxImagePixels, what = 'image'): StudioError {
@@ -75,7 +79,16 @@ export async function probeImage(
     throw badInput(new Error('pixel limit'), maxPixels, what)
   const rotated = (meta.orientation ?? 1) >= 5
   const notes: string[] = []
-  if (meta.space === 'cmyk') notes.push('CMYK colours were converted to sRGB.')
+  const profile = meta.icc ? iccDescription(meta.icc) : undefined
+  if (meta.space === 'cmyk') {
+    notes.push(
+      meta.icc
+        ? `CMYK colours were converted to sRGB through the file's profile (${profile}).`
+        : 'CMYK colours were converted to sRGB through a press profile (the file has none; libvips assumes US Web Coated SWOP).'
+    )
+  } else if (profile && !/^s?RGB\b|sRGB/i.test(profile)) {
+    notes.push(`Colours were converted to sRGB from the file's profile (${profile}).`)
+  }
   if (meta.depth && meta.depth !== 'uchar' && meta.depth !== 'char') {
     notes.push(`${meta.depth === 'ushort' ? '16' : 'high'}-bit samples were reduced to 8 bits.`)
   }
@@ -93,11 +106,89 @@ export async function probeImage(
   return {
     grey,
     highBitDepth,
+    alpha: Boolean(meta.hasAlpha),
+    ...(profile ? { profile } : {}),
     mime,
     width: rotated ? meta.height : meta.width,
     height: rotated ? meta.width : meta.height,
     notes,
     text: meta.format === 'png' ? readPngText(bytes) : {}
+  }
+}
+
+/** The description tag ('desc') of an ICC profile, or 'embedded' when it cannot be read. */
+function iccDescription(icc: Buffer): string {
+  try {
+    const count = icc.readUInt32BE(128)
+    for (let k = 0; k < count; k++) {
+      const at = 132 + k * 12
+      if (icc.toString('latin1', at, at + 4) !== 'desc') continue
+      const offset = icc.readUInt32BE(at + 4)
+      const kind = icc.toString('latin1', offset, offset + 4)
+      if (kind === 'desc') {
+        const length = icc.readUInt32BE(offset + 8)
+        return icc
+          .toString('latin1', offset + 12, offset + 12 + length)
+          .replace(/\0+$/, '')
+          .trim()
+      }
+      if (kind === 'mluc') {
+        const size = icc.readUInt32BE(offset + 20)
+        const start = icc.readUInt32BE(offset + 24)
+        const text = icc.subarray(offset + start, offset + start + size)
+        return Buffer.from(text).swap16().toString('utf16le').replace(/\0+$/, '').trim()
+      }
+    }
+  } catch {
+    // A truncated or odd profile: say only that there is one.
+  }
+  return 'embedded'
+}
+
+/**
+ * An image file as the one set of pixels both sides use: undefined when the browser and libvips
+ * decode it to the same bytes already (a PNG of 8 bits or fewer per sample with no colour profile,
+ * gamma or chromaticity chunk, no EXIF orientation, not animated); otherwise an 8-bit sRGB PNG of what
+ * `decodeRgba` makes of it (upright, profile or CMYK converted, 16 bits reduced; grey stays grey and
+ * alpha is kept only when some pixel is not opaque) and the note that says so. The input store keeps
+ * that PNG, so the engine decodes it and the window shows it: a CMYK JPEG, a Display P3 PNG or a
+ * rotated photo look the same on both sides of Compare.
+ * @throws StudioError bad-input as `decodeRgba` does.
+ */
+export async function normaliseImage(
+  bytes: Uint8Array,
+  probe: ImageProbe
+): Promise<{ bytes: Buffer; note: string } | undefined> {
+  const png = pngChunks(bytes)
+  const plain =
+    png &&
+    png.bitDepth <= 8 &&
+    !['iCCP', 'gAMA', 'cHRM', 'eXIf', 'acTL'].some((type) => png.types.has(type))
+  if (plain) return undefined
+  const rgba = await decodeRgba(bytes)
+  const { width, height, data } = rgba
+  const pixels = width * height
+  let opaque = true
+  for (let p = 3; p < data.length && opaque; p += 4) opaque = data[p] === 255
+  const channels = (probe.grey ? 1 : 3) + (opaque ? 0 : 1)
+  const packed = Buffer.alloc(pixels * channels)
+  for (let p = 0; p < pixels; p++) {
+    const o = p * channels
+    if (probe.grey) packed[o] = data[p * 4]
+    else {
+      packed[o] = data[p * 4]
+      packed[o + 1] = data[p * 4 + 1]
+      packed[o + 2] = data[p * 4 + 2]
+    }
+    if (!opaque) packed[o + channels - 1] = data[p * 4 + 3]
+  }
+  let pipeline = sharp(packed, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+  if (probe.grey && !opaque) pipeline = pipeline.toColourspace('b-w')
+  const out = await pipeline.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
+  const from = png ? 'PNG' : probe.mime.replace('image/', '').toUpperCase()
+  return {
+    bytes: out,
+    note: `Decoded once, when it was added, from ${from} to an 8-bit sRGB PNG: the engine and the window use these same pixels.`
   }
 }
 

@@ -1,11 +1,19 @@
 // Validators of the input store, by kind: each decodes enough to refuse a bad file with a clear message.
 import type { InputFacts, InputKind } from '../contract'
-import { probeImage } from './image-io'
+import { normaliseImage, probeImage } from './image-io'
 import { readMoleculeFile } from './molecule-io'
 import { readPointCloudFile } from './point-cloud-io'
 
-async function image(bytes: Uint8Array, what = 'image'): Promise<InputFacts> {
+/** What a validator makes of an input: its facts, and the bytes to store instead when it converted it. */
+type Validation = InputFacts & { readonly stored?: Uint8Array }
+
+/**
+ * An image or mask: probed (format, size, limits, recipe), then normalised once to the pixels both
+ * the engine and the window use (image-io.ts `normaliseImage`), which the store keeps.
+ */
+async function image(bytes: Uint8Array, what = 'image'): Promise<Validation> {
   const probe = await probeImage(bytes, undefined, what)
+  const normal = await normaliseImage(bytes, probe)
   const recipe =
     (probe.text['diffusion-studio'] ?? probe.text.parameters)
       ? {
@@ -19,8 +27,9 @@ async function image(bytes: Uint8Array, what = 'image'): Promise<InputFacts> {
     mime: probe.mime,
     width: probe.width,
     height: probe.height,
-    notes: [...probe.notes],
-    ...(recipe ? { recipe } : {})
+    notes: [...probe.notes, ...(normal ? [normal.note] : [])],
+    ...(recipe ? { recipe } : {}),
+    ...(normal ? { mime: 'image/png', stored: normal.bytes } : {})
   }
 }
 
@@ -46,7 +55,7 @@ async function molecule(bytes: Uint8Array): Promise<InputFacts> {
 }
 
 export const inputValidators: Partial<
-  Record<InputKind, (bytes: Uint8Array) => Promise<InputFacts>>
+  Record<InputKind, (bytes: Uint8Array) => Promise<Validation>>
 > = {
   image: (bytes) => image(bytes),
   mask: (bytes) => image(bytes, 'mask'),

@@ -125,3 +125,22 @@ export function decodePng(bytes: Buffer, maxPixels = maxImagePixels): DecodedPng
     text: readPngText(bytes)
   }
 }
+
+/**
+ * A PNG's IHDR bit depth and the types of its chunks (headers only, no pixels); undefined for a file
+ * that is not a PNG.
+ */
+export function pngChunks(bytes: Uint8Array): { bitDepth: number; types: Set<string> } | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (buf.length < 33 || !buf.subarray(0, 8).equals(signature)) return undefined
+  const types = new Set<string>()
+  let offset = 8
+  while (offset + 12 <= buf.length) {
+    const length = buf.readUInt32BE(offset)
+    const type = buf.toString('latin1', offset + 4, offset + 8)
+    types.add(type)
+    if (type === 'IEND') break
+    offset += 12 + length
+  }
+  return { bitDepth: buf[24], types }
+}

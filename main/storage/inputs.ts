@@ -16,8 +16,14 @@ import {
 } from '../contract'
 import { writeFileAtomic } from '../platform/atomic-file'
 
-/** Checks an input of one kind and describes it. @throws StudioError bad-input. */
-export type InputValidator = (bytes: Uint8Array) => Promise<InputFacts>
+/**
+ * Checks an input of one kind and describes it; `stored` (when given) is what the store keeps in
+ * place of the bytes (an image converted once to the pixels every side uses).
+ * @throws StudioError bad-input.
+ */
+export type InputValidator = (
+  bytes: Uint8Array
+) => Promise<InputFacts & { readonly stored?: Uint8Array }>
 
 export class InputStore {
   readonly dir: string
@@ -41,16 +47,18 @@ export class InputStore {
     const ref = createHash('sha256').update(bytes).digest('hex')
     const known = this.get(ref)
     if (known && known.kind === kind) return known
-    const facts = await validate(bytes)
+    const { stored, ...facts } = await validate(bytes)
+    const kept = stored ?? bytes
     const info = InputInfoSchema.parse({
       ...facts,
       ref,
       kind,
-      bytes: bytes.byteLength,
+      bytes: kept.byteLength,
       ...(name ? { name: name.slice(0, 255) } : {})
     })
-    // Bytes first, then the record: a record always has its bytes.
-    await writeFileAtomic(join(this.dir, ref), bytes)
+    // Bytes first, then the record: a record always has its bytes. The ref stays the hash of what
+    // was given, so adding the same file again finds it.
+    await writeFileAtomic(join(this.dir, ref), kept)
     await writeFileAtomic(join(this.dir, `${ref}.json`), JSON.stringify(info))
     return info
   }
