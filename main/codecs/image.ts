@@ -34,7 +34,12 @@ export function tensorToRgba(
   return { width, height, data: out }
 }
 
-/** RGBA8 to a `[1, C, H, W]` float tensor in `[lo, hi]` (C = 3 drops alpha; C = 1 averages RGB). */
+/**
+ * RGBA8 to a `[1, C, H, W]` float tensor in `[lo, hi]` (C = 3 drops alpha; C = 1 averages RGB), of
+ * premultiplied colour: each channel × α/255 (Porter & Duff 1984), so what a model sees of a pixel is
+ * what the pixel shows over black, and the colour hidden under α = 0 never reaches it (two images that
+ * look the same give the same tensor). Opaque pixels are unchanged.
+ */
 export function rgbaToTensor(
   image: RgbaImage,
   channels: 1 | 3,
@@ -45,9 +50,10 @@ export function rgbaToTensor(
   const [lo, hi] = range
   const scale = (hi - lo) / 255
   for (let p = 0; p < plane; p++) {
-    const r = image.data[p * 4]
-    const g = image.data[p * 4 + 1]
-    const b = image.data[p * 4 + 2]
+    const a = image.data[p * 4 + 3] / 255
+    const r = image.data[p * 4] * a
+    const g = image.data[p * 4 + 1] * a
+    const b = image.data[p * 4 + 2] * a
     if (channels === 1) out[p] = ((r + g + b) / 3) * scale + lo
     else {
       out[p] = r * scale + lo
@@ -56,4 +62,32 @@ export function rgbaToTensor(
     }
   }
   return out
+}
+
+/** True when some pixel of RGBA8 is not opaque. */
+export function hasAlpha(image: RgbaImage): boolean {
+  for (let p = 3; p < image.data.length; p += 4) if (image.data[p] !== 255) return true
+  return false
+}
+
+/**
+ * A model's output (premultiplied colour, opaque RGBA8) given the alpha of `alpha` (RGBA8 of the same
+ * size, e.g. the input's alpha resized with the image): colour = P · 255/α rounded and clamped, 0 where
+ * α = 0 (an invisible pixel has one colour, so equal-looking inputs give equal files). In place.
+ */
+export function withAlpha(colour: RgbaImage, alpha: RgbaImage): RgbaImage {
+  if (colour.width !== alpha.width || colour.height !== alpha.height) {
+    throw new Error(
+      `alpha ${alpha.width}×${alpha.height} for an image of ${colour.width}×${colour.height}`
+    )
+  }
+  const data = colour.data
+  for (let p = 0; p < data.length; p += 4) {
+    const a = alpha.data[p + 3]
+    data[p + 3] = a
+    if (a === 255) continue
+    for (let c = 0; c < 3; c++)
+      data[p + c] = a === 0 ? 0 : Math.min(255, Math.round((data[p + c] * 255) / a))
+  }
+  return colour
 }

@@ -102,8 +102,25 @@ describe('composite', () => {
     const generated = Uint8Array.from([200, 200, 200, 200, 0, 0, 0, 0])
     const weights = Float32Array.from([0, 1, 0.5])
     const result = compositeInto(image, 3, generated, weights, { x: 1, y: 0, width: 2, height: 1 })
-    expect(Array.from(image)).toEqual([10, 20, 30, 40, 200, 200, 200, 255, 45, 50, 55, 188])
+    // Over the translucent third pixel (α 120) colours blend premultiplied: α = ½·255 + ½·120 = 187.5,
+    // c = ½·90·120 / 187.5 = 28.8 → 29 (100 → 32, 110 → 35.2 → 35).
+    expect(Array.from(image)).toEqual([10, 20, 30, 40, 200, 200, 200, 255, 29, 32, 35, 188])
     expect(result).toEqual({ blended: 1, replaced: 1 })
+  })
+
+  it('never lets the colour under α = 0 tint the blend; opaque pixels blend as before', () => {
+    const hidden = (r: number, g: number, b: number) =>
+      Uint8Array.from([r, g, b, 0, 100, 50, 0, 255])
+    const generated = Uint8Array.from([10, 10, 10, 255, 200, 150, 100, 255])
+    const weights = Float32Array.from([0.5, 0.25])
+    const box = { x: 0, y: 0, width: 2, height: 1 }
+    const green = hidden(0, 255, 0)
+    const magenta = hidden(255, 0, 255)
+    compositeInto(green, 2, generated, weights, box)
+    compositeInto(magenta, 2, generated, weights, box)
+    // α = ½·255 → 128, c = ½·10·255 / 127.5 = 10: the generated colour alone.
+    expect(Array.from(green)).toEqual([10, 10, 10, 128, 125, 75, 25, 255])
+    expect(Array.from(magenta)).toEqual(Array.from(green))
   })
 })
 

@@ -195,9 +195,10 @@ export function cropPlane(plane: Float32Array, width: number, box: Box): Float32
 }
 
 /**
- * Writes `generated` (RGBA8, box-sized) into `image` (RGBA8, width wide) through the weights:
- * out = round(w·generated + (1 − w)·image) per channel. Pixels with weight 0 are not touched, so they
- * stay byte-identical. Returns how many pixels changed weight-wise (0 < w < 1: the feather band).
+ * Writes `generated` (RGBA8, box-sized, opaque) into `image` (RGBA8, width wide) through the weights:
+ * out = round(w·generated + (1 − w)·image) per channel, α = w·255 + (1 − w)·α; over a translucent
+ * pixel the colours are blended premultiplied (out = (w·g·255 + (1 − w)·c·α) / α_out), so colour
+ * hidden under α = 0 never shows. Pixels with weight 0 are not touched, so they stay byte-identical. Returns how many pixels changed weight-wise (0 < w < 1: the feather band).
  */
 export function compositeInto(
   image: Uint8Array,
@@ -223,10 +224,21 @@ export function compositeInto(
         continue
       }
       blended++
-      for (let c = 0; c < 3; c++) {
-        image[p * 4 + c] = Math.round(w * generated[g + c] + (1 - w) * image[p * 4 + c])
+      const a = image[p * 4 + 3]
+      if (a === 255) {
+        for (let c = 0; c < 3; c++) {
+          image[p * 4 + c] = Math.round(w * generated[g + c] + (1 - w) * image[p * 4 + c])
+        }
+        continue
       }
-      image[p * 4 + 3] = Math.round(w * 255 + (1 - w) * image[p * 4 + 3])
+      // Over a translucent input, blend premultiplied colour (the generated pixel is opaque), so
+      // the colour hidden under α = 0 does not tint the blend.
+      const alpha = w * 255 + (1 - w) * a
+      for (let c = 0; c < 3; c++) {
+        const premultiplied = w * generated[g + c] * 255 + (1 - w) * image[p * 4 + c] * a
+        image[p * 4 + c] = Math.min(255, Math.round(premultiplied / alpha))
+      }
+      image[p * 4 + 3] = Math.round(alpha)
     }
   }
   return { blended, replaced }

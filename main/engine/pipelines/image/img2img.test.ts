@@ -56,6 +56,39 @@ async function run(spec: Record<string, unknown>, stem: string) {
 
 const common = { model: 'emoji-32', seed: 11, steps: 10, sampler: 'euler', label: 'Flags' }
 
+describe('image to image with transparency', () => {
+  it('equal-looking inputs give equal outputs (premultiplied colour in), with the input alpha kept', async () => {
+    const outputs = []
+    for (const hidden of [
+      [0, 255, 0],
+      [255, 0, 255]
+    ]) {
+      const raw = Buffer.alloc(32 * 32 * 4)
+      for (let p = 0; p < 32 * 32; p++) {
+        const x = p % 32
+        raw.set(x < 16 ? [220, 40, 40, 255] : x === 16 ? [40, 40, 220, 100] : [...hidden, 0], p * 4)
+      }
+      const png = await sharp(raw, { raw: { width: 32, height: 32, channels: 4 } })
+        .png()
+        .toBuffer()
+      const ref = (await inputs.add('image', png, 'ghost.png')).ref
+      outputs.push(
+        (
+          await run(
+            { ...common, task: 'image.img2img', image: ref, strength: 0.5, steps: 4 },
+            `ghost-${hidden[0]}`
+          )
+        ).png
+      )
+    }
+    expect(Buffer.from(outputs[0].data).equals(Buffer.from(outputs[1].data))).toBe(true)
+    for (let p = 0; p < 32 * 32; p++) {
+      const x = p % 32
+      expect(outputs[0].data[p * 4 + 3]).toBe(x < 16 ? 255 : x === 16 ? 100 : 0)
+    }
+  }, 60_000)
+})
+
 describe('image to image (SDEdit)', () => {
   it('strength 1 gives exactly the image generation of the same seed', async () => {
     const generated = await run({ task: 'image.generate', ...common }, 'gen')

@@ -4,7 +4,7 @@
 // strength 1 starts from pure noise (identical to image.generate with the same seed); a strength too
 // small to leave one step returns the input unchanged, and says so.
 import type { ImageImg2ImgSpec } from '../../../contract'
-import { rgbaToTensor, tensorToRgba } from '../../../codecs/image'
+import { hasAlpha, rgbaToTensor, tensorToRgba, withAlpha } from '../../../codecs/image'
 import { decodeRgba, probeImage } from '../../../codecs/image-io'
 import type { PipelineContext } from '../context'
 import { perImageNoise } from '../common/noise'
@@ -80,8 +80,11 @@ export async function imageToImage(
   })
   const decoded = await space.decode(result)
 
+  // The model saw premultiplied colour; the output keeps the input's alpha.
+  const alpha = hasAlpha(pixels) ? pixels : undefined
   for (let b = 0; b < count; b++) {
     const rgba = tensorToRgba(decoded.data, decoded.shape, b, sample.pixelRange)
+    if (alpha) withAlpha(rgba, alpha)
     if (grey) toGrey(rgba.data)
     await writeImage(context, rgba, position(b), recipe(b, run))
   }

@@ -13,7 +13,7 @@ import { nativeSize } from '../../../tasks/image/common'
 import { chainSigmas } from '../../../tasks'
 import { alphasCumprod, betasOf } from '../../../diffusion/schedules'
 import { averagePoolDegradation, createDdrm } from '../../../diffusion/inverse'
-import { rgbaToTensor, type RgbaImage } from '../../../codecs/image'
+import { hasAlpha, rgbaToTensor, withAlpha, type RgbaImage } from '../../../codecs/image'
 import { bilinearResize } from '../../../codecs/fill'
 import { decodeRgba, resizeRgba } from '../../../codecs/image-io'
 import { maxImagePixels } from '../../../codecs/limits'
@@ -103,13 +103,15 @@ export async function upscaleImage(
     bands.forEach((band) => band.advance(next))
   }
 
-  // 3. Alpha (if any) is upscaled as an image; then files with the recipe.
+  // 3. The tiles saw premultiplied colour (rgbaToTensor), so a colour hidden under α = 0 did not
+  // bleed into the visible edge; alpha (if any) is upscaled as an image and the colour divided by it.
+  // Then files with the recipe.
   const W = source.width * spec.scale
   const H = source.height * spec.scale
   const alpha = hasAlpha(source) ? await resizeRgba(source, W, H) : undefined
   for (let b = 0; b < count; b++) {
     const out = s === spec.scale ? outputs[b] : await resizeRgba(outputs[b], W, H, 'lanczos3')
-    if (alpha) for (let p = 3; p < out.data.length; p += 4) out.data[p] = alpha.data[p]
+    if (alpha) withAlpha(out, alpha)
     if (grey) toGrey(out.data)
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       width: W,
@@ -335,9 +337,4 @@ function repeat(data: Float32Array, rows: number): Float32Array {
   const out = new Float32Array(data.length * rows)
   for (let r = 0; r < rows; r++) out.set(data, r * data.length)
   return out
-}
-
-function hasAlpha(image: RgbaImage): boolean {
-  for (let p = 3; p < image.data.length; p += 4) if (image.data[p] !== 255) return true
-  return false
 }
