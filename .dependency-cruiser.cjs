@@ -11,7 +11,7 @@ const layers = {
   geometry: [],
   chemistry: ['contract', 'geometry'],
   text: [],
-  tasks: ['contract', 'diffusion', 'geometry'],
+  tasks: ['contract', 'diffusion', 'geometry', 'chemistry'],
   models: ['contract', 'platform', 'onnx'],
   storage: ['contract', 'platform'],
   'engine/runtime': ['contract', 'platform', 'onnx', 'models'],

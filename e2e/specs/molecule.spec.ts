@@ -171,6 +171,32 @@ test.describe('conformers', () => {
     await screenshot(page, 'molecule-conformers')
   })
 
+  test('a molecule past the training range is warned, naming the range; "C(" is refused by the field', async ({
+    page,
+    host
+  }) => {
+    await openStudio(page, host.url)
+    await page.getByTestId('tab-molecule').click()
+    await page.getByTestId('task-molecule.conformer').click()
+    await page.getByTestId('model-select').selectOption(conformers)
+    await expect(page.getByText(/trained on molecules of up to 9 heavy atoms/)).toBeVisible()
+    // openchemlib alone reads "C(" as methane: refused before it is queued, beside the field.
+    await page.getByTestId('smiles-input').fill('C(')
+    await page.getByTestId('generate-button').click()
+    await expect(page.getByTestId('smiles-error')).toContainText(
+      'has a branch "(" that is never closed'
+    )
+    expect(await invoke(page.request, host, 'listJobs')).toHaveLength(0)
+    // Caffeine: 14 heavy atoms, the model was trained to 9.
+    await page.getByTestId('smiles-input').fill('CN1C=NC2=C1C(=O)N(C(=O)N2C)C')
+    await page.getByTestId('count-input').fill('1')
+    await page.getByTestId('generate-button').click()
+    await expect(page.getByTestId('job-warnings')).toContainText(
+      'has 14 heavy atoms (not hydrogen); model "qm9-mini-conf" was trained on QM9 molecules of at most 9'
+    )
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 180_000 })
+  })
+
   test('an invalid SMILES shows the studio’s message beside the field', async ({ page, host }) => {
     await openStudio(page, host.url)
     await page.getByTestId('tab-molecule').click()
@@ -183,7 +209,9 @@ test.describe('conformers', () => {
     await expect(error).toBeVisible({ timeout: 120_000 })
     const jobs = await invoke(page.request, host, 'listJobs')
     const said =
-      jobs[0]?.error?.message ?? (await page.getByTestId('form-error').textContent()) ?? ''
+      jobs[0]?.error?.message ??
+      (await page.getByTestId('form-error').locator('p').textContent()) ??
+      ''
     expect(said.length).toBeGreaterThan(5)
     await expect(error).toContainText(said.trim().slice(0, 40))
     await screenshot(page, 'molecule-bad-smiles')

@@ -24,7 +24,8 @@ export {
   symbolOf,
   toOclMolecule,
   trainingSet,
-  validMolecule
+  validMolecule,
+  withExplicitHydrogens
 } from './ocl'
 export type {
   MoleculeIdentity,
@@ -34,7 +35,15 @@ export type {
   ValidMolecule,
   Validity
 } from './ocl'
-export { graphFromSmiles, maxSmilesLength } from './smiles'
+export { graphFromSmiles, maxSmilesLength, smilesSyntaxProblem } from './smiles'
 export type { SmilesGraph, SmilesOptions } from './smiles'
 export { topologicalDistances, unreachable } from './topology'
+export {
+  describeStereo,
+  perceiveStereo,
+  reflectPositions,
+  stereoOfMolfile,
+  stereoOfOcl
+} from './stereo'
+export type { Perceived, StereoElement } from './stereo'
 export { automorphisms } from './symmetry'

@@ -10,6 +10,7 @@ import {
   symbolOf,
   toOclMolecule,
   trainingSet,
+  withExplicitHydrogens,
   validMolecule
 } from './ocl'
 import { graphFromSmiles } from './smiles'
@@ -89,6 +90,22 @@ describe('validMolecule (EDM validity)', () => {
     // Heavy atoms only: the hydrogens are implicit, the molecule the same.
     const heavy = validMolecule({ elements: ['C', 'C', 'O'], bonds: [{ a: 0, b: 1, order: 1 }, { a: 1, b: 2, order: 1 }] }) // prettier-ignore
     expect(heavy.valid && heavy.idcode).toBe(oclIdcode('CCO'))
+  })
+
+  it('tells a pile of fragments from one molecule: EDM-valid, but not whole-molecule valid', () => {
+    // C.C.C1CC1.O.O.[HH] from perceived bonds: every valence holds, six fragments.
+    const mol = Molecule.fromSmiles('C.C.C1CC1.O.O.[HH]')
+    const pile = fromOclMolecule(mol, { hydrogens: true })
+    const v = validMolecule(pile)
+    expect(v.valid).toBe(true)
+    if (!v.valid) return
+    expect([v.connected, v.fragmentCount, v.smiles]).toEqual([false, 6, 'C1CC1'])
+    // OCL writes H₂ as [H].
+    expect(v.whole.smiles.split('.').sort()).toEqual(['C', 'C', 'C1CC1', 'O', 'O', '[H]'].sort())
+    const one = validMolecule(fixtures.glycine)
+    expect(one.valid && [one.connected, one.whole.smiles]).toEqual([true, 'NCC(O)=O'])
+    const set = moleculeSetMetrics([pile, fixtures.glycine])
+    expect([set.validity, set.wholeValidity]).toEqual([1, 0.5])
   })
 
   it('rejects atoms over their valence, naming them', () => {
@@ -200,5 +217,46 @@ describe('uniqueness and novelty', () => {
     expect(none.validity).toBe(0)
     expect(none.uniqueness).toBeNaN()
     expect(none.novelty).toBeUndefined()
+  })
+})
+
+describe('withExplicitHydrogens', () => {
+  it('adds the hydrogens a heavy-atom graph leaves implicit, after its atoms, keeping those it has', () => {
+    // Ethanol as an SDF without hydrogens: C–C–O.
+    const heavy = {
+      elements: ['C', 'C', 'O'],
+      bonds: [
+        { a: 0, b: 1, order: 1 as const },
+        { a: 1, b: 2, order: 1 as const }
+      ]
+    }
+    const { graph, added, atoms } = withExplicitHydrogens(heavy)
+    expect([added, atoms]).toEqual([6, 3])
+    expect(graph.elements).toEqual(['C', 'C', 'O', 'H', 'H', 'H', 'H', 'H', 'H'])
+    expect(graph.bonds.slice(2).map((b) => b.a)).toEqual([0, 0, 0, 1, 1, 2])
+    // One explicit H on the oxygen, interleaved: kept where it is, the rest added.
+    const partial = {
+      elements: ['C', 'H', 'C', 'O'],
+      bonds: [
+        { a: 0, b: 2, order: 1 as const },
+        { a: 2, b: 3, order: 1 as const },
+        { a: 3, b: 1, order: 1 as const }
+      ]
+    }
+    const filled = withExplicitHydrogens(partial)
+    expect(filled.added).toBe(5)
+    expect(filled.graph.elements.slice(0, 4)).toEqual(['C', 'H', 'C', 'O'])
+    // Charges count: acetate's O− takes no hydrogen; a full graph is returned as it is.
+    const acetate = withExplicitHydrogens({
+      elements: ['C', 'C', 'O', 'O'],
+      bonds: [
+        { a: 0, b: 1, order: 1 as const },
+        { a: 1, b: 2, order: 2 as const },
+        { a: 1, b: 3, order: 1 as const }
+      ],
+      charges: [0, 0, 0, -1]
+    })
+    expect(acetate.added).toBe(3)
+    expect(withExplicitHydrogens(graph).graph).toBe(graph)
   })
 })

@@ -102,6 +102,63 @@ export function fromOclMolecule(
   return charges.some((q) => q !== 0) ? { elements, bonds, charges } : { elements, bonds }
 }
 
+/**
+ * The graph with every hydrogen openchemlib's valence model implies made explicit: the atoms as they
+ * are, in order (explicit H included), then the missing H atoms, each bonded to its atom, atom by atom
+ * (as `fromOclMolecule` appends them). `added` counts the new H atoms, `atoms` the atoms that got some.
+ * An atom with more explicit H than its valence implies gets none (the valence check reports it).
+ * @throws StudioError as `toOclMolecule` does.
+ */
+export function withExplicitHydrogens<T extends MoleculeGraph>(
+  graph: T
+): { graph: T; added: number; atoms: number } {
+  const heavy = subgraph(graph, (i) => graph.elements[i] !== 'H')
+  const mol = toOclMolecule({
+    elements: heavy.graph.elements,
+    bonds: heavy.graph.bonds,
+    ...(heavy.graph.charges ? { charges: heavy.graph.charges } : {})
+  })
+  mol.ensureHelperArrays(Molecule.cHelperNeighbours)
+  const explicit = new Int32Array(graph.elements.length)
+  for (const { a, b } of graph.bonds) {
+    if (graph.elements[b] === 'H') explicit[a]++
+    if (graph.elements[a] === 'H') explicit[b]++
+  }
+  const elements = [...graph.elements]
+  const bonds = [...graph.bonds]
+  const charges = graph.charges ? [...graph.charges] : undefined
+  let added = 0
+  let atoms = 0
+  for (let k = 0; k < heavy.atoms.length; k++) {
+    const atom = heavy.atoms[k]
+    const missing = mol.getImplicitHydrogens(k) - explicit[atom]
+    if (missing > 0) atoms++
+    for (let h = 0; h < missing; h++) {
+      bonds.push({ a: atom, b: elements.length, order: 1 })
+      elements.push('H')
+      charges?.push(0)
+      added++
+    }
+  }
+  if (added === 0) return { graph, added, atoms }
+  const out: MoleculeGraph & { positions?: Float32Array } = {
+    elements,
+    bonds,
+    ...(charges ? { charges } : {})
+  }
+  if ('positions' in graph && graph.positions instanceof Float32Array) {
+    // New atoms have no coordinates of their own: they sit on their atom (only the graph is used).
+    const positions = new Float32Array(elements.length * 3)
+    positions.set(graph.positions)
+    for (let i = graph.elements.length; i < elements.length; i++) {
+      const atom = bonds[bonds.length - (elements.length - i)].a
+      positions.set(graph.positions.subarray(atom * 3, atom * 3 + 3), i * 3)
+    }
+    out.positions = positions
+  }
+  return { graph: out as T, added, atoms }
+}
+
 export interface MoleculeIdentity {
   /** OCL's canonical SMILES (hydrogens implicit; stereo-free unless built with coordinates). */
   readonly smiles: string
@@ -127,6 +184,10 @@ export interface ValidMolecule extends MoleculeIdentity {
   readonly atoms: Int32Array
   /** Number of fragments of the whole molecule (1 = connected). */
   readonly fragmentCount: number
+  /** The identity of the whole graph, every fragment ('.'-joined SMILES, e.g. "C.C.C1CC1.O.O.[HH]"). */
+  readonly whole: MoleculeIdentity
+  /** Whole-molecule validity: valences hold and the atoms form one molecule (fragmentCount 1). */
+  readonly connected: boolean
 }
 
 export type Validity =
@@ -141,7 +202,9 @@ export type Validity =
  *     the isoelectronic element for ions); atoms below it take implicit hydrogens;
  * and then, as EDM's `compute_validity` does, its largest fragment (most atoms, explicit H counted;
  * ties → the fragment holding the lowest atom index) is kept and identified by OCL's canonical
- * SMILES and idcode.
+ * SMILES and idcode. That is EDM's *largest-fragment* validity: a pile of fragments
+ * ("C.C.C1CC1.O.O.[HH]") passes it. `connected` is the stricter whole-molecule validity (valid and
+ * one fragment), and `whole` identifies every fragment.
  * How this differs from RDKit's SanitizeMol (which EDM uses): no aromaticity perception or
  * kekulisation (all bonds here are integer, so RDKit's "can't kekulize" cannot arise), no
  * hypervalent special cases beyond the valence lists, and no RDKit-version-dependent valence model.
@@ -180,7 +243,9 @@ export function validMolecule(graph: MoleculeGraph): Validity {
       ...moleculeIdentity(part.graph),
       fragment: part.graph,
       atoms: part.atoms,
-      fragmentCount: count
+      fragmentCount: count,
+      whole: count === 1 ? moleculeIdentity(part.graph) : moleculeIdentity(graph),
+      connected: count === 1
     }
   } catch (error) {
     return { valid: false, reason: `openchemlib refused it: ${(error as Error).message}` }
@@ -220,8 +285,10 @@ export function trainingSet(smiles: Iterable<string>): TrainingSet {
 
 export interface MoleculeSetMetrics {
   readonly molecules: number
-  /** Valid molecules / molecules. */
+  /** Valid molecules / molecules (EDM's largest-fragment validity). */
   readonly validity: number
+  /** Valid and connected (one fragment) molecules / molecules: whole-molecule validity. */
+  readonly wholeValidity: number
   /** Distinct valid molecules (by idcode) / valid molecules (EDM: len(set(valid)) / len(valid)). */
   readonly uniqueness: number
   /** Distinct valid molecules absent from the training set / distinct valid molecules (EDM). */
@@ -243,9 +310,11 @@ export function moleculeSetMetrics(
   const results = molecules.map(validMolecule)
   const unique = new Map<string, string>()
   let valid = 0
+  let whole = 0
   for (const r of results) {
     if (!r.valid) continue
     valid++
+    if (r.connected) whole++
     if (!unique.has(r.idcode)) unique.set(r.idcode, r.smiles)
   }
   let novel = 0
@@ -254,6 +323,7 @@ export function moleculeSetMetrics(
   return {
     molecules: molecules.length,
     validity: ratio(valid, molecules.length),
+    wholeValidity: ratio(whole, molecules.length),
     uniqueness: ratio(unique.size, valid),
     ...(training ? { novelty: ratio(novel, unique.size) } : {}),
     results,

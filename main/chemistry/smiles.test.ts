@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { StudioError } from '../contract'
 import { checkGraph } from './molecule'
 import { moleculeIdentity } from './ocl'
-import { graphFromSmiles } from './smiles'
+import { graphFromSmiles, smilesSyntaxProblem } from './smiles'
 import { topologicalDistances } from './topology'
 
 function expectBadInput(run: () => unknown, message: RegExp): void {
@@ -71,6 +71,45 @@ describe('graphFromSmiles', () => {
       () => graphFromSmiles('C'.repeat(4001)),
       /4001 characters long; the limit is 4000/
     )
+  })
+
+  it('refuses what openchemlib would read silently as something else: unclosed or empty branches, bonds to nothing, empty parts', () => {
+    // OCL reads "C(" as methane, "C(=)C" as ethene and "C-" as methane.
+    expectBadInput(
+      () => graphFromSmiles('C('),
+      /^The SMILES "C\(" has a branch "\(" that is never closed \(position 2\)\.$/
+    )
+    expectBadInput(
+      () => graphFromSmiles('C(C(C)C'),
+      /branch "\(" that is never closed \(position 2\)/
+    )
+    expectBadInput(
+      () => graphFromSmiles('C((C)C'),
+      /opens a branch "\(" with no atom before it \(position 3\)/
+    )
+    expectBadInput(() => graphFromSmiles('C()C'), /empty branch "\(\)" \(position 3\)/)
+    expectBadInput(() => graphFromSmiles('C(=)C'), /bond "=" that joins nothing \(position 4\)/)
+    expectBadInput(() => graphFromSmiles('CC-'), /ends with a bond "-" that joins nothing/)
+    expectBadInput(() => graphFromSmiles('C..C'), /empty component "\." \(position 3\)/)
+    expectBadInput(() => graphFromSmiles('.C'), /empty component/)
+    expectBadInput(() => graphFromSmiles('(C)C'), /opens a branch "\(" with no atom before it/)
+    expectBadInput(() => graphFromSmiles('C=#C'), /two bonds in a row/)
+    expectBadInput(() => graphFromSmiles('C)'), /closes a branch "\)" that was never opened/)
+    expectBadInput(() => graphFromSmiles('[CH4'), /bracket atom "\[" that is never closed/)
+    for (const ok of [
+      'CC(=O)O',
+      'C1CC1',
+      'C=1CC1',
+      'C%12CC%12',
+      'N[C@@H](C)C(=O)O',
+      'F/C=C/F',
+      'CC(C)(C)C',
+      '[Na+].[Cl-]',
+      'C(=C)C',
+      'c1ccccc1'
+    ]) {
+      expect(smilesSyntaxProblem(ok), ok).toBeUndefined()
+    }
   })
 
   it('refuses elements outside the supported set, naming them and the set', () => {

@@ -6,6 +6,7 @@ import { elements as elementTable } from './elements'
 import { fragments } from './molecule'
 import type { MoleculeGraph } from './molecule'
 import { fromOclMolecule } from './ocl'
+import { stereoOfOcl, type StereoElement } from './stereo'
 import { describeValenceProblem, valenceProblems } from './valence'
 
 /** The longest SMILES accepted. */
@@ -27,14 +28,17 @@ export interface SmilesGraph extends MoleculeGraph {
   readonly heavyAtoms: number
   /** Connected components (1 for one molecule; "C.C" gives 2). */
   readonly fragmentCount: number
+  /** The stereo the SMILES specifies (@/@@ centres, / \\ double bonds), in the graph's numbering. */
+  readonly stereo: readonly StereoElement[]
 }
 
 /**
  * The graph of a SMILES with explicit hydrogens: the atoms in the order written (a plain [H] becomes
  * implicit; an isotope such as [2H] stays an atom there), then each atom's implicit hydrogens,
  * atom by atom; bond orders 1–3 with aromatic rings kekulised (OCL);
- * formal charges. Stereo marks are read but not returned (the graph has no 3D).
- * @throws StudioError bad-input for an empty, overlong or unreadable SMILES (with OCL's reason), a
+ * formal charges. Stereo marks are returned as stereo elements (`stereo`; the graph has no 3D).
+ * @throws StudioError bad-input for an empty, overlong or malformed SMILES (`smilesSyntaxProblem`: OCL
+ *   reads "C(" as methane and "C(=)C" as ethene), an unreadable one (with OCL's reason), a
  *   wildcard/query atom, an atom that would be a radical (e.g. a non-kekulisable aromatic ring),
  *   an atom over its valence, elements outside `options.elements` (naming them and the set), or
  *   more than `options.maxAtoms` atoms with hydrogens (naming the count and the limit).
@@ -48,6 +52,8 @@ export function graphFromSmiles(smiles: string, options: SmilesOptions = {}): Sm
       `The SMILES is ${text.length} characters long; the limit is ${maxSmilesLength}.`
     )
   }
+  const syntax = smilesSyntaxProblem(text)
+  if (syntax) throw new StudioError('bad-input', `The SMILES "${clip(text)}" ${syntax}.`)
   let mol: Molecule
   try {
     // With coordinates: OCL's stereo perception (and so the canonical SMILES) is only stable then.
@@ -113,8 +119,66 @@ export function graphFromSmiles(smiles: string, options: SmilesOptions = {}): Sm
     charges,
     canonicalSmiles: mol.toIsomericSmiles(),
     heavyAtoms: graph.elements.filter((e) => e !== 'H').length,
-    fragmentCount: fragments(graph).count
+    fragmentCount: fragments(graph).count,
+    stereo: stereoOfOcl(mol)
   }
+}
+
+type Token = 'atom' | 'ring' | 'bond' | 'open' | 'close' | 'dot'
+
+/**
+ * What is wrong with a SMILES's structure (OpenSMILES grammar: branches, bonds, dots), in words with
+ * the 1-based position, or undefined when the structure is sound — checked before openchemlib, whose
+ * parser silently accepts an unclosed branch ("C(", "C((C)C"), an empty branch ("C()C"), a bond to
+ * nothing ("C-", "C(=)C" → ethene) and empty components ("C..C", ".C"). Atoms themselves (brackets,
+ * elements, ring closures) are left to openchemlib.
+ */
+export function smilesSyntaxProblem(smiles: string): string | undefined {
+  const opened: number[] = []
+  let previous: Token | undefined
+  for (let i = 0; i < smiles.length; i++) {
+    const c = smiles[i]
+    const at = `(position ${i + 1})`
+    let token: Token
+    if (c === '[') {
+      const end = smiles.indexOf(']', i)
+      if (end < 0) return `has a bracket atom "[" that is never closed ${at}`
+      i = end
+      token = 'atom'
+    } else if (c === '%') {
+      i += 2
+      token = 'ring'
+    } else if (c >= '0' && c <= '9') token = 'ring'
+    else if ('-=#$:/\\'.includes(c)) token = 'bond'
+    else if (c === '(') token = 'open'
+    else if (c === ')') token = 'close'
+    else if (c === '.') token = 'dot'
+    else token = 'atom'
+    const after = previous === 'atom' || previous === 'ring' || previous === 'close'
+    if (token === 'open') {
+      if (!after) return `opens a branch "(" with no atom before it ${at}`
+      opened.push(i + 1)
+    } else if (token === 'close') {
+      if (previous === 'open') return `has an empty branch "()" ${at}`
+      if (previous === 'bond') return `has a bond "${smiles[i - 1]}" that joins nothing ${at}`
+      if (opened.length === 0) return `closes a branch ")" that was never opened ${at}`
+      opened.pop()
+    } else if (token === 'dot') {
+      if (!after) return `has an empty component "." ${at}`
+    } else if (token === 'bond') {
+      if (previous === 'bond') return `has two bonds in a row ${at}`
+      if (previous === undefined || previous === 'dot') return `starts with a bond "${c}" ${at}`
+    } else if (token === 'ring' && !(after || previous === 'bond')) {
+      return `has a ring closure with no atom before it ${at}`
+    }
+    previous = token
+  }
+  if (previous === 'bond') return `ends with a bond "${smiles.at(-1)}" that joins nothing`
+  if (previous === 'dot') return 'ends with an empty component "."'
+  if (opened.length > 0) {
+    return `has a branch "(" that is never closed (position ${opened.at(-1)})`
+  }
+  return undefined
 }
 
 function clip(text: string): string {

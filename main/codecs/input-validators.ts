@@ -1,6 +1,7 @@
 // Validators of the input store, by kind: each decodes enough to refuse a bad file with a clear message.
 import type { InputFacts, InputKind } from '../contract'
 import { normaliseImage, probeImage } from './image-io'
+import { withExplicitHydrogens } from '../chemistry'
 import { readMoleculeFile } from './molecule-io'
 import { readPointCloudFile } from './point-cloud-io'
 
@@ -43,15 +44,33 @@ async function pointCloud(bytes: Uint8Array): Promise<InputFacts> {
   }
 }
 
-/** A MOL/SDF or XYZ molecule (the first record is the one used). */
+/**
+ * A MOL/SDF or XYZ molecule (the first record is the one used). A MOL/SDF graph whose hydrogens are
+ * implicit gets them made explicit for conformers (`withExplicitHydrogens`), which a note says.
+ */
 async function molecule(bytes: Uint8Array): Promise<InputFacts> {
   const file = readMoleculeFile(bytes)
   const [first] = file.records
+  const notes =
+    file.records.length > 1 ? [`${file.records.length} records; the first is used.`] : []
+  if (first.hasBonds) {
+    const { graph, added, atoms } = withExplicitHydrogens(first.molecule)
+    if (added > 0) notes.push(hydrogensNote(added, atoms, graph.elements.length))
+  }
   return {
     mime: file.format === 'xyz' ? 'chemical/x-xyz' : 'chemical/x-mdl-sdfile',
     atoms: first.molecule.elements.length,
-    notes: file.records.length > 1 ? [`${file.records.length} records; the first is used`] : []
+    notes
   }
+}
+
+/** The note for hydrogens made explicit (the input store's and the conformer job's). */
+function hydrogensNote(added: number, atoms: number, total: number): string {
+  return (
+    `${added} hydrogen${added === 1 ? ' was' : 's were'} added to ${atoms} atom${atoms === 1 ? '' : 's'} ` +
+    `whose hydrogens the file leaves implicit (openchemlib's valence rules): conformers see every ` +
+    `atom, ${total} in all, as from a SMILES.`
+  )
 }
 
 export const inputValidators: Partial<

@@ -7,6 +7,7 @@ import { StudioError } from '../contract'
 import type { Molecule3D } from '../chemistry'
 import { fixtures } from '../chemistry/testing/fixtures'
 import { readMolfile, readSdf, recipeField, writeMolfile, writeSdf } from './molfile'
+import { ethanolWithoutHydrogens } from './testing/molfiles'
 
 const molecules = Object.entries(fixtures)
 
@@ -204,4 +205,33 @@ describe('reading bad molfiles', () => {
   function sdfOf(n: number): string {
     return writeSdf(Array.from({ length: n }, () => ({ molecule: fixtures.formaldehyde })))
   }
+})
+
+describe('a counts line that disagrees with its blocks is refused, never read silently', () => {
+  const ethanol = [...ethanolWithoutHydrogens]
+  const withCounts = (counts: string) =>
+    [...ethanol.slice(0, 3), counts, ...ethanol.slice(4)].join('\n')
+
+  it('reads the honest file', () => {
+    expect(readMolfile(ethanol.join('\n')).molecule.elements).toEqual(['C', 'C', 'O'])
+  })
+
+  it('names what the blocks hold and what the counts line says', () => {
+    expectBadInput(
+      () => readMolfile(withCounts('  2  2  0  0  0  0  0  0  0  0999 V2000')),
+      /\(record 1, line 7\) has more atoms than its counts line says 2 atoms and 2 bonds: this line is an atom line/
+    )
+    expectBadInput(
+      () => readMolfile(withCounts('  4  2  0  0  0  0  0  0  0  0999 V2000')),
+      /\(record 1, line 8\) has 3 atoms in its atom block, but its counts line says 4 atoms and 2 bonds: this line is a bond line/
+    )
+    expectBadInput(
+      () => readMolfile(withCounts('  3  1  0  0  0  0  0  0  0  0999 V2000')),
+      /has more bonds than its counts line says 3 atoms and 1 bond: this line is a bond line/
+    )
+    expectBadInput(
+      () => readMolfile(withCounts('  3  3  0  0  0  0  0  0  0  0999 V2000')),
+      /has 2 bonds in its bond block, but its counts line says 3 atoms and 3 bonds: this line is M {2}END/
+    )
+  })
 })

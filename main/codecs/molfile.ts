@@ -221,6 +221,23 @@ export function readSdf(data: Uint8Array | string, options: MoleculeReadOptions 
   return records
 }
 
+/** A V2000 bond line: two atom numbers and a type, more integers after (CTfile, "Bond block"). */
+const bondLine = /^\s*\d+\s*\d+\s+\d+(\s+-?\d+)*\s*$/
+/** A V2000 atom line: coordinates, then an atom symbol in columns 32–34 (CTfile, "Atom block"). */
+const atomLine = {
+  test: (text: string) =>
+    !bondLine.test(text) && !text.startsWith('M  ') && /[A-Za-z*#]/.test(text.slice(31, 34))
+}
+
+/** What a line of a molfile looks like, for messages. */
+function lineKind(text: string): string {
+  if (atomLine.test(text)) return 'an atom line'
+  if (bondLine.test(text)) return 'a bond line'
+  if (text.startsWith('M  END')) return 'M  END'
+  if (text.startsWith('M  ')) return `a property line ("${text.slice(0, 6)}")`
+  return text.trim() === '' ? 'blank' : `"${text.slice(0, 30)}"`
+}
+
 function parseMolfile(
   lines: readonly string[],
   start: number,
@@ -246,10 +263,17 @@ function parseMolfile(
   const positions = new Float32Array(atoms * 3)
   const charges: number[] = []
   let line = start + 4
+  const counted = `its counts line says ${atoms} atom${atoms === 1 ? '' : 's'} and ${bonds} bond${bonds === 1 ? '' : 's'}`
   for (let i = 0; i < atoms; i++, line++) {
     const text = lines[line]
     if (text === undefined)
       throw fail(line, `is truncated: the atom block ends after ${i} of ${atoms} atoms.`)
+    if (bondLine.test(text) || text.startsWith('M  ') || text.startsWith('$$$$')) {
+      throw fail(
+        line,
+        `has ${i} atom${i === 1 ? '' : 's'} in its atom block, but ${counted}: this line is ${lineKind(text)}.`
+      )
+    }
     const xyz = [text.slice(0, 10), text.slice(10, 20), text.slice(20, 30)].map(Number)
     const symbol = elementSymbol(text.slice(31, 34))
     if (!symbol)
@@ -269,6 +293,14 @@ function parseMolfile(
     const text = lines[line]
     if (text === undefined)
       throw fail(line, `is truncated: the bond block ends after ${k} of ${bonds} bonds.`)
+    if (!bondLine.test(text)) {
+      throw fail(
+        line,
+        atomLine.test(text)
+          ? `has more atoms than ${counted}: this line is an atom line.`
+          : `has ${k} bond${k === 1 ? '' : 's'} in its bond block, but ${counted}: this line is ${lineKind(text)}.`
+      )
+    }
     const a = Number.parseInt(text.slice(0, 3), 10)
     const b = Number.parseInt(text.slice(3, 6), 10)
     const type = Number.parseInt(text.slice(6, 9), 10)
@@ -294,6 +326,14 @@ function parseMolfile(
     if (seen.has(key)) throw fail(line, `lists the bond between atoms ${a} and ${b} twice.`)
     seen.add(key)
     bondList.push({ a: a - 1, b: b - 1, order: type as BondOrder })
+  }
+  // What follows the bond block is the property block (or the record's end), never more atoms or bonds.
+  const next = lines[line]
+  if (next !== undefined && (atomLine.test(next) || bondLine.test(next))) {
+    throw fail(
+      line,
+      `has more ${atomLine.test(next) ? 'atoms' : 'bonds'} than ${counted}: this line is ${lineKind(next)}.`
+    )
   }
   let chargeLines = false
   for (; line < lines.length; line++) {

@@ -43,15 +43,30 @@ export const ArtifactSchema = z.discriminatedUnion('kind', [
     kind: z.literal('molecule'),
     ...artifactBase,
     atoms: z.number().int().nonnegative(),
-    /** Canonical SMILES of the largest fragment (openchemlib), when the molecule is valid. */
+    /**
+     * Canonical SMILES (openchemlib) of the whole molecule, every fragment '.'-joined, when its
+     * valences hold. (Records without `fragments`, from before, hold the largest fragment's.)
+     */
     smiles: z.string().max(2000).optional(),
-    /** Valid: bonds perceived from distances obey valence, the graph reads as a molecule. */
+    /**
+     * Whole-molecule validity: the bonds perceived from distances obey valence AND the atoms form one
+     * molecule (one fragment). (Records without `fragments`, from before, hold EDM's validity here.)
+     */
     valid: z.boolean().optional(),
+    /** How many disconnected fragments the perceived bonds make (1 = one molecule). */
+    fragments: z.number().int().nonnegative().optional(),
+    /**
+     * EDM's validity (Hoogeboom et al. 2022): valences hold; the largest fragment is kept, so a pile of
+     * fragments passes. What the published figures count.
+     */
+    largestFragmentValid: z.boolean().optional(),
+    /** Canonical SMILES of the largest fragment, when `largestFragmentValid`. */
+    largestFragmentSmiles: z.string().max(2000).optional(),
     /** Every atom has an allowed valence (EDM's molecule stability). */
     stable: z.boolean().optional(),
     /** Fraction of atoms with an allowed valence. */
     atomStability: z.number().min(0).max(1).optional(),
-    /** Valid and its SMILES is not in the model's training set. */
+    /** Largest-fragment valid and that fragment is not in the model's training set (EDM's novelty). */
     novel: z.boolean().optional(),
     frames: z.number().int().positive().optional()
   }),

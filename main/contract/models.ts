@@ -183,7 +183,26 @@ export const MoleculeSampleSchema = z.object({
   /** Molecules of the training set by atom count (hydrogens included): "19" → 1234. */
   atomCounts: z.record(z.string().regex(/^\d+$/), z.number().nonnegative()).optional(),
   /** A file of the model folder with the training set's SMILES, one per line (for novelty). */
-  trainingSmiles: relativePath.optional()
+  trainingSmiles: relativePath.optional(),
+  /**
+   * The denoiser commutes with reflections (E(3)-equivariant, as EGNN), so a sample's mirror image is as
+   * likely as the sample: a conformer with every stereo centre inverted may be mirrored to keep them.
+   */
+  reflectionEquivariant: z.boolean().optional(),
+  /**
+   * What the training molecules spanned, beyond which outputs are unreliable: a job outside it is
+   * warned, naming the range (maxAtoms and elements are hard limits, refused). heavyAtoms: most
+   * non-hydrogen atoms; charges: the formal charges seen, [min, max]; fragments: most disconnected
+   * parts of one molecule; dataset: its name, for the message.
+   */
+  trained: z
+    .object({
+      dataset: z.string().max(100).optional(),
+      heavyAtoms: z.number().int().positive().optional(),
+      charges: z.tuple([z.number().int(), z.number().int()]).optional(),
+      fragments: z.number().int().positive().optional()
+    })
+    .optional()
 })
 
 export const SampleSchema = z.discriminatedUnion('kind', [

@@ -13,6 +13,7 @@ import { inputValidators } from '../../codecs/input-validators'
 import { readMoleculeFile } from '../../codecs/molecule-io'
 import { readPointCloudFile } from '../../codecs/point-cloud-io'
 import { writePly } from '../../codecs/ply'
+import { ethanolWithoutHydrogens } from '../../codecs/testing/molfiles'
 import { runJob } from './testing/run-job'
 
 const work = mkdtempSync(join(tmpdir(), 'three-d-'))
@@ -200,11 +201,19 @@ describe('molecules', () => {
       const { records } = readMoleculeFile(readFileSync(o.path))
       expect(records[0].molecule.elements).toHaveLength(o.atoms)
       expect(typeof o.valid).toBe('boolean')
+      // Whole-molecule validity is EDM's (largest fragment) and one fragment.
+      expect(o.fragments).toBeGreaterThanOrEqual(1)
+      expect(o.valid).toBe(o.largestFragmentValid === true && o.fragments === 1)
       expect(o.atomStability).toBeGreaterThanOrEqual(0)
     }
     const metrics = run.updates.find((u) => u.type === 'metrics')
     expect(metrics?.type === 'metrics' && Object.keys(metrics.metrics)).toEqual(
-      expect.arrayContaining(['validity', 'atom stability', 'molecule stability'])
+      expect.arrayContaining([
+        'validity',
+        'whole-molecule validity',
+        'atom stability',
+        'molecule stability'
+      ])
     )
     const trajectory = artifacts.find((a) => a.role === 'trajectory')!
     const frames = readMoleculeFile(readFileSync(trajectory.path)).records
@@ -265,6 +274,54 @@ describe('molecules', () => {
     )
   }, 60_000)
 
+  it('a model that is not E(3)-equivariant gets no mirrored conformers: wrong stereo is redrawn, then said', async () => {
+    const run = await runJob(
+      bench(),
+      { task: 'molecule.conformer', smiles: 'N[C@@H](C)C(=O)O', count: 3, seed: 2, steps: 3 },
+      'chiral'
+    )
+    const outputs = artifactsOf(run.updates).filter((a) => a.role === 'output')
+    const warnings = run.updates.flatMap((u) => (u.type === 'warning' ? [u.message] : []))
+    expect(warnings.join(' ')).not.toMatch(/reflected/)
+    outputs.forEach((output, b) => {
+      const recipe = JSON.parse(readMoleculeFile(readFileSync(output.path)).records[0].recipe!)
+      expect(recipe.stereo.reflected).toBeUndefined()
+      if (recipe.stereo.kept) return
+      expect(recipe.stereo.lost).toEqual(['the stereo centre at C2'])
+      expect(warnings).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^Conformer ${b + 1} \\(seed \\d+\\) does not keep the stereo centre at C2 .*after 3 redraws`
+          )
+        )
+      )
+    })
+  }, 60_000)
+
+  it('an SDF without hydrogens gets them (noted on the input); a counts line that lies is refused', async () => {
+    const heavy = [...ethanolWithoutHydrogens, '$$$$', '']
+    const info = await inputs.add('molecule', Buffer.from(heavy.join('\n')), 'ethanol.sdf')
+    expect(info.notes).toEqual([
+      "6 hydrogens were added to 3 atoms whose hydrogens the file leaves implicit (openchemlib's valence rules): conformers see every atom, 9 in all, as from a SMILES."
+    ])
+    const run = await runJob(
+      bench(),
+      { task: 'molecule.conformer', molecule: info.ref, count: 1 },
+      'ethanol'
+    )
+    const [output] = artifactsOf(run.updates).filter((a) => a.role === 'output')
+    const m = readMoleculeFile(readFileSync(output.path)).records[0].molecule
+    expect(m.elements).toEqual(['C', 'C', 'O', 'H', 'H', 'H', 'H', 'H', 'H'])
+    const lying = [
+      ...heavy.slice(0, 3),
+      '  2  2  0  0  0  0  0  0  0  0999 V2000',
+      ...heavy.slice(4)
+    ]
+    await expect(
+      inputs.add('molecule', Buffer.from(lying.join('\n')), 'lying.sdf')
+    ).rejects.toThrow(/has more atoms than its counts line says 2 atoms and 2 bonds/)
+  }, 60_000)
+
   it('bad SMILES and unsupported elements are typed errors naming the problem', async () => {
     await expect(
       runJob(bench(), { task: 'molecule.conformer', smiles: 'C1CC' }, 'bad')
@@ -272,5 +329,9 @@ describe('molecules', () => {
     await expect(
       runJob(bench(), { task: 'molecule.conformer', smiles: 'CCCl' }, 'cl')
     ).rejects.toThrow(/Cl/)
+    // openchemlib alone would read "C(" as methane.
+    await expect(
+      runJob(bench(), { task: 'molecule.conformer', smiles: 'C(' }, 'open')
+    ).rejects.toThrow(/The SMILES "C\(" has a branch "\(" that is never closed/)
   })
 })

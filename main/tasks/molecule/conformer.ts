@@ -2,7 +2,8 @@ import { MoleculeConformerSpecSchema, StudioError } from '../../contract'
 import { trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { moleculeFormats, moleculeSample } from './common'
+import { graphFromSmiles } from '../../chemistry'
+import { moleculeFormats, moleculeSample, trainingRangeWarnings } from './common'
 
 /** Conformers (3D coordinates) of a molecular graph given as SMILES; `count` of them. */
 export const moleculeConformer: TaskDefinition<'molecule.conformer'> = {
@@ -21,14 +22,15 @@ export const moleculeConformer: TaskDefinition<'molecule.conformer'> = {
         flag: 'molecule',
         type: 'string',
         input: 'molecule',
-        description: 'or a MOL/SDF file: its graph (atoms in its order, hydrogens as given)'
+        description:
+          'or a MOL/SDF file: its graph (atoms in its order; implicit hydrogens are added)'
       },
       trajectoryOption
     ],
     examples: ['conformer --smiles "CC(=O)NC" --count 5 --out conformers.sdf']
   },
   validate(spec, manifest) {
-    moleculeSample(manifest, 'graph')
+    const sample = moleculeSample(manifest, 'graph')
     const smiles = spec.smiles?.trim()
     if (Boolean(smiles) === Boolean(spec.molecule)) {
       throw new StudioError(
@@ -37,9 +39,29 @@ export const moleculeConformer: TaskDefinition<'molecule.conformer'> = {
       )
     }
     const sampling = resolveSampling(spec, manifest)
+    // A SMILES is read now, so a malformed one, an element the model lacks or one over its atom
+    // limit is refused before the job is queued, and one outside its training range is warned.
+    // (A MOL/SDF file is read by the engine, which warns the same way.)
+    const outside = smiles
+      ? (() => {
+          const graph = graphFromSmiles(smiles, {
+            elements: sample.elements,
+            maxAtoms: sample.maxAtoms
+          })
+          return trainingRangeWarnings(
+            {
+              heavyAtoms: graph.heavyAtoms,
+              charges: graph.charges,
+              fragments: graph.fragmentCount
+            },
+            manifest,
+            `The molecule ${smiles.length > 60 ? `${smiles.slice(0, 57)}…` : smiles}`
+          )
+        })()
+      : []
     return {
       spec: { ...spec, ...(smiles ? { smiles } : {}), model: manifest.id },
-      warnings: sampling.warnings
+      warnings: [...sampling.warnings, ...outside]
     }
   }
 }

@@ -2,7 +2,7 @@ import { MoleculeGenerateSpecSchema, StudioError } from '../../contract'
 import { trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { moleculeFormats, moleculeSample } from './common'
+import { atomCountWarning, moleculeFormats, moleculeSample } from './common'
 
 /** Molecules from noise (EDM): positions and elements together, bonds perceived afterwards. */
 export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
@@ -41,6 +41,10 @@ export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
       )
     }
     const sampling = resolveSampling(spec, manifest)
-    return { spec: { ...spec, model: manifest.id }, warnings: sampling.warnings }
+    const outside = spec.atoms !== undefined ? atomCountWarning(spec.atoms, manifest) : undefined
+    return {
+      spec: { ...spec, model: manifest.id },
+      warnings: [...sampling.warnings, ...(outside ? [outside] : [])]
+    }
   }
 }

@@ -11,6 +11,7 @@ import type { ResolvedModel } from '../../../models/registry'
 import { resolveSampling, taskDefinition } from '../../../tasks'
 import { moleculeSample } from '../../../tasks/molecule/common'
 import {
+  fragments,
   moleculeSetMetrics,
   moleculeStability,
   perceiveBonds,
@@ -100,12 +101,15 @@ export async function generateMolecules(
       molecules[b],
       JSON.stringify(recipe),
       {
-        valid: validity.valid,
+        valid: validity.valid && validity.connected,
+        fragments: validity.valid ? validity.fragmentCount : fragments(molecules[b]).count,
+        largestFragmentValid: validity.valid,
         stable: stability[b].stable,
         atomStability: stability[b].stableAtoms / Math.max(1, stability[b].atoms),
         ...(validity.valid
           ? {
-              smiles: validity.smiles,
+              smiles: validity.whole.smiles,
+              largestFragmentSmiles: validity.smiles,
               ...(training ? { novel: !training.idcodes.has(validity.idcode) } : {})
             }
           : {})
@@ -117,6 +121,7 @@ export async function generateMolecules(
     type: 'metrics',
     metrics: {
       validity: set.validity,
+      'whole-molecule validity': set.wholeValidity,
       ...(Number.isFinite(set.uniqueness) ? { uniqueness: set.uniqueness } : {}),
       ...(set.novelty !== undefined && Number.isFinite(set.novelty)
         ? { novelty: set.novelty }
