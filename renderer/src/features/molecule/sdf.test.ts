@@ -55,3 +55,31 @@ describe('parseSdf', () => {
     expect(() => parseSdf(badBond)).toThrow(/bond between atoms 1 and 2 of 1/)
   })
 })
+
+describe('a counts line that disagrees with its blocks (the engine refuses it too)', () => {
+  const ethanol = [
+    'ethanol',
+    '  test',
+    '',
+    '  3  2  0  0  0  0  0  0  0  0999 V2000',
+    '    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+    '    1.5000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+    '    2.0000    1.4000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0',
+    '  1  2  1  0',
+    '  2  3  1  0',
+    'M  END'
+  ]
+  const withCounts = (counts: string) =>
+    [...ethanol.slice(0, 3), counts, ...ethanol.slice(4)].join('\n')
+  it('is refused, naming what the counts line says', () => {
+    expect(parseSdf(ethanol.join('\n'))[0].elements).toEqual(['C', 'C', 'O'])
+    for (const counts of ['  2  2', '  4  2', '  3  1', '  3  3']) {
+      expect(() => parseSdf(withCounts(`${counts}  0  0  0  0  0  0  0  0999 V2000`))).toThrow(
+        MolfileError
+      )
+    }
+    expect(() => parseSdf(withCounts('  3  1  0  0  0  0  0  0  0  0999 V2000'))).toThrow(
+      /more atoms or bonds than the counts line says 3 atoms and 1 bonds/
+    )
+  })
+})

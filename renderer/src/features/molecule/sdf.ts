@@ -13,6 +13,9 @@ export class MolfileError extends Error {
   override name = 'MolfileError'
 }
 
+/** A bond line: integers only (two atom numbers, a type, more). */
+const bondPattern = /^\s*\d+\s*\d+\s+\d+(\s+-?\d+)*\s*$/
+
 const num = (text: string): number => (text.trim() === '' ? NaN : Number(text))
 
 function atomLine(line: string, where: string): { symbol: string; xyz: number[]; charge: number } {
@@ -63,8 +66,12 @@ function parseMolfile(lines: string[], start: number, record: number): [Molecule
   const positions = new Float32Array(3 * atoms)
   const charges: number[] = []
   let k = start + 4
+  const counted = `the counts line says ${atoms} atoms and ${bondCount} bonds`
   for (let i = 0; i < atoms; i++, k++) {
     if (!lines[k]?.trim()) throw new MolfileError(`${where(k)}: the atom block ends early`)
+    if (bondPattern.test(lines[k]) || lines[k].startsWith('M  ')) {
+      throw new MolfileError(`${where(k)}: the atom block has ${i} atoms, but ${counted}`)
+    }
     const atom = atomLine(lines[k], where(k))
     elements.push(atom.symbol)
     positions.set(atom.xyz, 3 * i)
@@ -73,7 +80,17 @@ function parseMolfile(lines: string[], start: number, record: number): [Molecule
   const bonds: Bond[] = []
   for (let i = 0; i < bondCount; i++, k++) {
     if (!lines[k]?.trim()) throw new MolfileError(`${where(k)}: the bond block ends early`)
+    if (!bondPattern.test(lines[k])) {
+      throw new MolfileError(`${where(k)}: the bond block has ${i} bonds, but ${counted}`)
+    }
     bonds.push(bondLine(lines[k], atoms, where(k)))
+  }
+  // The engine refuses a file whose blocks hold more than the counts line says; so does this reader.
+  if (
+    lines[k] !== undefined &&
+    (bondPattern.test(lines[k]) || /\d\.\d+\s+[A-Za-z]/.test(lines[k]))
+  ) {
+    throw new MolfileError(`${where(k)}: more atoms or bonds than ${counted}`)
   }
   let chargeLines = false
   for (; k < lines.length; k++) {
