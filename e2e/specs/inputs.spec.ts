@@ -76,3 +76,23 @@ test('a CMYK JPEG and an EXIF-rotated one look in the window exactly as the engi
     expect(shown).toEqual(Array.from(engine.data))
   }
 })
+
+test('what the studio did to an input is a note of the job, shown beside its recipe', async ({
+  page,
+  host
+}) => {
+  await openStudio(page, host.url)
+  await page.getByTestId('task-image.img2img').click()
+  await page.getByTestId('img2img-input-file').setInputFiles({
+    name: 'press.jpg',
+    mimeType: 'image/jpeg',
+    buffer: await cases[0].make()
+  })
+  await expect(page.getByTestId('img2img-input')).toContainText('press.jpg')
+  await page.getByTestId('steps-input').fill('2')
+  await page.getByTestId('generate-button').click()
+  await expect(page.getByTestId('job-input-notes')).toContainText(
+    'image (press.jpg): CMYK colours were converted to sRGB through a press profile'
+  )
+  await expect(page.getByTestId('job-input-notes')).toContainText('Decoded once, when it was added')
+})

@@ -10,7 +10,10 @@ import type { EngineJobUpdate } from '../../../contract'
 import { ModelRegistry } from '../../../models/registry'
 import { modelRoots } from '../../../platform/paths'
 import { Runtime } from '../../runtime'
+import { inputValidators } from '../../../codecs/input-validators'
 import { readMoleculeFile } from '../../../codecs/molecule-io'
+import { writeSdf } from '../../../codecs/molfile'
+import { InputStore } from '../../../storage/inputs'
 import { runJob } from '../testing/run-job'
 
 const work = mkdtempSync(join(tmpdir(), 'conformer-'))
@@ -90,6 +93,43 @@ describe("conformers keep the input's stereo", () => {
     for (const text of d.files) {
       const p = readMoleculeFile(Buffer.from(text)).records[0].molecule.positions
       expect(Math.sign(signedVolume(p, 1, 0, 3, 2))).toBe(-lSign)
+    }
+  }, 120_000)
+
+  it('an SDF of L-alanine in 3D without its hydrogens: hydrogens added, every conformer S', async () => {
+    const mol = new ConformerGenerator(5).getOneConformerAsMolecule(
+      Molecule.fromSmiles('N[C@@H](C)C(=O)O')
+    )!
+    const heavy = Array.from({ length: 6 }, (_, i) => i)
+    const molecule = {
+      elements: heavy.map((i) => mol.getAtomLabel(i)),
+      positions: Float32Array.from(
+        heavy.flatMap((i) => [mol.getAtomX(i), mol.getAtomY(i), mol.getAtomZ(i)])
+      ),
+      bonds: Array.from({ length: mol.getAllBonds() }, (_, k) => ({
+        a: mol.getBondAtom(0, k),
+        b: mol.getBondAtom(1, k),
+        order: mol.getBondOrder(k) as 1 | 2
+      })).filter(({ a, b }) => a < 6 && b < 6)
+    }
+    const inputs = new InputStore(join(work, 'inputs'), inputValidators)
+    const info = await inputs.add('molecule', Buffer.from(writeSdf([{ molecule }])), 'l-ala.sdf')
+    expect(info.notes.join(' ')).toMatch(/7 hydrogens were added to 4 atoms/)
+    const run = await runJob(
+      { ...bench(), inputsDir: inputs.dir },
+      { task: 'molecule.conformer', model: 'qm9-mini-conf', molecule: info.ref, count: 4, seed: 4 },
+      'l-ala-sdf'
+    )
+    const outputs = run.updates.flatMap((u) =>
+      u.type === 'artifact' && u.artifact.role === 'output' ? [u.artifact] : []
+    )
+    expect(outputs).toHaveLength(4)
+    for (const o of outputs) {
+      const text = readFileSync(o.path, 'utf8')
+      expect(readMoleculeFile(Buffer.from(text)).records[0].molecule.elements).toHaveLength(13)
+      const back = Molecule.fromMolfile(text)
+      back.ensureHelperArrays(Molecule.cHelperCIP)
+      expect(back.getAtomCIPParity(1)).toBe(Molecule.cAtomCIPParitySorP)
     }
   }, 120_000)
 
