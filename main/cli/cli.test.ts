@@ -209,8 +209,8 @@ describe('paths, ports and what the user asked for', () => {
       [['generate', '--out', join(work, 'x.gif')], /--out must end in \.png or \.webp/],
       [['serve', '--data-dir', file], /--data-dir .* is a file, not a folder/],
       [['serve', '--data-dir', '/proc/studio'], /system folder/],
-      [['serve', '--port', '70000'], /a port is 0–65535/],
-      [['serve', '--port=-1'], /a port is 0–65535/]
+      [['serve', '--port', '70000'], /--port is a whole number from 0 to 65535 \(0 picks a free one\)\./],
+      [['serve', '--port=-1'], /--port is a whole number from 0 to 65535/]
     ]
     for (const [args, message] of cases) {
       const run = await cli(args)
@@ -503,7 +503,7 @@ describe('outputs and messages a user can act on', () => {
       join(work, 'm.png')
     ])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--extend-right: /)
+    expect(bad.stderr).toMatch(/--extend-right is a whole number from 0 to 2048\./)
     const junk = join(work, 'junk-mask.png')
     writeFileSync(junk, 'not a png at all')
     const mask = await cli([

@@ -1,7 +1,17 @@
 // Typed option values for the command line: each parser throws commander's InvalidArgumentError, which
-// the program reports as a usage error (exit 2) with the option's name.
+// the program reports as a usage error (exit 2) with the option's name. Every number an option takes is
+// checked against the zod schema of what it sets, so an out-of-range value is refused while the command
+// line is read, in a sentence naming the range (`--threads is a whole number from 0 to 256.`).
 import { InvalidArgumentError } from 'commander'
-import { DeviceSchema, type Device } from '../contract'
+import { z } from 'zod'
+import {
+  DeviceSchema,
+  describeRange,
+  inRange,
+  numberRange,
+  type Device,
+  type NumberRange
+} from '../contract'
 import { closest } from '../tasks'
 
 export function intValue(raw: string): number {
@@ -20,14 +30,32 @@ export function numberValue(raw: string): number {
   return n
 }
 
-/** A TCP port, 0 (any free port) to 65535. */
-export function portValue(raw: string): number {
-  const n = intValue(raw)
-  if (n < 0 || n > 65535) {
-    throw new InvalidArgumentError(`a port is 0–65535 (0 picks a free one), got ${n}.`)
+/**
+ * The parser of `--flag` taking a number that `schema` (a zod number schema, e.g. the spec field the option
+ * sets) accepts: whole or not, and within its bounds.
+ * @throws InvalidArgumentError "--steps is a whole number from 1 to 1000." (+ `note`).
+ */
+export function schemaValue(schema: z.ZodType, flag: string, note = ''): (raw: string) => number {
+  const range: NumberRange = numberRange(schema) ?? {
+    integer: false,
+    minInclusive: true,
+    maxInclusive: true
   }
-  return n
+  const say = () => `--${flag} is ${describeRange(range)}${note}.`
+  return (raw) => {
+    const n = Number(raw)
+    const written = range.integer ? /^[-+]?\d+$/.test(raw.trim()) : raw.trim() !== ''
+    if (!written || !inRange(n, range)) throw new InvalidArgumentError(say())
+    return n
+  }
 }
+
+/** A whole-number option between `min` and `max` (options that set no schema field: bench sizes). */
+export const wholeValue = (flag: string, min: number, max: number, note = '') =>
+  schemaValue(z.number().int().min(min).max(max), flag, note)
+
+/** A TCP port, 0 (any free port) to 65535. */
+export const portValue = wholeValue('port', 0, 65535, ' (0 picks a free one)')
 
 export function deviceValue(raw: string): Device {
   const parsed = DeviceSchema.safeParse(raw.toLowerCase())

@@ -92,11 +92,12 @@ export function createDispatch(handlers: Handlers): Dispatch {
       throw new StudioError('invalid-request', `Unknown verb "${String(verb).slice(0, 64)}".`)
     }
     const name = verb as Verb
-    const parsed = invokeContract[name].request.safeParse(request)
+    const schema = invokeContract[name].request
+    const parsed = schema.safeParse(request, { reportInput: true })
     if (!parsed.success) {
       throw new StudioError(
         'invalid-request',
-        `Invalid ${name} request: ${describeIssues(parsed.error)}`
+        `Invalid ${name} request: ${describeIssues(parsed.error, undefined, schema)}`
       )
     }
     const handler = handlers[name] as (request: unknown) => Promise<unknown>

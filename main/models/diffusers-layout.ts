@@ -1,7 +1,7 @@
 // Reads a diffusers/optimum ONNX folder (model_index.json, unet/model.onnx + weights.pb or
 // model.onnx_data, text_encoder/, vae_encoder/, vae_decoder/, tokenizer/, scheduler/) into a manifest
 // draft: components with the I/O read from the graphs, the training schedule from scheduler_config.json.
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import {
   StudioError,
@@ -16,6 +16,7 @@ import {
   sessionMemoryFactor,
   type OnnxGraphInfo
 } from '../onnx/inspect'
+import { readRegularFile } from '../platform/regular-file'
 import { listFiles, readJsonFile } from './files'
 
 /** A manifest without its file hashes, and where each file comes from. */
@@ -101,6 +102,53 @@ const parameterizations: Record<string, ModelManifest['parameterization']> = {
   sample: 'x0'
 }
 
+/**
+ * The score-SDE schedulers (Song et al. 2021), which have no beta table: VE is continuous in σ (the UNet is
+ * fed σ and outputs the score); VP is read as diffusers' ScoreSdeVpPipeline ran it — the UNet fed t·999 and
+ * its output taken as ε (score = −output/std) — which is a 1000-step linear DDPM schedule with
+ * β ∈ [β_min, β_max]/1000 (the discretisation of the VP SDE).
+ */
+function scoreSdeSchedule(
+  className: string,
+  c: Record<string, unknown>,
+  timestepDtype: 'float32' | 'int64'
+): (Pick<ModelManifest, 'schedule' | 'parameterization'> & { warnings: string[] }) | undefined {
+  const num = (key: string, fallback: number) =>
+    typeof c[key] === 'number' && Number.isFinite(c[key]) && (c[key] as number) > 0
+      ? (c[key] as number)
+      : fallback
+  if (className === 'ScoreSdeVeScheduler') {
+    return {
+      parameterization: 'score',
+      schedule: {
+        type: 'continuous',
+        sigmaMin: num('sigma_min', 0.01),
+        sigmaMax: num('sigma_max', 1348),
+        sigmaData: 0.5
+      },
+      warnings: []
+    }
+  }
+  if (className === 'ScoreSdeVpScheduler') {
+    return {
+      parameterization: 'epsilon',
+      schedule: {
+        type: 'discrete',
+        betaSchedule: 'linear',
+        betaStart: num('beta_min', 0.1) / 1000,
+        betaEnd: num('beta_max', 20) / 1000,
+        trainSteps: 1000,
+        zeroTerminalSnr: false,
+        timestepDtype
+      },
+      warnings: [
+        'ScoreSdeVpScheduler: the UNet is taken to be fed t·999 and to predict the noise, as diffusers’ ScoreSdeVpPipeline ran it (a 1000-step linear schedule β_min/1000–β_max/1000)'
+      ]
+    }
+  }
+  return undefined
+}
+
 /** The training schedule and parameterization from a diffusers scheduler_config.json. */
 export function scheduleFromDiffusers(
   config: Record<string, unknown> | undefined,
@@ -108,6 +156,8 @@ export function scheduleFromDiffusers(
 ): Pick<ModelManifest, 'schedule' | 'parameterization'> & { warnings: string[] } {
   const warnings: string[] = []
   const c = config ?? {}
+  const score = scoreSdeSchedule(String(c._class_name ?? ''), c, timestepDtype)
+  if (score) return score
   if (!config)
     warnings.push(
       'no scheduler/scheduler_config.json: assumed the SD schedule (scaled_linear 0.00085–0.012, 1000 steps, epsilon)'
@@ -142,6 +192,41 @@ export function scheduleFromDiffusers(
     },
     warnings
   }
+}
+
+/**
+ * What the UNet is conditioned on: a prompt (a text encoder and `encoder_hidden_states`), a class
+ * (`class_labels`: names from model_index.json's `id2label`, as DiT writes them, else "0" … "K−1" from
+ * `num_class_embeds`; an embedding beyond the named classes is the unconditional one), or nothing.
+ */
+function conditioningOf(
+  text: { maxTokens: number; input: string } | undefined,
+  classInput: { name: string } | undefined,
+  modelIndex: Record<string, unknown> | undefined,
+  unetConfig: Record<string, unknown> | undefined,
+  warnings: string[]
+): ModelManifest['conditioning'] {
+  if (text) return { type: 'text', ...text }
+  if (!classInput) return { type: 'none' }
+  const id2label = modelIndex?.id2label
+  const named =
+    id2label && typeof id2label === 'object'
+      ? Object.entries(id2label as Record<string, unknown>)
+          .filter(([k, v]) => /^\d+$/.test(k) && typeof v === 'string' && v.length > 0)
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([, v]) => (v as string).slice(0, 64))
+      : []
+  const embeds =
+    typeof unetConfig?.num_class_embeds === 'number' ? unetConfig.num_class_embeds : undefined
+  const classes =
+    named.length > 0 ? named : Array.from({ length: Math.max(1, embeds ?? 1) }, (_, k) => String(k))
+  if (embeds !== undefined && embeds > classes.length) {
+    return { type: 'class', classes, nullClass: classes.length, input: classInput.name }
+  }
+  warnings.push(
+    'the UNet takes class labels but declares no unconditional class: guidance above 1 would mix with class 0, so keep guidance at 1'
+  )
+  return { type: 'class', classes, nullClass: 0, input: classInput.name }
 }
 
 /** Builds the manifest draft of a diffusers/optimum ONNX folder. */
@@ -218,17 +303,30 @@ export async function describeDiffusersFolder(
         ? unetConfig.out_channels
         : 4
   const isXl = Boolean(components['text-encoder-2'])
-  const fixedSize =
-    sampleInput && typeof sampleInput.shape[2] === 'number'
-      ? (sampleInput.shape[2] as number)
-      : undefined
-  const size =
-    typeof unetConfig?.sample_size === 'number'
-      ? unetConfig.sample_size
-      : (fixedSize ?? (isXl ? 128 : 64))
+  const fixedHeight = typeof sampleInput?.shape[2] === 'number' ? sampleInput.shape[2] : undefined
+  const fixedWidth = typeof sampleInput?.shape[3] === 'number' ? sampleInput.shape[3] : undefined
+  // UNet2DModel's sample_size is a side or [height, width].
+  const configured = unetConfig?.sample_size
+  const [configHeight, configWidth] =
+    typeof configured === 'number'
+      ? [configured, configured]
+      : Array.isArray(configured) && configured.every((v) => typeof v === 'number')
+        ? [configured[0] as number, (configured[1] ?? configured[0]) as number]
+        : [undefined, undefined]
+  const height = configHeight ?? fixedHeight ?? (isXl ? 128 : 64)
+  const width = configWidth ?? fixedWidth ?? height
 
   const upscaler = /Upscale/.test(className) || inChannels === channels + 3
   const inpaint = !upscaler && (/Inpaint/.test(className) || inChannels === 2 * channels + 1)
+  // Latent or pixel space is told by what the folder holds: a UNet without a VAE decoder to turn its
+  // samples into pixels works on pixels (DDPM, DDIM, score-SDE and the rest of the UNet2DModel family).
+  const pixel = !components['vae-decoder'] && !upscaler
+  if (pixel && channels === 4) {
+    throw new StudioError(
+      'bad-input',
+      `${dir} has a UNet that works on 4-channel latents but no vae_decoder/ (or vae/) to turn them into pixels. Export the VAE decoder with the UNet, or choose the complete folder.`
+    )
+  }
   if (inChannels === undefined)
     warnings.push(
       "the UNet's input channels are not declared and conv_in.weight was not found: assumed a plain text-to-image UNet"
@@ -238,11 +336,14 @@ export async function describeDiffusersFolder(
     ? ['image.upscale']
     : inpaint
       ? ['image.inpaint']
-      : [
-          'image.generate',
-          ...(components['vae-encoder'] ? (['image.img2img', 'image.inpaint'] as TaskId[]) : [])
-        ]
-  if (inpaint && !components['vae-encoder'])
+      : pixel
+        ? // A pixel model edits images as it is: img2img, RePaint and DDRM need no encoder.
+          ['image.generate', 'image.img2img', 'image.inpaint', 'image.upscale']
+        : [
+            'image.generate',
+            ...(components['vae-encoder'] ? (['image.img2img', 'image.inpaint'] as TaskId[]) : [])
+          ]
+  if (inpaint && !pixel && !components['vae-encoder'])
     warnings.push('an inpainting UNet without vae_encoder/: it cannot see the image it inpaints')
 
   const noiseInput = unet.inputs.find((i) => i.name === 'class_labels')
@@ -302,7 +403,13 @@ export async function describeDiffusersFolder(
     typeof maxLength === 'number' && maxLength > 0 && maxLength <= 1024 ? maxLength : 77
   const contextInput = unet.inputs.find((i) => i.name === 'encoder_hidden_states')
 
-  const readme = await readFile(join(dir, 'README.md'), 'utf8').catch(() => '')
+  const readme = await readRegularFile(join(dir, 'README.md')).then(
+    (b) => b.toString('utf8'),
+    (error: unknown) => {
+      if (error instanceof StudioError) throw error
+      return ''
+    }
+  )
   const licence = options.licence ?? licenceFromReadme(readme)
   if (!licence)
     warnings.push(
@@ -323,11 +430,27 @@ export async function describeDiffusersFolder(
         : 'few-step model: timesteps spaced from the last training step (trailing)'
     )
   }
+  const conditioning = conditioningOf(
+    hasText && contextInput ? { maxTokens, input: contextInput.name } : undefined,
+    upscaler ? undefined : unet.inputs.find((i) => i.name === 'class_labels'),
+    modelIndex,
+    unetConfig,
+    warnings
+  )
+  // Guidance needs a condition: an unconditional model (and a class model, by default) runs w = 1.
+  const guidance = conditioning.type === 'text' ? (upscaler ? 9 : 7.5) : 1
   const defaults = lcm
     ? { sampler: 'lcm', steps: 4, guidance: 8, schedule: 'model' as const }
     : fewStep
       ? { sampler: 'euler-ancestral', steps: 1, guidance: 0, schedule: 'model' as const }
-      : { sampler: 'dpmpp-2m', steps: 25, guidance: upscaler ? 9 : 7.5, schedule: 'model' as const }
+      : schedule.type === 'continuous'
+        ? { sampler: 'heun', steps: 35, guidance, schedule: 'model' as const }
+        : pixel && schedulerClass === 'DDIMScheduler'
+          ? { sampler: 'ddim', steps: 50, guidance, schedule: 'model' as const }
+          : { sampler: 'dpmpp-2m', steps: 25, guidance, schedule: 'model' as const }
+  const downsamples = Array.isArray(unetConfig?.block_out_channels)
+    ? unetConfig.block_out_channels.length - 1
+    : undefined
 
   const scalingFactor = vaeConfig?.scaling_factor
   const latentScale =
@@ -358,29 +481,37 @@ export async function describeDiffusersFolder(
       schemaVersion: 1,
       id: options.id ?? slugId(name),
       name,
-      description: className
-        ? `Imported ${className} (diffusers ONNX layout)`
-        : 'Imported diffusers ONNX folder',
+      description: `${className ? `Imported ${className}` : 'Imported'} (diffusers ONNX layout${pixel ? ', pixel space' : ''})`,
       modality: 'image',
       tasks,
       licence: licence ?? 'unknown (see the model card)',
       components,
       parameterization,
       schedule,
-      conditioning:
-        hasText && contextInput
-          ? { type: 'text', maxTokens, input: contextInput.name }
-          : { type: 'none' },
-      sample: {
-        kind: 'image',
-        channels,
-        width: size,
-        height: size,
-        latentScale,
-        pixelRange: [-1, 1],
-        vaeScale: upscaler ? 4 : 8,
-        sizeMultiple: upscaler ? 4 : 8
-      },
+      conditioning,
+      sample: pixel
+        ? {
+            kind: 'image',
+            channels,
+            width,
+            height,
+            latentScale: 1,
+            pixelRange: [-1, 1],
+            vaeScale: 1,
+            // Fully convolutional at any multiple of its downsampling, where the graph allows sizes.
+            sizeMultiple:
+              fixedHeight === undefined && downsamples !== undefined ? 2 ** downsamples : 0
+          }
+        : {
+            kind: 'image',
+            channels,
+            width,
+            height,
+            latentScale,
+            pixelRange: [-1, 1],
+            vaeScale: upscaler ? 4 : 8,
+            sizeMultiple: upscaler ? 4 : 8
+          },
       defaults,
       resolutionBuckets: [],
       imageInputs,

@@ -1,22 +1,13 @@
 // File-system steps that keep a model folder complete or absent: hashed copies, fsync, free space.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import {
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  realpath,
-  rename,
-  rm,
-  stat,
-  statfs
-} from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { mkdir, open, readdir, realpath, rename, rm, stat, statfs } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { randomBytes } from 'node:crypto'
 import { StudioError } from '../contract'
+import { openRegularFile, readRegularFile } from '../platform/regular-file'
 
 /** `root`/`rel` resolved, when that lies strictly inside `root`; else (`..`, absolute) undefined. */
 export function containedJoin(root: string, rel: string): string | undefined {
@@ -56,7 +47,11 @@ export async function copyWithHash(
   signal?: AbortSignal,
   onBytes?: (n: number) => void
 ): Promise<{ sha256: string; size: number }> {
-  await mkdir(dirname(to), { recursive: true })
+  const source = await openRegularFile(from)
+  await mkdir(dirname(to), { recursive: true }).catch(async (error: unknown) => {
+    await source.close()
+    throw error
+  })
   const hash = createHash('sha256')
   let size = 0
   const tap = new Transform({
@@ -67,7 +62,8 @@ export async function copyWithHash(
       done(null, chunk)
     }
   })
-  await pipeline(createReadStream(from, { highWaterMark: 1 << 20 }), tap, createWriteStream(to), {
+  // The stream closes the handle when it ends or fails.
+  await pipeline(source.createReadStream({ highWaterMark: 1 << 20 }), tap, createWriteStream(to), {
     signal
   })
   await fsyncFile(to)
@@ -108,11 +104,11 @@ export async function listFiles(root: string): Promise<string[]> {
 }
 
 /**
- * Reads a JSON file. A file that does not parse is a typed `bad-input` that names the file and the
+ * Reads a JSON file (a regular file only: a named pipe or a device is refused, never read). A file that does not parse is a typed `bad-input` that names the file and the
  * position, never its contents (which may be anything: a secret, a binary).
  */
 export async function readJsonFile(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8')
+  const text = (await readRegularFile(path)).toString('utf8')
   try {
     return JSON.parse(text)
   } catch (error) {

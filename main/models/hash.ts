@@ -1,13 +1,15 @@
 // sha256 of model files, cached by (path, size, mtime) so a model is hashed once, not on every run.
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { openRegularFile } from '../platform/regular-file'
 
+/** sha256 of a regular file. @throws StudioError bad-input for a named pipe, a device or a socket. */
 export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
+  const handle = await openRegularFile(path)
   const hash = createHash('sha256')
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash, { signal })
+  await pipeline(handle.createReadStream({ highWaterMark: 1 << 20 }), hash, { signal })
   return hash.digest('hex')
 }
 

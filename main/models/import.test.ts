@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
   existsSync,
@@ -377,6 +378,54 @@ describe('importModel: paths that would leave the models folder', () => {
     for (const path of ['../x', 'a/../../x', '/etc/passwd', '..', '']) {
       expect(containedJoin(modelsDir, path)).toBeUndefined()
     }
+  })
+})
+
+describe('importModel: only regular files are read', () => {
+  const fifo = (path: string) => {
+    mkdirSync(dirname(path), { recursive: true })
+    execFileSync('mkfifo', [path])
+  }
+
+  it.each([
+    ['a named pipe', (p: string) => fifo(p), 'a named pipe (FIFO)'],
+    ['a link to /dev/zero', (p: string) => symlinkSync('/dev/zero', p), 'a device']
+  ])('refuses %s as the source at once: bad-input, nothing installed', async (_, make, kind) => {
+    const path = join(root, 'model.onnx')
+    make(path)
+    const error = await failure(importModel(path, { modelsDir }))
+    expect(error.code).toBe('bad-input')
+    expect(error.message).toBe(
+      `${path} is not a regular file (it is ${kind}); give a model folder or an .onnx file.`
+    )
+    expectNothingInstalled()
+  })
+
+  it.each([
+    ['model_index.json', 'fifo'],
+    ['unet/model.onnx', 'zero'],
+    ['unet/weights.pb', 'fifo'],
+    ['README.md', 'fifo']
+  ])('a folder whose %s is a %s is refused naming the file, never read', async (rel, how) => {
+    writeDiffusersFolder(source)
+    const path = join(source, rel)
+    rmSync(path)
+    if (how === 'fifo') fifo(path)
+    else symlinkSync('/dev/zero', path)
+    const error = await failure(importModel(source, { modelsDir }))
+    expect(error.code).toBe('bad-input')
+    expect(error.message).toMatch(`${path} is not a regular file (it is a`)
+    expectNothingInstalled()
+  })
+
+  it('a listed model whose manifest.json is a named pipe is a folder problem, not a hang', async () => {
+    fifo(join(modelsDir, 'piped', 'manifest.json'))
+    const { models, problems } = await registry.scan()
+    expect(models).toEqual([])
+    expect(problems.map((p) => p.problem)).toEqual([
+      `${join(modelsDir, 'piped', 'manifest.json')} is not a regular file (it is a named pipe (FIFO)); only plain files are read.`
+    ])
+    rmSync(join(modelsDir, 'piped'), { recursive: true })
   })
 })
 

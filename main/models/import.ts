@@ -2,7 +2,7 @@
 // sidecar JSON (a partial manifest), or a studio model folder (manifest.json + files). Files are copied
 // into a hidden staging folder in the same models root, hashed, fsynced, then renamed into place: a
 // model is complete or absent, and a failed import leaves nothing listed.
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import {
@@ -36,6 +36,7 @@ import {
   removeTree,
   type FreeSpaceFn
 } from './files'
+import { fileKind, notRegularFile } from '../platform/regular-file'
 import { sha256File, type HashCache } from './hash'
 import { installInfoFile } from './registry'
 
@@ -145,7 +146,10 @@ async function describeSingleOnnx(onnx: string, options: ImportOptions): Promise
   const files: ManifestDraft['files'] = []
   let bytes = 0
   for (const path of [file, ...graph.externalFiles]) {
-    const size = (await stat(join(dirname(onnx), path))).size
+    const from = join(dirname(onnx), path)
+    const found = await stat(from)
+    if (!found.isFile()) throw notRegularFile(from, found)
+    const size = found.size
     bytes += size
     files.push({ path, size, from: join(dirname(onnx), path) })
   }
@@ -242,13 +246,10 @@ async function describeStudioFolder(dir: string, options: ImportOptions): Promis
     files: await Promise.all(
       files.map(async (f) => {
         const from = join(dir, f.path)
-        const size = await stat(from).then(
-          (s) => s.size,
-          () => -1
-        )
-        if (size < 0)
-          throw new StudioError('model-missing', `${from} is missing; ${path} lists it.`)
-        return { path: f.path, size, from }
+        const found = await stat(from).catch(() => undefined)
+        if (!found) throw new StudioError('model-missing', `${from} is missing; ${path} lists it.`)
+        if (!found.isFile()) throw notRegularFile(from, found)
+        return { path: f.path, size: found.size, from }
       })
     ),
     warnings: [],
@@ -266,6 +267,24 @@ async function expectedHashes(source: string): Promise<Map<string, string>> {
   return map
 }
 
+/**
+ * A Hugging Face cache folder (`models--org--name/{refs, snapshots, blobs}`) stands for the snapshot its
+ * `refs/main` names (or its only snapshot); any other folder stands for itself.
+ */
+async function hubSnapshot(source: string): Promise<string> {
+  const snapshots = join(source, 'snapshots')
+  if (!(await exists(join(source, 'blobs'))) || !(await exists(snapshots))) return source
+  const ref = (await readFile(join(source, 'refs', 'main'), 'utf8').catch(() => '')).trim()
+  if (/^[0-9a-f]{7,64}$/i.test(ref) && (await exists(join(snapshots, ref))))
+    return join(snapshots, ref)
+  const all = await readdir(snapshots).catch(() => [])
+  if (all.length === 1) return join(snapshots, all[0])
+  throw new StudioError(
+    'bad-input',
+    `${source} is a Hugging Face cache folder with ${all.length} snapshots and no usable refs/main; choose one of ${snapshots}/<revision>.`
+  )
+}
+
 /** Works out what `source` is and drafts its manifest. */
 export async function describeSource(
   source: string,
@@ -273,6 +292,12 @@ export async function describeSource(
 ): Promise<ManifestDraft> {
   const s = await stat(source).catch(() => undefined)
   if (!s) throw new StudioError('bad-input', `${source} does not exist.`)
+  if (!s.isFile() && !s.isDirectory()) {
+    throw new StudioError(
+      'bad-input',
+      `${source} is not a regular file (it is ${fileKind(s)}); give a model folder or an .onnx file.`
+    )
+  }
   if (s.isFile()) {
     if (!/\.onnx$/i.test(source)) {
       throw new StudioError('bad-input', `${source} is not an .onnx file or a model folder.`)
@@ -309,7 +334,12 @@ function outsideFolder(source: string, path: string, from: string): StudioError 
 }
 
 /** Imports `source` (see the module comment); returns the installed manifest. */
-export async function importModel(source: string, options: ImportOptions): Promise<ImportResult> {
+export async function importModel(given: string, options: ImportOptions): Promise<ImportResult> {
+  const isDir = await stat(given).then(
+    (s) => s.isDirectory(),
+    () => false
+  )
+  const source = isDir ? await hubSnapshot(given) : given
   const draft = await describeSource(source, options)
   const { manifest: partial } = draft
   const id = partial.id

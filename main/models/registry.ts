@@ -1,7 +1,7 @@
 // The installed models: one folder each (manifest.json plus its files) under the bundled starter folder
 // (read-only) and the user's models folder. Listing never throws for one bad folder; resolving checks
 // every file (size, then sha256 through the cache) and throws a typed error naming the file.
-import { readdir, readFile, rename, stat } from 'node:fs/promises'
+import { readdir, rename, stat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import {
   ModelManifestSchema,
@@ -11,6 +11,7 @@ import {
   type ModelFolderProblem,
   type ModelManifest
 } from '../contract'
+import { readRegularFile } from '../platform/regular-file'
 import { HashCache } from './hash'
 import { removeTree } from './files'
 
@@ -96,7 +97,7 @@ export class ModelRegistry {
   async #origin(dir: string, root: 'starter' | 'user'): Promise<Origin> {
     if (root === 'starter') return 'starter'
     try {
-      const info = JSON.parse(await readFile(join(dir, installInfoFile), 'utf8')) as {
+      const info = JSON.parse((await readRegularFile(join(dir, installInfoFile))).toString()) as {
         origin?: string
       }
       return info.origin === 'downloaded' ? 'downloaded' : 'imported'
@@ -145,13 +146,15 @@ export class ModelRegistry {
         const report = (problem: string) => problems.push({ dir, origin, problem })
         let raw: unknown
         try {
-          raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))
+          raw = JSON.parse((await readRegularFile(join(dir, 'manifest.json'))).toString('utf8'))
         } catch (error) {
           const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
           report(
             missing
               ? 'no manifest.json in the folder'
-              : `manifest.json is not valid JSON: ${(error as Error).message}`
+              : error instanceof StudioError
+                ? error.message
+                : `manifest.json is not valid JSON: ${(error as Error).message}`
           )
           continue
         }

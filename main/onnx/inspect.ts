@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises'
 import { dirname, join, posix } from 'node:path'
 import { StudioError, type TensorSpec } from '../contract'
+import { notRegularFile } from '../platform/regular-file'
 import { readOnnxFile, type OnnxGraphInfo } from './onnx-reader'
 import { ProtoError } from './protobuf'
 import { toTensorSpecs } from './interface-check'
@@ -99,10 +100,9 @@ export async function checkExternalData(file: string, info: OnnxGraphInfo): Prom
   }
   for (const [location, end] of needed) {
     const path = join(dirname(file), location)
-    const size = await stat(path).then(
-      (s) => s.size,
-      () => -1
-    )
+    const found = await stat(path).catch(() => undefined)
+    if (found && !found.isFile()) throw notRegularFile(path, found)
+    const size = found ? found.size : -1
     if (size < 0) {
       throw new StudioError(
         'model-missing',

@@ -1,7 +1,8 @@
 // Reads what the studio needs from an .onnx file without onnxruntime and without loading its weights:
 // graph inputs/outputs (names, types, shapes), opsets, metadata and external-data references. Large
 // fields (raw tensor data, nodes) are skipped by offset, so a 2 GB text encoder costs a few reads.
-import { open, type FileHandle } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
+import { openRegularFile } from '../platform/regular-file'
 import { ProtoError, ProtoReader, WIRE, type Field } from './protobuf'
 import { onnxTypeName } from './onnx-dtypes'
 
@@ -275,7 +276,7 @@ async function parseModel(src: ByteSource): Promise<OnnxGraphInfo> {
 
 /** Reads an .onnx file's interface. Throws ProtoError (with a byte offset) for a truncated or foreign file. */
 export async function readOnnxFile(path: string): Promise<OnnxGraphInfo> {
-  const handle = await open(path, 'r')
+  const handle = await openRegularFile(path)
   try {
     const { size } = await handle.stat()
     if (size === 0) throw new ProtoError('the file is empty', 0)

@@ -252,6 +252,7 @@ function plan(folder, session, index, ids, unetChannels) {
       }
     }
     case 'unet': {
+      if (!meta.encoder_hidden_states) return pixelUnet(meta, type, join(root, index.__name, 'unet'))
       const declared = meta.sample.shape[1]
       const channels =
         typeof declared === 'number'
@@ -295,6 +296,21 @@ function plan(folder, session, index, ids, unetChannels) {
     default:
       return undefined
   }
+}
+
+/** A pixel-space UNet2DModel (no text): sample [B, C, H, W] from unet/config.json, timestep [B]. */
+function pixelUnet(meta, type, unetDir) {
+  const config = readJson(join(unetDir, 'config.json'))
+  const C = config.in_channels ?? 3
+  const [H, W] = [2, 3].map((k) => (typeof meta.sample.shape[k] === 'number' ? meta.sample.shape[k] : 8))
+  const B = 2
+  const feeds = {
+    sample: tensor(type('sample'), [B, C, H, W], () => rand() * 2 - 1),
+    // DDPM/DDIM step, or σ for a score-SDE VE model (positive either way)
+    timestep: tensor(type('timestep'), [B], [500, 7])
+  }
+  if (meta.class_labels) feeds.class_labels = tensor(type('class_labels'), [B], [1, 2])
+  return { feeds, outputs: { out_sample: [B, C, H, W] } }
 }
 
 async function checkGraph(name, folder, dir, index, ids, floatType) {
@@ -381,7 +397,7 @@ const GRAPH_FOLDERS = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder', 'va
 for (const name of readdirSync(root).sort()) {
   const dir = join(root, name)
   if (!statSync(dir).isDirectory()) continue
-  const index = readJson(join(dir, 'model_index.json'))
+  const index = { ...readJson(join(dir, 'model_index.json')), __name: name }
   const bytes = folderBytes(dir)
   if (bytes >= MAX_BYTES) fail(name, `${bytes} bytes (limit ${MAX_BYTES})`)
   let ids = EXPECTED_IDS['a photo of a cat']

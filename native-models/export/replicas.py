@@ -3,7 +3,8 @@
 Usage:  /usr/bin/python3 native-models/export/replicas.py [--out DIR] [--check-clip DIR]
 
 Writes native-models/replicas/<name>/ for sd15-tiny, sd15-inpaint-tiny, sd15-inpaint-legacy-tiny,
-sd-x4-upscaler-tiny, lcm-tiny, sd-turbo-tiny and sd-turbo-tiny-fp16: the same folder layouts, file names, graph
+sd-x4-upscaler-tiny, lcm-tiny, sd-turbo-tiny and sd-turbo-tiny-fp16, and the pixel-space pipelines
+ddpm-tiny, ddim-class-tiny, score-sde-ve-tiny and score-sde-vp-tiny: the same folder layouts, file names, graph
 input/output names, element types, dynamic axes and JSON configs as the public exports
 (see native-models/README.md and native-models/export/REPLICAS.md), with widths of 32 and
 seeded random weights, so each folder is a few hundred KB. Everything is deterministic:
@@ -569,6 +570,51 @@ class UNetWrapper(nn.Module):
         return self.unet(sample, timestep, encoder_hidden_states, extra)
 
 
+class TinyPixelUNet(nn.Module):
+    """UNet2DModel in miniature (pixel space, no cross-attention): conv_in, a time embedding (diffusers'
+    sinusoidal one, or for score-SDE VE models a Gaussian Fourier projection of log sigma whose output is
+    divided by sigma, as UNet2DModel with time_embedding_type="fourier" does), an optional class
+    embedding, a ResBlock, a stride-2 down conv, a ResBlock, nearest upsampling with a skip, conv_out.
+    Any even size works."""
+
+    def __init__(self, channels: int = 3, fourier: bool = False, classes: int = 0):
+        super().__init__()
+        c = CHANNELS
+        self.fourier = fourier
+        if fourier:
+            self.register_buffer("freqs", torch.randn(c // 2) * 16.0)
+        self.conv_in = nn.Conv2d(channels, c, 3, padding=1)
+        self.linear_1 = nn.Linear(c, TEMB)
+        self.linear_2 = nn.Linear(TEMB, TEMB)
+        self.class_embedding = nn.Embedding(classes, TEMB) if classes else None
+        self.res_in = ResBlock(c, TEMB)
+        self.down = nn.Conv2d(c, c, 3, stride=2, padding=1)
+        self.res_mid = ResBlock(c, TEMB)
+        self.up = nn.Conv2d(c, c, 3, padding=1)
+        self.norm_out = nn.GroupNorm(8, c)
+        self.conv_out = nn.Conv2d(c, channels, 3, padding=1)
+
+    def forward(self, sample, timestep, class_labels=None):
+        batch = sample.shape[0]
+        t = timestep.reshape(-1).expand(batch).to(torch.float32)
+        if self.fourier:
+            args = torch.log(t)[:, None] * self.freqs[None, :] * 2 * math.pi
+            emb = torch.cat([torch.sin(args), torch.cos(args)], dim=-1)
+        else:
+            emb = timestep_embedding(t, CHANNELS)
+        temb = self.linear_2(F.silu(self.linear_1(emb)))
+        if self.class_embedding is not None:
+            temb = temb + self.class_embedding(class_labels.reshape(-1).expand(batch))
+        x = self.conv_in(sample)
+        skip = self.res_in(x, temb)
+        h = self.res_mid(self.down(skip), temb)
+        up = F.interpolate(h, scale_factor=2.0, mode="nearest")[:, :, : skip.shape[2], : skip.shape[3]]
+        out = self.conv_out(F.silu(self.norm_out(self.up(up + skip))))
+        if self.fourier:  # UNet2DModel: `sample / timesteps` for fourier embeddings (a score model)
+            out = out / t[:, None, None, None]
+        return out
+
+
 def seeded(factory, seed: int) -> nn.Module:
     torch.manual_seed(seed)
     module = factory()
@@ -1007,6 +1053,123 @@ def build_turbo(out: Path, seed: int, vocab, merges, fp16: bool) -> None:
                                                    else ".")))
 
 
+def pixel_unet_graph(seed: int, channels: int, timestep: str, fixed: int | None = None, fourier: bool = False,
+                     classes: int = 0) -> onnx.ModelProto:
+    """A UNet2DModel export as torch.onnx writes it with the diffusers-script names: `sample`
+    [batch, C, height, width] (or a fixed size), `timestep` [batch] int64 or float32 (sigma for VE
+    models), optional `class_labels` int64 [batch] -> `out_sample`."""
+    module = seeded(lambda: TinyPixelUNet(channels, fourier=fourier, classes=classes), seed)
+    size = fixed or 8
+    sample = torch.randn(2, channels, size, size)
+    t = torch.tensor([0.5, 1.0]) if timestep == "float32" else torch.tensor([0, 1], dtype=torch.int64)
+    args: tuple = (sample, t)
+    names = ["sample", "timestep"]
+    axes: dict[str, dict[int, str]] = {"sample": {0: "batch"} if fixed else {0: "batch", 2: "height", 3: "width"},
+                                       "timestep": {0: "batch"}, "out_sample": {0: "batch"}}
+    if classes:
+        args += (torch.tensor([1, 2], dtype=torch.int64),)
+        names.append("class_labels")
+        axes["class_labels"] = {0: "batch"}
+    return to_onnx(module, args, names, ["out_sample"], axes)
+
+
+def pixel_unet_config(version: str, channels: int, size: int, **extra) -> dict:
+    return {
+        "_class_name": "UNet2DModel", "_diffusers_version": version, "act_fn": "silu", "attention_head_dim": None,
+        "block_out_channels": [CHANNELS, CHANNELS], "center_input_sample": False,
+        "down_block_types": ["DownBlock2D", "DownBlock2D"], "downsample_padding": 1, "flip_sin_to_cos": True,
+        "freq_shift": 0, "in_channels": channels, "layers_per_block": 1, "mid_block_scale_factor": 1,
+        "norm_eps": 1e-05, "norm_num_groups": 8, "out_channels": channels, "sample_size": size,
+        "time_embedding_type": "positional", "up_block_types": ["UpBlock2D", "UpBlock2D"], **extra,
+    }
+
+
+DDPM_BETAS = {"beta_start": 0.0001, "beta_end": 0.02, "beta_schedule": "linear", "num_train_timesteps": 1000}
+
+
+def build_ddpm(out: Path, seed: int) -> None:
+    """google/ddpm-cifar10-32 as a DDPMPipeline folder with the UNet exported to ONNX: model_index.json,
+    scheduler/ (DDPMScheduler), unet/{config.json, model.onnx}; no VAE, no text encoder."""
+    write_json(out / "model_index.json", {
+        "_class_name": "DDPMPipeline", "_diffusers_version": "0.21.0",
+        "scheduler": ["diffusers", "DDPMScheduler"], "unet": ["diffusers", "UNet2DModel"],
+    })
+    write_json(out / "scheduler" / "scheduler_config.json", {
+        "_class_name": "DDPMScheduler", "_diffusers_version": "0.21.0", **DDPM_BETAS, "clip_sample": True,
+        "prediction_type": "epsilon", "trained_betas": None, "variance_type": "fixed_large",
+    })
+    write_json(out / "unet" / "config.json", pixel_unet_config("0.21.0", 3, 16))
+    save_onnx(pixel_unet_graph(seed, 3, "int64"), out / "unet" / "model.onnx")
+    (out / "README.md").write_text(readme(
+        "ddpm-tiny", "license: apache-2.0",
+        "Replica of google/ddpm-cifar10-32 (DDPMPipeline: an unconditional pixel-space UNet2DModel, "
+        "DDPMScheduler linear 0.0001-0.02) with its UNet exported to ONNX (`sample` [batch, 3, height, "
+        "width], `timestep` int64 [batch] -> `out_sample`). No VAE: the model works on pixels."))
+
+
+def build_ddim(out: Path, seed: int) -> None:
+    """A class-conditional pixel UNet2DModel (num_class_embeds, id2label in model_index.json as DiT
+    writes it) under DDIMPipeline, exported at a fixed 16x16 with a float32 timestep, 1 channel."""
+    labels = ["zero", "one", "two", "three"]
+    write_json(out / "model_index.json", {
+        "_class_name": "DDIMPipeline", "_diffusers_version": "0.21.0",
+        "id2label": {str(i): name for i, name in enumerate(labels)},
+        "scheduler": ["diffusers", "DDIMScheduler"], "unet": ["diffusers", "UNet2DModel"],
+    })
+    write_json(out / "scheduler" / "scheduler_config.json", {
+        "_class_name": "DDIMScheduler", "_diffusers_version": "0.21.0", **DDPM_BETAS, "clip_sample": True,
+        "prediction_type": "epsilon", "set_alpha_to_one": True, "steps_offset": 0, "trained_betas": None,
+    })
+    write_json(out / "unet" / "config.json",
+               pixel_unet_config("0.21.0", 1, 16, class_embed_type=None, num_class_embeds=len(labels) + 1))
+    save_onnx(pixel_unet_graph(seed, 1, "float32", fixed=16, classes=len(labels) + 1), out / "unet" / "model.onnx")
+    (out / "README.md").write_text(readme(
+        "ddim-class-tiny", "license: mit",
+        "A class-conditional grayscale pixel-space UNet2DModel under DDIMPipeline (labels in "
+        "model_index.json `id2label`, `num_class_embeds` = 4 classes + 1 unconditional), exported at a fixed "
+        "16x16 with `timestep` float32 [batch] and `class_labels` int64 [batch]."))
+
+
+def build_score_sde_ve(out: Path, seed: int) -> None:
+    """google/ncsnpp-celebahq-256 as a ScoreSdeVePipeline folder: ScoreSdeVeScheduler (sigma 0.01-348),
+    a UNet2DModel with Fourier time embedding fed sigma, whose output is the score (divided by sigma)."""
+    write_json(out / "model_index.json", {
+        "_class_name": "ScoreSdeVePipeline", "_diffusers_version": "0.21.0",
+        "scheduler": ["diffusers", "ScoreSdeVeScheduler"], "unet": ["diffusers", "UNet2DModel"],
+    })
+    write_json(out / "scheduler" / "scheduler_config.json", {
+        "_class_name": "ScoreSdeVeScheduler", "_diffusers_version": "0.21.0", "correct_steps": 1,
+        "num_train_timesteps": 2000, "sampling_eps": 1e-05, "sigma_max": 348.0, "sigma_min": 0.01, "snr": 0.15,
+    })
+    write_json(out / "unet" / "config.json",
+               pixel_unet_config("0.21.0", 3, 16, time_embedding_type="fourier", fourier_scale=16))
+    save_onnx(pixel_unet_graph(seed, 3, "float32", fourier=True), out / "unet" / "model.onnx")
+    (out / "README.md").write_text(readme(
+        "score-sde-ve-tiny", "license: apache-2.0",
+        "Replica of google/ncsnpp-celebahq-256 (ScoreSdeVePipeline: NCSN++ UNet2DModel with a Fourier time "
+        "embedding of sigma, whose output is the score; ScoreSdeVeScheduler sigma 0.01-348) with its UNet "
+        "exported to ONNX (`timestep` float32 [batch] = sigma). No VAE."))
+
+
+def build_score_sde_vp(out: Path, seed: int) -> None:
+    """A score-SDE VP model as diffusers' ScoreSdeVpPipeline ran it: ScoreSdeVpScheduler (beta 0.1-20),
+    the UNet fed t * 999 and read as noise (score = -output / std)."""
+    write_json(out / "model_index.json", {
+        "_class_name": "ScoreSdeVpPipeline", "_diffusers_version": "0.2.4",
+        "scheduler": ["diffusers", "ScoreSdeVpScheduler"], "unet": ["diffusers", "UNet2DModel"],
+    })
+    write_json(out / "scheduler" / "scheduler_config.json", {
+        "_class_name": "ScoreSdeVpScheduler", "_diffusers_version": "0.2.4", "beta_max": 20, "beta_min": 0.1,
+        "num_train_timesteps": 2000, "sampling_eps": 0.001,
+    })
+    write_json(out / "unet" / "config.json", pixel_unet_config("0.2.4", 3, 16))
+    save_onnx(pixel_unet_graph(seed, 3, "float32"), out / "unet" / "model.onnx")
+    (out / "README.md").write_text(readme(
+        "score-sde-vp-tiny", "license: apache-2.0",
+        "A score-SDE VP (DDPM++ style) pixel UNet2DModel under ScoreSdeVpPipeline / ScoreSdeVpScheduler "
+        "(beta_min 0.1, beta_max 20), exported to ONNX with `timestep` float32 [batch] = t * 999. No VAE."))
+
+
 REPLICAS = {
     "sd15-tiny": lambda out, v, m: build_sd15(out, SEED + 100, v, m),
     "sd15-inpaint-tiny": lambda out, v, m: build_inpaint(out, SEED + 200, v, m),
@@ -1015,6 +1178,10 @@ REPLICAS = {
     "lcm-tiny": lambda out, v, m: build_lcm(out, SEED + 400, v, m),
     "sd-turbo-tiny": lambda out, v, m: build_turbo(out, SEED + 500, v, m, fp16=False),
     "sd-turbo-tiny-fp16": lambda out, v, m: build_turbo(out, SEED + 500, v, m, fp16=True),
+    "ddpm-tiny": lambda out, v, m: build_ddpm(out, SEED + 700),
+    "ddim-class-tiny": lambda out, v, m: build_ddim(out, SEED + 800),
+    "score-sde-ve-tiny": lambda out, v, m: build_score_sde_ve(out, SEED + 900),
+    "score-sde-vp-tiny": lambda out, v, m: build_score_sde_vp(out, SEED + 1000),
 }
 
 SAMPLE_PROMPTS = ["a photo of a cat", "A Photo of a CAT!", "an astronaut riding a horse on the moon, 4k", ""]

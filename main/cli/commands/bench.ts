@@ -5,7 +5,9 @@ import { writeFileAtomic } from '../../platform/atomic-file'
 import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import type { ThreeDPart } from '../../engine/bench/three-d-bench'
-import { intValue } from '../flags'
+import { wholeValue } from '../flags'
+
+const threads = wholeValue('threads', 1, 256)
 
 const benchFile = join(projectRoot, 'docs', 'benchmarks.md')
 /** bench:3d's parts, in run order (the bench module itself loads onnxruntime, so only its type here). */
@@ -95,7 +97,7 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
       '--only <parts>',
       'comma-separated parts to run (sr, inpaint, speed); docs are not written'
     )
-    .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
+    .addOption(new Option('--threads <int>', 'CPU threads').argParser(threads).default(2))
     .option('--skip-large', 'skip the 1024² → 4096² run')
     .action(
       async (values: {
@@ -149,18 +151,20 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
     .description(
       'shapes (1-NNA/COV/MMD), molecules (validity, uniqueness, novelty, stability) and conformers (COV-R/MAT-R) on the starter models; speed'
     )
-    .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
+    .addOption(new Option('--threads <int>', 'CPU threads').argParser(threads).default(2))
     .addOption(
       new Option('--per-class <int>', 'shapes generated and compared per class')
-        .argParser(intValue)
+        .argParser(wholeValue('per-class', 2, 1000))
         .default(16)
     )
     .addOption(
-      new Option('--molecules <int>', 'molecules generated').argParser(intValue).default(1000)
+      new Option('--molecules <int>', 'molecules generated')
+        .argParser(wholeValue('molecules', 1, 100_000))
+        .default(1000)
     )
     .addOption(
       new Option('--conformer-molecules <int>', 'held-out molecules for conformer metrics')
-        .argParser(intValue)
+        .argParser(wholeValue('conformer-molecules', 1, 10_000))
         .default(30)
     )
     .option('--emd', 'also EMD-based shape metrics (minutes per class)')
@@ -231,17 +235,21 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
     .command('runtime')
     .description('engine overhead, and ORT CPU against PyTorch CPU on the starter model')
     .addOption(
-      new Option('--threads <int>', 'CPU threads for both runtimes').argParser(intValue).default(2)
+      new Option('--threads <int>', 'CPU threads for both runtimes').argParser(threads).default(2)
     )
     .addOption(
-      new Option('--iters <int>', 'timed calls per batch size').argParser(intValue).default(50)
+      new Option('--iters <int>', 'timed calls per batch size')
+        .argParser(wholeValue('iters', 1, 100_000))
+        .default(50)
     )
     .addOption(
-      new Option('--steps <int>', 'steps of the end-to-end run').argParser(intValue).default(50)
+      new Option('--steps <int>', 'steps of the end-to-end run')
+        .argParser(wholeValue('steps', 1, 1000))
+        .default(50)
     )
     .addOption(
       new Option('--rounds <int>', 'rounds; the ratios must repeat across them')
-        .argParser(intValue)
+        .argParser(wholeValue('rounds', 1, 100))
         .default(3)
     )
     .action(async (values: { threads: number; iters: number; steps: number; rounds: number }) => {

@@ -3,11 +3,13 @@
 // --modality.
 import { join, resolve } from 'node:path'
 import { Option, type Command } from 'commander'
+import type { z } from 'zod'
 import {
   JobSpecSchema,
   SettingsSchema,
   StudioError,
   describeIssues,
+  fieldSchema,
   modalityOf,
   runnableTaskIds,
   type RunnableTaskId
@@ -19,13 +21,18 @@ import { inputValidators } from '../../codecs/input-validators'
 import { dataDir, modelRoots } from '../../platform/paths'
 import { assertThreadsFit } from '../../platform/machine'
 import { samplingOptions, taskDefinition, type CliOption } from '../../tasks'
-import { collectExtra, deviceValue, intValue, numberValue } from '../flags'
+import { collectExtra, deviceValue, intValue, numberValue, schemaValue } from '../flags'
 import { existingOutputs, outputTarget } from '../paths'
 import { runJob } from '../run-job'
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
-function toOption(option: CliOption): Option {
+/**
+ * A commander option for a task option. A number is checked while the command line is read against the
+ * schema of the spec field it sets (the first of the command's tasks that has it), so `--steps 0` is a
+ * usage error naming the range.
+ */
+function toOption(option: CliOption, schemas: readonly z.ZodType[]): Option {
   const placeholder =
     option.type === 'boolean'
       ? ''
@@ -38,8 +45,13 @@ function toOption(option: CliOption): Option {
   )
   if (option.choices) o.choices(option.choices)
   if (option.required) o.makeOptionMandatory()
-  if (option.type === 'int') o.argParser(intValue)
-  if (option.type === 'number') o.argParser(numberValue)
+  if (option.type === 'int' || option.type === 'number') {
+    const path = (option.field ?? camel(option.flag)).split('.')
+    const field = schemas.map((s) => fieldSchema(s, path)).find((f) => f !== undefined)
+    o.argParser(
+      field ? schemaValue(field, option.flag) : option.type === 'int' ? intValue : numberValue
+    )
+  }
   if (option.type === 'list') o.argParser(collectExtra)
   if (option.flag === 'device') o.argParser(deviceValue)
   return o
@@ -68,7 +80,12 @@ export function registerTaskCommands(program: Command, exit: (code: number) => v
     for (const option of [...definitions.flatMap((d) => d.cli.options), ...samplingOptions]) {
       if (seen.has(option.flag)) continue
       seen.add(option.flag)
-      command.addOption(toOption(option))
+      command.addOption(
+        toOption(
+          option,
+          definitions.map((d) => d.schema)
+        )
+      )
     }
     const formats = [...new Set(definitions.flatMap((d) => d.formats.map((f) => f.ext)))]
     command
@@ -80,7 +97,9 @@ export function registerTaskCommands(program: Command, exit: (code: number) => v
       )
       .addOption(
         new Option('--threads <int>', 'CPU threads (0: onnxruntime decides)')
-          .argParser(intValue)
+          .argParser(
+            schemaValue(SettingsSchema.shape.cpuThreads, 'threads', ' (0: onnxruntime decides)')
+          )
           .default(0)
       )
       .option('--json', 'print one JSON result object on stdout')
@@ -145,7 +164,7 @@ async function runTaskCommand(
       fields[field] = info.ref
     } else setField(fields, field, option.negate ? value !== true : value)
   }
-  const parsed = JobSpecSchema.safeParse(fields)
+  const parsed = JobSpecSchema.safeParse(fields, { reportInput: true })
   if (!parsed.success) {
     // Name fields as the user typed them: the option that sets each.
     const flags = new Map(
@@ -156,7 +175,7 @@ async function runTaskCommand(
     )
     throw new StudioError(
       'invalid-request',
-      describeIssues(parsed.error, (path) => flags.get(path) ?? path)
+      describeIssues(parsed.error, (path) => flags.get(path) ?? path, definition.schema)
     )
   }
   const registry = new ModelRegistry(modelRoots())

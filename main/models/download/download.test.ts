@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import {
   existsSync,
@@ -6,7 +7,8 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync
+  statSync,
+  symlinkSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -173,6 +175,27 @@ describe('downloadModel', () => {
     expect(hub.requests.filter((r) => r.path.includes('model_index.json'))).toEqual([])
     expect(sha256(installedNoise())).toBe(sha256(noiseBytes))
     expect(existsSync(staging)).toBe(false)
+  })
+
+  it('a staged .part that is a named pipe or a link to a device is refused, never read', async () => {
+    hub.dropAt.set(noise, 120_000)
+    await failure(downloadModel({ repo, revision }, options({ retry: { attempts: 1 } })))
+    const staging = stagingDirFor(modelsDir, repo, revision)
+    const part = join(staging, 'files', `${noise}.part`)
+    for (const make of [
+      () => execFileSync('mkfifo', [part]),
+      () => symlinkSync('/dev/zero', part)
+    ]) {
+      rmSync(part, { force: true })
+      make()
+      const error = await failure(downloadModel({ repo, revision }, options()))
+      expect(error.code).toBe('bad-input')
+      expect(error.message).toContain(
+        `The staged download file ${part} is not a regular file (it is a`
+      )
+      expect(error.message).toMatch(`nothing was read. Remove ${staging} to download`)
+      await noModels()
+    }
   })
 
   it('wrong bytes: hash-mismatch, nothing installed, the bad part deleted', async () => {

@@ -9,7 +9,6 @@
 // `<models>/.download-<repo>@<revision>/`, and the same download started again resumes from them.
 // `discardDownload` deletes them.
 import { createHash, type Hash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import {
   mkdir,
   open,
@@ -19,13 +18,13 @@ import {
   stat,
   truncate,
   unlink,
-  writeFile,
-  readFile
+  writeFile
 } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { dirname, join } from 'node:path'
 import { StudioError } from '../../contract'
 import { isContainedPath } from '../../onnx/inspect'
+import { notRegularFile, openRegularFile, readRegularFile } from '../../platform/regular-file'
 import { slugId } from '../diffusers-layout'
 import {
   containedJoin,
@@ -138,7 +137,8 @@ async function hashPrefix(
   signal?: AbortSignal
 ): Promise<void> {
   if (length <= 0) return
-  for await (const chunk of createReadStream(path, {
+  const handle = await openRegularFile(path)
+  for await (const chunk of handle.createReadStream({
     end: length - 1,
     highWaterMark: 1 << 20,
     signal
@@ -149,8 +149,24 @@ async function hashPrefix(
 
 async function gitBlobSha1(path: string, size: number): Promise<string> {
   const hash = createHash('sha1').update(`blob ${size}\0`)
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  const handle = await openRegularFile(path)
+  for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer)
   return hash.digest('hex')
+}
+
+/**
+ * A staged file (`.part` or finished) must be a plain file before it is resumed or read: anything else in
+ * the staging folder (a named pipe, a link to a device) is refused, never read.
+ * @throws StudioError bad-input naming the file and the fix.
+ */
+async function assertStagedFile(path: string, staging: string): Promise<void> {
+  const found = await stat(path).catch(() => undefined)
+  if (!found || found.isFile()) return
+  const error = notRegularFile(path, found, 'The staged download file')
+  throw new StudioError(
+    'bad-input',
+    `${error.message.replace(/; only plain files are read\.$/, '')}; nothing was read. Remove ${staging} to download this model afresh.`
+  )
 }
 
 /** Takes the staging folder's lock; a lock left by a process that no longer runs is taken over. */
@@ -164,7 +180,12 @@ async function lock(staging: string): Promise<() => Promise<void>> {
       return () => unlink(path).catch(() => undefined)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const pid = Number(await readFile(path, 'utf8').catch(() => ''))
+      const pid = Number(
+        await readRegularFile(path).then(
+          (b) => b.toString('utf8'),
+          () => ''
+        )
+      )
       let alive = false
       try {
         alive = pid > 0 && pid !== process.pid && (process.kill(pid, 0), true)
@@ -205,6 +226,8 @@ async function fetchFile(file: FileState, index: number, ctx: Context): Promise<
   const final = join(ctx.staging, 'files', file.path)
   const part = `${final}.part`
   const count = ctx.state.files.length
+  await assertStagedFile(final, ctx.staging)
+  await assertStagedFile(part, ctx.staging)
   if (file.done && (await sizeOf(final)) >= 0) {
     ctx.base.done += await sizeOf(final)
     return

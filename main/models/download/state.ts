@@ -1,8 +1,9 @@
 // The small JSON state that lets a download resume after the process restarts: which files, their
 // expected hashes, and which are already complete. The bytes themselves are in the `.part` files.
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { HubFile } from './hub'
+import { readRegularFile } from '../../platform/regular-file'
 
 export interface FileState extends HubFile {
   /** Downloaded, verified and renamed from .part to its final name. */
@@ -26,7 +27,9 @@ export const stateFileName = 'download-state.json'
 
 export async function readState(staging: string): Promise<DownloadState | undefined> {
   try {
-    const state = JSON.parse(await readFile(join(staging, stateFileName), 'utf8')) as DownloadState
+    const state = JSON.parse(
+      (await readRegularFile(join(staging, stateFileName))).toString('utf8')
+    ) as DownloadState
     return state.version === 1 && Array.isArray(state.files) ? state : undefined
   } catch {
     return undefined
