@@ -10,6 +10,7 @@ import { handleStudioRequest, studioOrigin, studioScheme } from './protocol'
 import { utilityEngineSpawner } from './utility-engine'
 import { createMainWindow, denyPermissions } from './window'
 import { StudioError } from '../contract'
+import { dataDir } from '../platform/paths'
 
 // Bundled layout (electron-vite): out/main/index.js, out/main/engine-host.js, out/preload/index.cjs.
 const here = import.meta.dirname
@@ -40,7 +41,7 @@ function start(): void {
     : join(app.getAppPath(), 'native-models', 'starter')
   process.env.STUDIO_DATA_DIR ??= app.getPath('userData')
   const studio = createStudio({
-    dataDir: process.env.STUDIO_DATA_DIR,
+    dataDir: dataDir(), // checked: a file or a system folder is refused, never created in
     spawnEngine: utilityEngineSpawner(
       (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
       engineEntry

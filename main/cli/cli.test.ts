@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process'
 import {
   cpSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -209,7 +210,10 @@ describe('paths, ports and what the user asked for', () => {
       [['generate', '--out', join(work, 'x.gif')], /--out must end in \.png or \.webp/],
       [['serve', '--data-dir', file], /--data-dir .* is a file, not a folder/],
       [['serve', '--data-dir', '/proc/studio'], /system folder/],
-      [['serve', '--port', '70000'], /--port is a whole number from 0 to 65535 \(0 picks a free one\)\./],
+      [
+        ['serve', '--port', '70000'],
+        /--port is a whole number from 0 to 65535 \(0 picks a free one\)\./
+      ],
       [['serve', '--port=-1'], /--port is a whole number from 0 to 65535/]
     ]
     for (const [args, message] of cases) {
@@ -601,4 +605,219 @@ describe('diffusion-studio samplers / info / models', () => {
     expect(info.chosen).toBe('cpu')
     expect(info.providers.find((p) => p.name === 'cpu')?.available).toBe(true)
   })
+})
+
+/** `main(args)` in this process with `env` set for the call: its exit code and what it wrote on stderr. */
+async function inProcess(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<{ code: number; stderr: string }> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+  Object.assign(process.env, { STUDIO_DATA_DIR: join(work, 'data') }, env)
+  let stderr = ''
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk)
+    return true
+  })
+  try {
+    return { code: await main(args), stderr }
+  } finally {
+    spy.mockRestore()
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+    process.env.STUDIO_DATA_DIR = join(work, 'data')
+  }
+}
+
+describe('every numeric option in range, or a usage error naming the range', () => {
+  it.each([
+    [
+      ['generate', '--threads', '-1'],
+      '--threads is a whole number from 0 to 256 (0: onnxruntime decides).'
+    ],
+    [['generate', '--steps', '0'], '--steps is a whole number from 1 to 1000.'],
+    [['generate', '--steps', '2.5'], '--steps is a whole number from 1 to 1000.'],
+    [['generate', '--guidance', '51'], '--guidance is a number from 0 to 50.'],
+    [['generate', '--count', '65'], '--count is a whole number from 1 to 64.'],
+    [['generate', '--seed', '-3'], '--seed is a whole number of at least 0.'],
+    [
+      ['img2img', '--image', 'x.png', '--strength', '1.5'],
+      '--strength is a number above 0, up to 1.'
+    ],
+    [
+      ['generate', '--modality', 'point-cloud', '--points', '8'],
+      '--points is a whole number from 16 to 16384.'
+    ],
+    [
+      ['conformer', '--smiles', 'C', '--trajectory-every', '-1'],
+      '--trajectory-every is a whole number from 0 to 1000.'
+    ],
+    [['bench', 'runtime', '--rounds', '0'], '--rounds is a whole number from 1 to 100.']
+  ])('%j', async (args, sentence) => {
+    const run = await inProcess([
+      ...args,
+      ...(args[0] === 'bench' ? [] : ['--out', join(work, 'r.png')])
+    ])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`argument '${args.at(-1)}' is invalid. ${sentence}\n`)
+    expect(run.stderr).not.toMatch(/ZodError|\n\s+at /)
+  })
+})
+
+describe('a data folder from the environment gets the checks the flag gets', () => {
+  it.each([
+    [
+      { STUDIO_DATA_DIR: 'FILE' },
+      /^error: STUDIO_DATA_DIR \S+plain-data is a file, not a folder\.$/m
+    ],
+    [
+      { STUDIO_DATA_DIR: '/proc/x' },
+      /^error: STUDIO_DATA_DIR \/proc\/x is inside a system folder \(proc\); pick a normal folder\.$/m
+    ],
+    [
+      { STUDIO_DATA_DIR: 'FILE/sub' },
+      /^error: STUDIO_DATA_DIR \S+plain-data\/sub cannot be written: part of the path is a file, not a folder\.$/m
+    ],
+    [
+      { STUDIO_MODELS_DIR: 'FILE' },
+      /^error: STUDIO_MODELS_DIR \S+plain-data is a file, not a folder\.$/m
+    ],
+    [
+      { STUDIO_STARTER_DIR: '/no/such/starters' },
+      /^error: STUDIO_STARTER_DIR \/no\/such\/starters does not exist\.$/m
+    ],
+    [
+      { STUDIO_DATA_DIR: '', XDG_CONFIG_HOME: '/proc/y' },
+      /^error: The data folder \/proc\/y\/diffusion-studio is inside a system folder/m
+    ]
+  ])('%j: exit 2 at once, no stack, nothing created', async (given, message) => {
+    const file = join(work, 'plain-data')
+    writeFileSync(file, 'x')
+    const env = Object.fromEntries(
+      Object.entries(given).map(([k, v]) => [k, v.replace('FILE', file)])
+    )
+    for (const args of [
+      ['generate', '--steps', '2', '--out', join(work, 'env-out', 'e.png')],
+      ['models', 'list'],
+      ['serve', '--port', '0']
+    ]) {
+      const run = await inProcess(args, env)
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr, args.join(' ')).toMatch(message)
+      expect(run.stderr).not.toMatch(/\n\s+at /)
+    }
+    expect(readdirSync(work)).not.toContain('env-out')
+  })
+})
+
+describe('side files: named from the whole output name, never the reason a job is refused', () => {
+  it('conformer --out c.sdf, then complete --out c.ply: both run, each trajectory listed', async () => {
+    const dir = join(work, 'sides')
+    const sdf = await cli([
+      'conformer',
+      '--smiles',
+      'CCO',
+      '--steps',
+      '2',
+      '--out',
+      join(dir, 'c.sdf')
+    ])
+    expect(sdf.code, sdf.stderr).toBe(0)
+    expect(sdf.stdout).toBe(`${join(dir, 'c.sdf')}\n${join(dir, 'c.sdf.trajectory.xyz')}\n`)
+    const half = join(projectRoot, 'assets/samples/half-chair.ply')
+    const ply = await cli([
+      'complete',
+      '--points',
+      half,
+      '--label',
+      'chair',
+      '--steps',
+      '2',
+      '--out',
+      join(dir, 'c.ply')
+    ])
+    expect(ply.code, ply.stderr).toBe(0)
+    expect(ply.stdout).toBe(`${join(dir, 'c.ply')}\n${join(dir, 'c.ply.trajectory.dspt')}\n`)
+    expect(readdirSync(dir).sort()).toEqual([
+      'c.ply',
+      'c.ply.trajectory.dspt',
+      'c.sdf',
+      'c.sdf.trajectory.xyz'
+    ])
+    // An output still protects itself; a side file whose output is gone is replaced, with a note.
+    const again = await cli([
+      'conformer',
+      '--smiles',
+      'CCO',
+      '--steps',
+      '2',
+      '--out',
+      join(dir, 'c.sdf')
+    ])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toMatch(`${join(dir, 'c.sdf')} already exists; pass --overwrite`)
+    rmSync(join(dir, 'c.ply'))
+    const stale = await cli([
+      'complete',
+      '--points',
+      half,
+      '--label',
+      'chair',
+      '--steps',
+      '2',
+      '--out',
+      join(dir, 'c.ply')
+    ])
+    expect(stale.code, stale.stderr).toBe(0)
+    expect(stale.stderr).toContain(
+      `note: ${join(dir, 'c.ply.trajectory.dspt')} is left from an earlier output of that name; this job replaces it.`
+    )
+  }, 120_000)
+
+  it('a refused option (after parsing) creates no output folder and leaves no file', async () => {
+    const out = join(work, 'refused', 'deep', 'm.ply')
+    const run = await cli([
+      'generate',
+      '--modality',
+      'point-cloud',
+      '--label',
+      'sofa',
+      '--out',
+      out
+    ])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/sofa/)
+    expect(readdirSync(work)).not.toContain('refused')
+  })
+
+  it('Ctrl+C during a 3D job leaves neither its output nor its trajectory', async () => {
+    const { spawn } = await import('node:child_process')
+    const out = join(work, 'cut', 'shape.ply')
+    mkdirSync(join(work, 'cut'))
+    const child = spawn(
+      process.execPath,
+      [bin, 'generate', '--modality', 'point-cloud', '--steps', '1000', '--out', out],
+      {
+        env: { ...process.env, STUDIO_DATA_DIR: join(work, 'data') },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+    let stderr = ''
+    let sent = false
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk
+        if (!sent && /step \d+\/1000/.test(stderr) && child.pid) {
+          sent = true
+          process.kill(-child.pid, 'SIGINT')
+        }
+      })
+      child.on('exit', (c) => resolve(c))
+    })
+    expect(code).toBe(130)
+    expect(readdirSync(join(work, 'cut'))).toEqual([])
+  }, 120_000)
 })

@@ -1,58 +1,16 @@
 // Paths a user gives on the command line, checked before any work: a clear typed error instead of a
 // stack trace (a file where a folder should be, a folder where a file should be, /proc, no permission).
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { StudioError } from '../contract'
-
-const pseudo = /^\/(proc|sys|dev)(\/|$)/
-
-function why(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code
-  switch (code) {
-    case 'ENOTDIR':
-      return 'part of the path is a file, not a folder'
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied'
-    case 'EROFS':
-      return 'the file system is read-only'
-    case 'ENOSPC':
-      return 'the disk is full'
-    case 'ENOENT':
-      return 'part of the path cannot be created'
-    default:
-      return (error as Error).message
-  }
-}
+import { usableFolder, why } from '../platform/paths'
 
 /**
- * A folder the studio will write into: created if missing, and proven writable.
+ * A folder the studio will write into: created if missing, and proven writable (the one check every
+ * folder a user names gets: platform/paths.ts usableFolder).
  * @throws StudioError invalid-request naming the option and the reason.
  */
-export function writableFolder(path: string, option: string): string {
-  const dir = resolve(path)
-  if (pseudo.test(dir)) {
-    throw new StudioError(
-      'invalid-request',
-      `${option} ${dir} is inside a system folder (${dir.split('/')[1]}); pick a normal folder.`
-    )
-  }
-  try {
-    const stat = statSync(dir, { throwIfNoEntry: false })
-    if (stat && !stat.isDirectory()) {
-      throw new StudioError('invalid-request', `${option} ${dir} is a file, not a folder.`)
-    }
-    mkdirSync(dir, { recursive: true })
-    const probe = resolve(dir, `.write-test-${randomBytes(4).toString('hex')}`)
-    writeFileSync(probe, '')
-    rmSync(probe, { force: true })
-  } catch (error) {
-    if (error instanceof StudioError) throw error
-    throw new StudioError('invalid-request', `${option} ${dir} cannot be written: ${why(error)}.`)
-  }
-  return dir
-}
+export const writableFolder = (path: string, option: string): string => usableFolder(path, option)
 
 export interface OutputTarget {
   readonly dir: string
@@ -93,17 +51,16 @@ export function outputTarget(out: string, formats: readonly string[], what: stri
       '--out names a file of 1–200 characters before its extension.'
     )
   }
-  return { dir: writableFolder(dirname(file), '--out'), stem, ext }
+  // Checked now, created only once the whole command has been accepted (a refused one leaves nothing).
+  return { dir: usableFolder(dirname(file), '--out', 'check'), stem, ext }
 }
 
-/**
- * Files a job writing `<stem>.<ext>` into `dir` would replace: `stem.ext`, `stem-N.ext` (a batch) and
- * their `-trajectory` files (any extension).
- */
-export function existingOutputs(target: OutputTarget): string[] {
-  const escaped = target.stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Names in `target.dir` that match `^stem(-N)?.ext<tail>$`. */
+function matching(target: OutputTarget, tail: string): string[] {
   const ext = target.ext.replace(/[^a-z0-9]/gi, '')
-  const pattern = new RegExp(`^${escaped}(-\\d+)?(\\.${ext}|-trajectory\\.[a-z0-9]+)$`, 'i')
+  const pattern = new RegExp(`^${escape(target.stem)}(-\\d+)?\\.${ext}${tail}$`, 'i')
   try {
     return readdirSync(target.dir)
       .filter((name) => pattern.test(name))
@@ -111,4 +68,35 @@ export function existingOutputs(target: OutputTarget): string[] {
   } catch {
     return []
   }
+}
+
+/**
+ * Outputs a job writing `<stem>.<ext>` would replace: `stem.ext` and `stem-N.ext` (a batch). Side files
+ * (`stem.ext.trajectory.xyz`) are not outputs: they never refuse a job.
+ */
+export const existingOutputs = (target: OutputTarget): string[] => matching(target, '')
+
+/** Side files of this job's outputs left by an earlier run (their output gone), which the job replaces. */
+export const staleSideFiles = (target: OutputTarget): string[] =>
+  matching(target, '\\.trajectory\\.[a-z0-9]+')
+
+/**
+ * Every file a job writing `<stem>.<ext>` can leave: outputs, side files and the hidden temporary files
+ * of the atomic writes (`.<name>.<hex>.tmp`), with their modification times.
+ */
+export function jobFiles(target: OutputTarget): Map<string, number> {
+  const ext = target.ext.replace(/[^a-z0-9]/gi, '')
+  const name = `${escape(target.stem)}(-\\d+)?\\.${ext}(\\.trajectory\\.[a-z0-9]+)?`
+  const pattern = new RegExp(`^(${name}|\\.${name}\\.[0-9a-f]+\\.tmp)$`, 'i')
+  const found = new Map<string, number>()
+  try {
+    for (const entry of readdirSync(target.dir)) {
+      if (!pattern.test(entry)) continue
+      const path = join(target.dir, entry)
+      found.set(path, statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0)
+    }
+  } catch {
+    // No folder yet: nothing there.
+  }
+  return found
 }

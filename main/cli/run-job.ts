@@ -11,9 +11,9 @@ import {
   type Settings
 } from '../contract'
 import { EngineClient } from '../jobs/engine-client'
-import { spawnNodeEngine } from '../jobs/engine-process'
+import { spawnNodeEngine, verboseEngine, type SpawnEngine } from '../jobs/engine-process'
 import { createProgress } from './progress'
-import type { OutputTarget } from './paths'
+import { jobFiles, staleSideFiles, type OutputTarget } from './paths'
 
 export interface JobRun {
   readonly spec: JobSpec
@@ -24,6 +24,8 @@ export interface JobRun {
   readonly out: OutputTarget
   readonly inputsDir?: string
   readonly json?: boolean
+  /** The engine host (tests inject one). */
+  readonly spawn?: SpawnEngine
 }
 
 const say = (line: string) => void process.stderr.write(line + '\n')
@@ -32,7 +34,12 @@ export async function runJob(run: JobRun): Promise<number> {
   const inputNotes = run.inputNotes ?? []
   for (const note of inputNotes) say(`note: ${note}`)
   for (const warning of run.warnings) say(`warning: ${warning}`)
-  const engine = new EngineClient(spawnNodeEngine)
+  for (const stale of staleSideFiles(run.out)) {
+    say(`note: ${stale} is left from an earlier output of that name; this job replaces it.`)
+  }
+  const before = jobFiles(run.out)
+  // The host's native lines stay out of the terminal unless --verbose (then they were shown as they came).
+  const engine = new EngineClient(run.spawn ?? spawnNodeEngine, { log: () => undefined })
   const progress = createProgress()
   const started = performance.now()
   const artifacts: Artifact[] = []
@@ -86,8 +93,12 @@ export async function runJob(run: JobRun): Promise<number> {
     engine.dispose()
   }
   if (final.type !== 'done') {
-    // A job that did not finish leaves nothing behind (each file is complete or absent; drop the rest).
+    // A job that did not finish leaves nothing behind: the files it reported, and any it wrote (or began
+    // writing: a temporary file of an engine that died mid-write) without reporting.
     for (const a of artifacts) rmSync(a.path, { force: true })
+    for (const [path, mtime] of jobFiles(run.out)) {
+      if (before.get(path) !== mtime) rmSync(path, { force: true })
+    }
   }
   if (final.type === 'cancelled') {
     throw new StudioError(
@@ -98,7 +109,13 @@ export async function runJob(run: JobRun): Promise<number> {
   if (interrupts > 0 && final.type === 'failed') {
     throw new StudioError('cancelled', 'Stopped at once: the engine was killed mid-step.')
   }
-  if (final.type === 'failed') throw new StudioError(final.error.code, final.error.message)
+  if (final.type === 'failed') {
+    const hint =
+      final.error.code === 'engine-crashed' && !verboseEngine()
+        ? ' Run with --verbose to see its own log.'
+        : ''
+    throw new StudioError(final.error.code, final.error.message + hint)
+  }
   const seconds = (performance.now() - started) / 1000
   if (run.json) {
     process.stdout.write(

@@ -13,7 +13,7 @@ import {
   type InputInfo,
   type InputKind
 } from './inputs'
-import { JobRecordSchema, JobSpecSchema, type JobEvent } from './jobs'
+import { JobRecordSchema, JobSpecSchema, JobStatusSchema, type JobEvent } from './jobs'
 import { ProviderNameSchema } from './sampling'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 import { TaskIdSchema } from './tasks'
@@ -104,9 +104,10 @@ export const invokeContract = {
   listSamplers: { request: none, response: z.array(SamplerDescriptorSchema) },
   listModels: { request: none, response: z.array(InstalledModelSchema) },
   enqueueJob: { request: JobSpecSchema, response: JobRecordSchema },
+  /** Answers when the job has ended: `cancelled` only if it ended cancelled, and how it ended. */
   cancelJob: {
     request: z.object({ jobId: z.string().min(1).max(64) }),
-    response: z.object({ cancelled: z.boolean() })
+    response: z.object({ cancelled: z.boolean(), status: JobStatusSchema.optional() })
   },
   listJobs: {
     request: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).optional(),

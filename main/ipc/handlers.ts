@@ -31,10 +31,11 @@ export function createHandlers(studio: Studio): Handlers {
       } = validateSpec(spec, await studio.registry.list(), studio.inputs)
       return studio.queue.enqueue(settled, warnings, inputNotes)
     },
+    // Answers once the job has ended: cancelled is true only if it ended cancelled.
     cancelJob: async ({ jobId }) => {
-      if (!studio.queue.get(jobId))
-        throw new StudioError('unknown-job', `No job has id "${jobId}".`)
-      return { cancelled: studio.queue.cancel(jobId) }
+      const outcome = studio.queue.get(jobId) ? await studio.queue.cancel(jobId) : undefined
+      if (!outcome) throw new StudioError('unknown-job', `No job has id "${jobId}".`)
+      return outcome
     },
     listJobs: async (request) => studio.queue.list(request?.limit ?? 100),
     addInput: ({ kind, name, bytes }) => studio.inputs.add(kind, bytes, name),

@@ -230,9 +230,9 @@ describe('model verbs', () => {
     expect(error.message).toContain(running.id)
     expect(error.message).toContain(queued.id)
     expect(await ids()).toContain('my-emoji')
-    studio.queue.cancel(queued.id)
+    void studio.queue.cancel(queued.id)
     engine.behaviour = 'normal'
-    studio.queue.cancel(running.id)
+    void studio.queue.cancel(running.id)
     await studio.queue.drained()
     expect(await dispatch('removeModel', { id: 'my-emoji' })).toEqual({ id: 'my-emoji' })
   })

@@ -28,12 +28,57 @@ export interface RunRequest {
   readonly inputsDir?: string
 }
 
+const signalWords: Record<string, string> = {
+  SIGKILL:
+    'was killed (SIGKILL): the system may have run out of memory, or it was stopped from outside',
+  SIGSEGV: 'crashed in native code (a segmentation fault, SIGSEGV)',
+  SIGBUS: 'crashed in native code (a bus error, SIGBUS)',
+  SIGABRT: 'was aborted by a native library (SIGABRT)',
+  SIGILL: 'crashed in native code (an illegal instruction, SIGILL: a build for another CPU?)',
+  SIGFPE: 'crashed in native code (an arithmetic fault, SIGFPE)',
+  SIGTERM: 'was stopped from outside (SIGTERM)',
+  SIGINT: 'was interrupted (SIGINT)'
+}
+const signalNumbers: Record<number, string> = {
+  4: 'SIGILL',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  15: 'SIGTERM'
+}
+
+/**
+ * Why an engine host stopped, in words: its signal (or the exit code a shell gives a signal, 128 + n),
+ * else its exit code, and the studio's own last error line (`[engine] …`) when it wrote one. Native log
+ * lines (Vulkan loaders, onnxruntime warnings) are never part of it: they go to the log.
+ */
+export function engineExitCause(
+  code: number | null,
+  signal: string | null,
+  recent: readonly string[] = []
+): string {
+  const named = signal ?? (code !== null && code > 128 ? signalNumbers[code - 128] : undefined)
+  const how = named
+    ? (signalWords[named] ?? `was stopped by ${named}`)
+    : `exited with code ${code ?? 'unknown'}`
+  const own = [...recent]
+    .reverse()
+    .find((line) => line.startsWith('[engine]'))
+    ?.replace(/^\[engine\]\s*/, '')
+    .slice(0, 300)
+  return `The engine ${how} during this job; it restarts for the next one.${own ? ` Its last message: ${own}` : ''}`
+}
+
 /**
  * Main's side of the engine host: starts it on demand, routes its messages, and when it dies
- * fails the running job with `engine-crashed` so the next job starts a fresh host.
+ * fails the running job with `engine-crashed` (the cause in words; the host's last output to `log`)
+ * so the next job starts a fresh host.
  */
 export class EngineClient {
   readonly #spawn: SpawnEngine
+  readonly #log: (text: string) => void
   #process: EngineProcess | undefined
   #job: RunningJob | undefined
   readonly #replies = new Map<
@@ -41,8 +86,10 @@ export class EngineClient {
     { resolve: (v: unknown) => void; reject: (e: Error) => void }
   >()
 
-  constructor(spawn: SpawnEngine) {
+  /** `log` receives the host's last lines when it dies (default: the console, main's log). */
+  constructor(spawn: SpawnEngine, options: { log?: (text: string) => void } = {}) {
     this.#spawn = spawn
+    this.#log = options.log ?? ((text) => console.error(text))
   }
 
   get pid(): number | undefined {
@@ -61,11 +108,11 @@ export class EngineClient {
     child.onExit((code, signal) => {
       if (this.#process !== child) return
       this.#process = undefined
-      const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`
-      const tail = (child.recentOutput?.() ?? []).slice(-5).join(' | ')
-      const reason =
-        `The engine host ${how} during this job; it restarts for the next one.` +
-        (tail ? ` Its last output: ${tail.slice(0, 600)}` : '')
+      const recent = child.recentOutput?.() ?? []
+      const reason = engineExitCause(code, signal, recent)
+      if (recent.length) {
+        this.#log(`[main] ${reason} The host's last output:\n  ${recent.slice(-20).join('\n  ')}`)
+      }
       this.#job?.finished({ type: 'failed', error: { code: 'engine-crashed', message: reason } })
       this.#job = undefined
       for (const pending of this.#replies.values()) {

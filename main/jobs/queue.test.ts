@@ -82,7 +82,7 @@ describe('JobQueue', () => {
     fake.steps = 20
     const a = queue.enqueue(spec)
     const b = queue.enqueue(spec)
-    expect(queue.cancel(b.id)).toBe(true)
+    expect(await queue.cancel(b.id)).toEqual({ cancelled: true, status: 'cancelled' })
     await queue.drained()
     expect(store.get(b.id)?.status).toBe('cancelled')
     expect(events.some((e) => e.type === 'started' && e.jobId === b.id)).toBe(false)
@@ -93,17 +93,40 @@ describe('JobQueue', () => {
     fake.steps = 1000
     const job = queue.enqueue(spec)
     await until(events, (e) => e.type === 'step')
-    expect(queue.cancel(job.id)).toBe(true)
+    expect(await queue.cancel(job.id)).toEqual({ cancelled: true, status: 'cancelled' })
     await queue.drained()
     expect(store.get(job.id)?.status).toBe('cancelled')
     expect(fake.current?.alive).toBe(true)
+  })
+
+  it('answers the truth when the cancel lands after the last denoiser call: not cancelled, done', async () => {
+    fake.behaviour = 'late-cancel'
+    fake.writeArtifacts = true
+    const job = queue.enqueue(spec)
+    await until(events, (e) => e.type === 'step' && e.i === e.n)
+    const outcome = await queue.cancel(job.id)
+    // The cancel reached the running job's engine, and the answer waited for how it really ended.
+    expect(fake.current?.received.some((r) => r.type === 'cancel')).toBe(true)
+    expect(outcome).toEqual({ cancelled: false, status: 'done' })
+    expect(store.get(job.id)?.status).toBe('done')
+    expect(store.get(job.id)?.artifacts).toHaveLength(1)
+    fake.writeArtifacts = false
+  })
+
+  it('a cancel sent as the job starts (before its first step) ends it cancelled, and says so', async () => {
+    fake.steps = 1000
+    const job = queue.enqueue(spec)
+    const outcome = await queue.cancel(job.id)
+    expect(outcome).toEqual({ cancelled: true, status: 'cancelled' })
+    expect(store.get(job.id)?.status).toBe('cancelled')
+    expect(events.some((e) => e.type === 'done' && e.jobId === job.id)).toBe(false)
   })
 
   it('hard-cancels by restarting an engine that ignores the cancel', async () => {
     fake.behaviour = 'ignore-cancel'
     const job = queue.enqueue(spec)
     await until(events, (e) => e.type === 'step')
-    queue.cancel(job.id)
+    expect(await queue.cancel(job.id)).toEqual({ cancelled: true, status: 'cancelled' })
     await queue.drained()
     expect(store.get(job.id)?.status).toBe('cancelled')
     expect(fake.spawned[0].alive).toBe(false)
@@ -169,7 +192,7 @@ describe('JobQueue', () => {
   it('records how far a cancelled job got', async () => {
     const job = queue.enqueue(spec)
     queue.on((e) => {
-      if (e.type === 'step' && e.jobId === job.id) queue.cancel(job.id)
+      if (e.type === 'step' && e.jobId === job.id) void queue.cancel(job.id)
     })
     await queue.drained()
     expect(store.get(job.id)).toMatchObject({ status: 'cancelled', progress: { i: 1 } })
@@ -217,6 +240,7 @@ describe('JobQueue', () => {
   it('reports false when cancelling a job that already ended', async () => {
     const job = queue.enqueue(spec)
     await queue.drained()
-    expect(queue.cancel(job.id)).toBe(false)
+    expect(await queue.cancel(job.id)).toEqual({ cancelled: false, status: 'done' })
+    expect(await queue.cancel('no-such-job')).toBeUndefined()
   })
 })

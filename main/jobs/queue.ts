@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { EngineJobUpdate, JobEvent, JobRecord, JobSpec, Settings } from '../contract'
+import type {
+  EngineJobUpdate,
+  JobEvent,
+  JobRecord,
+  JobSpec,
+  JobStatus,
+  Settings
+} from '../contract'
 import type { JobStore } from '../storage/job-store'
 import type { EngineClient } from './engine-client'
 import { outputStem } from './output-names'
@@ -24,6 +31,15 @@ interface RunningState {
   cancelRequested: boolean
   hardCancel?: NodeJS.Timeout
   progress?: { i: number; n: number }
+  /** Resolves with the status the job ended with. */
+  ended: Promise<JobStatus>
+  end: (status: JobStatus) => void
+}
+
+/** What a cancel request came to: whether the job ended cancelled, and how it ended. */
+export interface CancelOutcome {
+  readonly cancelled: boolean
+  readonly status: JobStatus
 }
 
 /**
@@ -111,17 +127,25 @@ export class JobQueue {
     return job
   }
 
-  /** Cancels a queued job at once, or a running one between denoiser calls. False if it had ended. */
-  cancel(jobId: string): boolean {
+  /**
+   * Cancels a queued job at once, or asks a running one to stop between denoiser calls, and answers the
+   * truth: it resolves when the job has ended, with `cancelled` true only if it ended cancelled (a job whose
+   * last denoiser call was already behind it may still end done, with its files). A job that had already
+   * ended answers false with its status; an unknown id, undefined.
+   */
+  async cancel(jobId: string): Promise<CancelOutcome | undefined> {
     const index = this.#pending.findIndex((job) => job.id === jobId)
     if (index >= 0) {
       const [job] = this.#pending.splice(index, 1)
       const ended = this.#save({ ...job, status: 'cancelled', finishedAt: this.#now() })
       this.#emit({ type: 'cancelled', jobId, job: ended })
-      return true
+      return { cancelled: true, status: 'cancelled' }
     }
     const running = this.#running
-    if (running?.job.id !== jobId) return false
+    if (running?.job.id !== jobId) {
+      const status = this.#options.store.get(jobId)?.status
+      return status ? { cancelled: false, status } : undefined
+    }
     if (!running.cancelRequested) {
       running.cancelRequested = true
       this.#options.engine.cancel(jobId)
@@ -130,7 +154,8 @@ export class JobQueue {
         this.#options.hardCancelMs ?? 10_000
       )
     }
-    return true
+    const status = await running.ended
+    return { cancelled: status === 'cancelled', status }
   }
 
   get(jobId: string): JobRecord | undefined {
@@ -175,9 +200,13 @@ export class JobQueue {
   }
 
   async #run(queued: JobRecord): Promise<void> {
+    let end: (status: JobStatus) => void = () => undefined
+    const ended = new Promise<JobStatus>((resolve) => (end = resolve))
     const state: RunningState = {
       job: { ...queued, status: 'running', startedAt: this.#now() },
-      cancelRequested: false
+      cancelRequested: false,
+      ended,
+      end
     }
     this.#running = state
     this.#trySave(state.job)
@@ -253,12 +282,15 @@ export class JobQueue {
     if (final.type === 'cancelled' || (state.cancelRequested && final.type === 'failed')) {
       const job = this.#trySave({ ...base, status: 'cancelled' })
       this.#emit({ type: 'cancelled', jobId, job })
+      state.end('cancelled')
     } else if (final.type === 'failed') {
       const job = this.#trySave({ ...base, status: 'failed', error: final.error })
       this.#emit({ type: 'failed', jobId, error: final.error, job })
+      state.end('failed')
     } else {
       const job = this.#trySave({ ...base, status: 'done' })
       this.#emit({ type: 'done', jobId, job })
+      state.end('done')
     }
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import type { Socket } from 'node:net'
@@ -9,7 +10,7 @@ import sharp from 'sharp'
 import { JobSpecSchema, decodeFrame } from '../contract'
 import { createStudio, type Studio } from '../ipc/studio'
 import { FakeEngine } from '../jobs/testing/fake-engine'
-import { startWebHost, type WebHost } from './server'
+import { httpTimeouts, startWebHost, type WebHost } from './server'
 
 interface Reply {
   status: number
@@ -320,7 +321,130 @@ describe('web host: files by URL, uploads, binary frames, hostile sockets', () =
     expect(JSON.parse(bad.body.toString()).error.code).toBe('bad-input')
     const huge = await upload(Buffer.alloc((32 << 20) + 1), 'kind=mask')
     expect(huge.status).toBe(400)
-    expect(JSON.parse(huge.body.toString()).error.message).toMatch(/over/)
+    expect(JSON.parse(huge.body.toString()).error.message).toBe(
+      'The mask upload is 32.0 MiB, over the 32 MiB limit for a mask.'
+    )
+  })
+
+  /** A real Node client that streams `total` bytes in 64 KiB writes, honouring back-pressure. */
+  function stream(path: string, total: number, declare: boolean): Promise<Reply | Error> {
+    return new Promise((resolve) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path,
+          method: 'POST',
+          headers: {
+            'x-studio-token': host.token,
+            ...(declare ? { 'content-length': String(total) } : {})
+          }
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString()
+            })
+          )
+        }
+      )
+      req.on('error', resolve) // a broken pipe or a reset: what must not happen
+      const chunk = Buffer.alloc(64 << 10, 0x41)
+      let sent = 0
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length
+          if (!req.write(chunk)) return void req.once('drain', pump)
+        }
+        req.end()
+      }
+      pump()
+    })
+  }
+
+  it.each([
+    ['streamed (chunked)', false],
+    ['declared in content-length', true]
+  ])(
+    'an upload over its cap, %s, is answered 400 to a client still writing (no broken pipe)',
+    async (_, declare) => {
+      const reply = await stream('/inputs?kind=molecule', 6 << 20, declare)
+      expect(reply).not.toBeInstanceOf(Error)
+      const { status, body } = reply as Reply
+      expect(status).toBe(400)
+      expect(JSON.parse(body).error).toEqual({
+        code: 'bad-input',
+        title: 'An input file could not be used',
+        message: 'The molecule upload is 6 MiB, over the 4 MiB limit for a molecule.'
+      })
+      // The host still serves.
+      expect((await call(host.port, `/?token=${host.token}`)).status).toBe(200)
+    }
+  )
+
+  it('a JSON body over 1 MiB says what was too large, to a client still writing', async () => {
+    const reply = await stream('/api/listJobs', 3 << 20, false)
+    expect(reply).not.toBeInstanceOf(Error)
+    expect((reply as Reply).status).toBe(400)
+    expect(JSON.parse((reply as Reply).body).error).toEqual({
+      code: 'invalid-request',
+      title: 'The request is not valid',
+      message:
+        'The request body is 3 MiB, over the 1 MiB of JSON an API request may carry. Send files (images, masks, point clouds, molecules) with POST /inputs?kind=… instead.'
+    })
+  })
+
+  const apiCall = (verb: string, request: unknown) =>
+    call(host.port, `/api/${verb}`, {
+      method: 'POST',
+      headers: { 'x-studio-token': host.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ request })
+    })
+
+  it('importModel of a named pipe or a link to /dev/zero is 400 "… is not a regular file"', async () => {
+    const pipe = join(dir, 'pipe.onnx')
+    execFileSync('mkfifo', [pipe])
+    const zero = join(dir, 'zero.onnx')
+    symlinkSync('/dev/zero', zero)
+    for (const [path, kind] of [
+      [pipe, 'a named pipe (FIFO)'],
+      [zero, 'a device']
+    ]) {
+      const reply = await apiCall('importModel', { path })
+      expect(reply.status).toBe(400)
+      expect(JSON.parse(reply.body).error).toMatchObject({
+        code: 'bad-input',
+        message: `${path} is not a regular file (it is ${kind}); give a model folder or an .onnx file.`
+      })
+    }
+  })
+
+  it('cancelJob answers the truth: a job past its last denoiser call ends done and says so', async () => {
+    engine.behaviour = 'late-cancel'
+    try {
+      const job = studio.queue.enqueue(JobSpecSchema.parse({ task: 'image.generate', model: 'x' }))
+      await new Promise<void>((resolve) => {
+        const stop = studio.queue.on((e) => {
+          if (e.type !== 'step' || e.jobId !== job.id || e.i !== e.n) return
+          stop()
+          resolve()
+        })
+      })
+      const reply = await apiCall('cancelJob', { jobId: job.id })
+      expect(JSON.parse(reply.body).result).toEqual({ cancelled: false, status: 'done' })
+      expect(studio.queue.get(job.id)?.status).toBe('done')
+    } finally {
+      engine.behaviour = 'normal'
+    }
+  })
+
+  it('sets explicit header, request and keep-alive timeouts on the server', () => {
+    expect(host.timeouts).toEqual({ headersMs: 10_000, requestMs: 120_000, keepAliveMs: 5_000 })
+    expect(host.timeouts).toEqual(httpTimeouts)
   })
 
   it('sends previews as binary frames and other events as text', async () => {

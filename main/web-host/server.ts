@@ -38,11 +38,30 @@ export interface WebHost {
   readonly url: string
   readonly port: number
   readonly token: string
+  /** The HTTP server's limits as set on it, milliseconds (read back from the server). */
+  readonly timeouts: {
+    readonly headersMs: number
+    readonly requestMs: number
+    readonly keepAliveMs: number
+  }
   close(): Promise<void>
 }
 
+/**
+ * Explicit limits instead of Node's defaults (up to ~90 s for headers, 300 s per request): a client gets
+ * 10 s to send its headers and 120 s to send a whole request (a 64 MiB upload over loopback takes well under
+ * a second); an idle kept-alive connection closes after 5 s. Handlers may take longer to answer (an import
+ * copies gigabytes): these bound what the client sends, not the answer.
+ */
+export const httpTimeouts = { headersMs: 10_000, requestMs: 120_000, keepAliveMs: 5_000 } as const
+
 /** JSON API bodies: far below anything legitimate would need. */
 const maxBody = 1 << 20
+/**
+ * A body over its cap is still read (and dropped) up to this many bytes, so a client that is still writing
+ * reads the refusal instead of a broken pipe; past it the connection is closed.
+ */
+const maxDrain = 256 << 20
 /** WebSocket messages from a client (it sends none the host needs): tiny. */
 const maxSocketMessage = 4 << 10
 
@@ -124,23 +143,58 @@ function sendError(res: ServerResponse, error: unknown): void {
   })
 }
 
-async function readBody(req: IncomingMessage, cap: number, what: string): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > cap)
-    throw new StudioError('bad-input', `${what} over ${Math.round(cap / 1024)} KiB.`)
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > cap)
-      throw new StudioError('bad-input', `${what} over ${Math.round(cap / 1024)} KiB.`)
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+/** "4 MiB", "6.3 MiB", "32.0 MiB" (a size just over a whole one keeps its decimal), "12 KiB". */
+const mib = (bytes: number) =>
+  bytes >= 1 << 20
+    ? `${bytes % (1 << 20) === 0 ? bytes / (1 << 20) : (bytes / (1 << 20)).toFixed(1)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`
+
+/**
+ * A request body of at most `cap` bytes. One over it (declared, or counted while it streams) is refused
+ * with `tooLarge(bytes)` only once the client has sent it all (the rest is read and dropped, up to
+ * maxDrain), so a client still writing gets the answer, not a broken pipe.
+ */
+function readBody(
+  req: IncomingMessage,
+  cap: number,
+  tooLarge: (bytes: number) => StudioError
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    const chunks: Buffer[] = []
+    let size = 0
+    let over = declared > cap
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (!over && size > cap) {
+        over = true
+        chunks.length = 0
+      }
+      if (!over) chunks.push(chunk)
+      else if (size > cap + maxDrain) {
+        // Too much to drain: answer now and close (this client may see a reset).
+        req.removeAllListeners('data')
+        req.pause()
+        reject(Object.assign(tooLarge(Math.max(size, declared)), { closeAfter: true }))
+      }
+    })
+    req.on('end', () =>
+      over ? reject(tooLarge(Math.max(size, declared))) : resolve(Buffer.concat(chunks))
+    )
+    req.on('error', reject)
+  })
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const body = await readBody(req, maxBody, 'Request body')
+  const body = await readBody(
+    req,
+    maxBody,
+    (bytes) =>
+      new StudioError(
+        'invalid-request',
+        `The request body is ${mib(bytes)}, over the ${mib(maxBody)} of JSON an API request may carry. Send files (images, masks, point clouds, molecules) with POST /inputs?kind=… instead.`
+      )
+  )
   if (body.length === 0) return {}
   try {
     return JSON.parse(body.toString('utf8'))
@@ -219,7 +273,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             `?kind= must be one of ${InputKindSchema.options.join(', ')}.`
           )
         }
-        const bytes = await readBody(req, inputSizeCaps[kind.data], `A ${kind.data} upload`)
+        const cap = inputSizeCaps[kind.data]
+        const bytes = await readBody(
+          req,
+          cap,
+          (size) =>
+            new StudioError(
+              'bad-input',
+              `The ${kind.data} upload is ${mib(size)}, over the ${mib(cap)} limit for a ${kind.data}.`
+            )
+        )
         const name = url.searchParams.get('name')?.slice(0, 255) ?? undefined
         return send(res, 200, { result: await studio.inputs.add(kind.data, bytes, name) })
       }
@@ -272,10 +335,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     req.on('error', () => res.destroy())
     res.on('error', () => undefined)
     route(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, error)
-      else res.destroy()
+      if (res.headersSent) return void res.destroy()
+      if ((error as { closeAfter?: boolean }).closeAfter) res.setHeader('connection', 'close')
+      sendError(res, error)
     })
   })
+  server.headersTimeout = httpTimeouts.headersMs
+  server.requestTimeout = httpTimeouts.requestMs
+  server.keepAliveTimeout = httpTimeouts.keepAliveMs
   server.on('clientError', (_error, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
     else socket.destroy()
@@ -342,6 +409,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    timeouts: {
+      headersMs: server.headersTimeout,
+      requestMs: server.requestTimeout,
+      keepAliveMs: server.keepAliveTimeout
+    },
     close: async () => {
       stopJobs()
       stopModels()

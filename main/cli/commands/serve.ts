@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { createStudio } from '../../ipc/studio'
-import { dataDir, rendererDir } from '../../platform/paths'
+import { dataDir, modelRoots, rendererDir } from '../../platform/paths'
 import { spawnNodeEngine } from '../../jobs/engine-process'
 import { startWebHost } from '../../web-host/server'
 import { portValue } from '../flags'
@@ -10,9 +10,11 @@ import { ensureBuilt } from './ensure-built'
 
 /** Builds the renderer if it is missing, starts the web host and keeps running until SIGINT/SIGTERM. */
 export async function serve(values: { port?: number; dataDir?: string }): Promise<number> {
-  ensureBuilt(false)
-  const folder = writableFolder(values.dataDir ?? dataDir(), '--data-dir')
+  // The folder first (the flag, else STUDIO_DATA_DIR or the default, each checked), then the build.
+  const folder = values.dataDir ? writableFolder(values.dataDir, '--data-dir') : dataDir()
   process.env.STUDIO_DATA_DIR = folder
+  modelRoots() // STUDIO_MODELS_DIR and STUDIO_STARTER_DIR, checked
+  ensureBuilt(false)
   const studio = createStudio({ dataDir: folder, spawnEngine: spawnNodeEngine })
   let host
   try {

@@ -22,7 +22,7 @@ import { dataDir, modelRoots } from '../../platform/paths'
 import { assertThreadsFit } from '../../platform/machine'
 import { samplingOptions, taskDefinition, type CliOption } from '../../tasks'
 import { collectExtra, deviceValue, intValue, numberValue, schemaValue } from '../flags'
-import { existingOutputs, outputTarget } from '../paths'
+import { existingOutputs, outputTarget, writableFolder } from '../paths'
 import { runJob } from '../run-job'
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -185,6 +185,8 @@ async function runTaskCommand(
     device: spec.device,
     cpuThreads: values.threads as number
   })
+  // Everything is accepted: only now is the output folder created.
+  writableFolder(out.dir, '--out')
   return runJob({
     spec,
     warnings,

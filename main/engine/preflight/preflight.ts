@@ -26,8 +26,25 @@ const MiB = 1024 * 1024
  */
 export function gflopsPerCall(
   manifest: ModelManifest,
-  options: { batch?: number; width?: number; height?: number; share?: number } = {}
+  options: {
+    batch?: number
+    width?: number
+    height?: number
+    /** Positions per row, when known (the job's own size); else from width/height or the native size. */
+    positions?: number
+    share?: number
+  } = {}
 ): number {
+  if (!manifest.components.denoiser) return 0
+  const params = denoiserParameters(manifest)
+  const positions = options.positions ?? samplePositions(manifest, options)
+  // Point and atom networks apply every weight at every position (set transformers, EGNNs).
+  const share = options.share ?? (manifest.sample.kind === 'image' && positions > 1024 ? 1 / 8 : 1)
+  return (2 * params * positions * share * (options.batch ?? 1)) / 1e9
+}
+
+/** The denoiser's parameters, from its files' sizes (2 bytes each for fp16 graphs, else 4). */
+function denoiserParameters(manifest: ModelManifest): number {
   const denoiser = manifest.components.denoiser
   if (!denoiser) return 0
   const sizes = new Map(manifest.files.map((f) => [f.path, f.size]))
@@ -35,14 +52,21 @@ export function gflopsPerCall(
     (s, p) => s + (sizes.get(p) ?? 0),
     0
   )
-  const bytesPerParam = denoiser.inputs[0]?.dtype === 'float16' ? 2 : 4
-  const params = bytes / bytesPerParam
-  const positions = samplePositions(manifest, options)
-  const share = options.share ?? (positions > 1024 ? 1 / 8 : 1)
-  return (2 * params * positions * share * (options.batch ?? 1)) / 1e9
+  return bytes / (denoiser.inputs[0]?.dtype === 'float16' ? 2 : 4)
 }
 
-/** Positions a denoiser's weights apply to: pixels (latent cells), points or atoms. */
+/**
+ * Working memory of one session.run beyond the model's own estimate (which covers one row at its native
+ * size), bytes: 4·√parameters bytes per position and row, a rough upper rule (measured on one CPU core:
+ * shapes-2k 4.0 KB per point for 7.1 by the rule, emoji-32 1.6 KB per pixel for 4.0).
+ */
+export function activationBytes(manifest: ModelManifest, rows: number, positions: number): number {
+  const native = samplePositions(manifest, {})
+  const extra = Math.max(0, rows * positions - native)
+  return extra * 4 * Math.sqrt(denoiserParameters(manifest))
+}
+
+/** Positions a denoiser's weights apply to at the native size: pixels (latent cells), points or atoms. */
 function samplePositions(
   manifest: ModelManifest,
   options: { width?: number; height?: number }
@@ -75,6 +99,17 @@ function duration(seconds: number): string {
   return `about ${(seconds / 3600).toFixed(1)} hours`
 }
 
+/** The time warning for `calls` model calls taking `seconds` in all: only past 10 minutes. */
+export function timeWarning(
+  deviceName: string,
+  seconds: number,
+  calls: number
+): string | undefined {
+  if (seconds <= 600) return undefined
+  const each = seconds / calls
+  return `On ${deviceName} this will take ${duration(seconds)} (${calls} model calls of about ${each >= 100 ? Math.round(each) : each.toPrecision(2)} s each). Fewer steps, fewer outputs or a smaller size would be faster.`
+}
+
 export interface PreflightInput {
   manifest: ModelManifest
   /** Bytes still to be written to disk (a download or import); 0 for an installed model. */
@@ -85,11 +120,19 @@ export interface PreflightInput {
   steps?: number
   /** Denoiser calls per step (2 for Heun-type samplers); guidance is counted through `batch`. */
   callsPerStep?: number
-  /** Images per call: count × 2 with classifier-free guidance. */
+  /** Rows per denoiser evaluation: count × 2 with classifier-free guidance. */
   batch?: number
+  /** Rows per session.run when the batch runs in chunks (default: the batch). */
+  rowsPerCall?: number
+  /** Positions per row (the job's size); with it, memory counts the network's activations. */
+  positions?: number
+  /** Bytes the job holds beside the network. */
+  hostBytes?: number
   width?: number
   height?: number
   calibration?: Calibration
+  /** Leave the time warning to the caller (a job of several stages sums them: runWarnings). */
+  noTimeWarning?: boolean
 }
 
 export interface PreflightResult {
@@ -115,12 +158,18 @@ export function preflight(input: PreflightInput): PreflightResult {
     }
   }
 
-  const neededMB = manifest.memoryEstimateMB
+  const activationMB =
+    input.positions !== undefined
+      ? activationBytes(manifest, input.rowsPerCall ?? input.batch ?? 1, input.positions) / MiB
+      : 0
+  const neededMB = Math.ceil(
+    manifest.memoryEstimateMB + activationMB + (input.hostBytes ?? 0) / MiB
+  )
   const freeMB = input.freeMemoryBytes / MiB
   const memoryOk = neededMB <= freeMB && neededMB <= input.memoryBudgetMB
   if (neededMB > freeMB) {
     warnings.push(
-      `This model needs about ${formatBytes(neededMB * MiB)} of memory; ${formatBytes(input.freeMemoryBytes)} is free now. Close other programs, or the run may fail with out-of-memory.`
+      `This ${input.positions !== undefined ? 'job' : 'model'} needs about ${formatBytes(neededMB * MiB)} of memory; ${formatBytes(input.freeMemoryBytes)} is free now. Close other programs, or the run may fail with out-of-memory${input.positions !== undefined ? '; fewer outputs or a smaller size need less' : ''}.`
     )
   }
   if (neededMB > input.memoryBudgetMB) {
@@ -134,16 +183,14 @@ export function preflight(input: PreflightInput): PreflightResult {
     const gflops = gflopsPerCall(manifest, {
       batch: input.batch,
       width: input.width,
-      height: input.height
+      height: input.height,
+      positions: input.positions
     })
     const calls = input.steps * (input.callsPerStep ?? 1)
     const seconds = estimateSeconds(input.calibration, gflops, calls)
     time = { seconds, perCallMs: (seconds * 1000) / calls, calls }
-    if (seconds > 600) {
-      warnings.push(
-        `On ${input.calibration.deviceName} this will take ${duration(seconds)} (${calls} model calls of about ${(seconds / calls).toPrecision(2)} s each). Fewer steps or a smaller size would be faster.`
-      )
-    }
+    const warning = timeWarning(input.calibration.deviceName, seconds, calls)
+    if (warning && !input.noTimeWarning) warnings.push(warning)
   }
   return {
     ...(disk ? { disk } : {}),

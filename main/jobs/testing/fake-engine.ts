@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import type { EngineMessage, EngineRequest } from '../../contract'
 import type { EngineProcess, SpawnEngine } from '../engine-process'
 
-export type Behaviour = 'normal' | 'hang' | 'ignore-cancel'
+/** 'late-cancel': a cancel arrives after the last denoiser call (ignored; the job ends done). */
+export type Behaviour = 'normal' | 'hang' | 'ignore-cancel' | 'late-cancel'
 
 /**
  * An in-memory engine host for queue tests: runs each job as `steps` steps on a timer, answers
@@ -52,7 +53,8 @@ export class FakeProcess implements EngineProcess {
     if (!this.#alive) return
     this.received.push(request)
     if (request.type === 'cancel') {
-      if (this.#engine.behaviour !== 'ignore-cancel') this.#cancelled.add(request.jobId)
+      const late = this.#engine.behaviour === 'late-cancel'
+      if (this.#engine.behaviour !== 'ignore-cancel' && !late) this.#cancelled.add(request.jobId)
     } else if (request.type === 'run') void this.#run(request.jobId, request.outputDir)
   }
 
@@ -80,6 +82,9 @@ export class FakeProcess implements EngineProcess {
       })
       if (behaviour === 'hang' && i > 1000) return
     }
+    // Writing the outputs takes a while after the last denoiser call: a cancel can arrive then.
+    if (behaviour === 'late-cancel') await new Promise((r) => setTimeout(r, 20 * stepMs))
+    if (!this.#alive) return
     const path = this.#engine.writeArtifacts ? join(outputDir, `${jobId}.png`) : `/tmp/${jobId}.png`
     if (this.#engine.writeArtifacts) {
       writeFileSync(path, Buffer.from(Array.from({ length: 1000 }, (_, k) => k % 251)))

@@ -7,7 +7,7 @@ import {
   batchedClassifierFreeGuidance,
   type ConditionalDenoiser
 } from '../../../diffusion/guidance'
-import type { Denoiser, Tensor } from '../../../diffusion/types'
+import { SamplingCancelled, type Denoiser, type Tensor } from '../../../diffusion/types'
 import { shapeOverrides, type ComponentSession } from '../../runtime'
 import type { PipelineContext } from '../context'
 
@@ -73,6 +73,27 @@ export interface NetworkOptions {
   readonly staticFeeds?: (rows: number) => Record<string, ort.Tensor>
   /** The guidance scale, for guidance-distilled models that take it as an input (LCM). */
   readonly guidanceScale?: number
+  /**
+   * Rows per session.run: a call on more rows runs in chunks of this many (the session is made for it; the
+   * last chunk is padded by repeating its last row), checking `signal` before each, so a cancel lands
+   * within one bounded call and the working memory is that of one chunk. Default: every row at once.
+   */
+  readonly rowsPerCall?: number
+  readonly signal?: AbortSignal
+}
+
+/** Rows [from, from + take) of a feed whose first axis is `rows`, padded to `size` rows with the last. */
+function sliceRows(tensor: ort.Tensor, rows: number, from: number, take: number, size: number) {
+  if (tensor.dims[0] !== rows || rows === size) return tensor
+  const data = tensor.data as Float32Array | BigInt64Array
+  const per = data.length / rows
+  const out = new (data.constructor as { new (n: number): typeof data })(size * per)
+  out.set(data.subarray(from * per, (from + take) * per) as never)
+  for (let r = take; r < size; r++) out.copyWithin(r * per, (take - 1) * per, take * per)
+  return new ort.Tensor(tensor.type as 'float32', out as Float32Array, [
+    size,
+    ...tensor.dims.slice(1)
+  ])
 }
 
 /**
@@ -149,9 +170,20 @@ export function conditionalDenoiser(
         for (let r = 0; r < rows; r++) data.set(wEmbedding, r * embedded.dim)
         feeds[embedded.input] = new ort.Tensor('float32', data, [rows, embedded.dim])
       }
-      const out = (await session.run(feeds))[outputName].data as Float32Array
-      assertFinite(out, 'The denoiser')
-      return { shape: input.shape, data: Float64Array.from(out) }
+      const size = Math.min(options.rowsPerCall ?? rows, rows)
+      const result = new Float64Array(input.data.length)
+      const per = input.data.length / rows
+      for (let from = 0; from < rows; from += size) {
+        if (options.signal?.aborted) throw new SamplingCancelled()
+        const take = Math.min(size, rows - from)
+        const chunk: Record<string, ort.Tensor> = {}
+        for (const [name, t] of Object.entries(feeds))
+          chunk[name] = sliceRows(t, rows, from, take, size)
+        const out = (await session.run(chunk))[outputName].data as Float32Array
+        assertFinite(out, 'The denoiser')
+        result.set(out.subarray(0, take * per), from * per)
+      }
+      return { shape: input.shape, data: result }
     }, denoiserSpec)(x, sigma)
 }
 

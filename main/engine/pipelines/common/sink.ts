@@ -22,8 +22,21 @@ export interface OutputFile {
   readonly ext: string
   readonly mime: string
   readonly bytes: Uint8Array
-  /** Names an extra file of that output (a trajectory: `<stem>-traj.<ext>`). */
-  readonly suffix?: string
+  /**
+   * A side file of that output (its trajectory), named from the whole output name, so outputs that differ
+   * only in their extension never share one: `<stem>.sdf` → `<stem>.sdf.trajectory.xyz`.
+   */
+  readonly side?: { readonly name: string; readonly of: string }
+}
+
+/** The file name of output `output` of `outputs`, or of its side file: see OutputFile. */
+export function outputFileName(
+  fileStem: string,
+  file: Pick<OutputFile, 'output' | 'outputs' | 'ext' | 'side'>
+): string {
+  const numbered = file.outputs > 1 ? `-${file.output + 1}` : ''
+  const side = file.side ? `.${file.side.of}.${file.side.name}` : ''
+  return `${fileStem}${numbered}${side}.${file.ext}`
 }
 
 export interface ArtifactSink {
@@ -40,8 +53,7 @@ export function createSink(
   let next = 0
   return {
     async write(file, meta) {
-      const numbered = file.outputs > 1 ? `-${file.output + 1}` : ''
-      const path = join(outputDir, `${fileStem}${numbered}${file.suffix ?? ''}.${file.ext}`)
+      const path = join(outputDir, outputFileName(fileStem, file))
       await writeFileAtomic(path, file.bytes)
       const artifact = {
         ...meta,

@@ -82,11 +82,12 @@ export async function generateMolecules(
     const m = decode(result.data, b)
     return { ...m, bonds: perceiveBonds(m.positions, m.elements) }
   })
-  const training = await trainingSetOf(model)
+  const training = await trainingSetOf(model, context.signal)
   const set = moleculeSetMetrics(molecules, training)
   const stability = molecules.map((m) => moleculeStability(m))
   const overall = setStability(stability)
   for (let b = 0; b < count; b++) {
+    context.signal.throwIfAborted()
     const validity = set.results[b]
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       atoms: atoms[b]
@@ -177,19 +178,38 @@ function repeatRows(mask: Float32Array, times: number): Float32Array {
 
 const trainingSets = new Map<string, Promise<TrainingSet | undefined>>()
 
-/** The model's training molecules (for novelty), read once per model folder. */
-function trainingSetOf(model: ResolvedModel): Promise<TrainingSet | undefined> {
+/**
+ * The model's training molecules (for novelty), read once per model folder. Parsing thousands of SMILES
+ * takes seconds: it runs in slices of 250 that give the event loop back (so a cancel message is read)
+ * and stop when `signal` fires (nothing is cached then).
+ */
+function trainingSetOf(
+  model: ResolvedModel,
+  signal: AbortSignal
+): Promise<TrainingSet | undefined> {
   const sample = model.manifest.sample
   if (sample.kind !== 'molecule' || !sample.trainingSmiles) return Promise.resolve(undefined)
   const path = join(model.dir, sample.trainingSmiles)
   let set = trainingSets.get(path)
   if (!set) {
     set = readFile(path).then(
-      (bytes) =>
-        trainingSet(linesOf(textOfFile(bytes, 'SMILES')).filter((line) => line.trim() !== '')),
+      async (bytes) => {
+        const lines = linesOf(textOfFile(bytes, 'SMILES')).filter((line) => line.trim() !== '')
+        const idcodes = new Set<string>()
+        let unreadable = 0
+        for (let from = 0; from < lines.length; from += 250) {
+          await new Promise((resolve) => setImmediate(resolve))
+          signal.throwIfAborted()
+          const part = trainingSet(lines.slice(from, from + 250))
+          part.idcodes.forEach((id) => idcodes.add(id))
+          unreadable += part.unreadable
+        }
+        return { idcodes, unreadable }
+      },
       () => undefined
     )
     trainingSets.set(path, set)
+    set.catch(() => trainingSets.delete(path))
   }
   return set
 }

@@ -95,7 +95,7 @@ export async function writeMolecule(
       ext: 'xyz',
       mime: 'chemical/x-xyz',
       bytes: Buffer.from(text, 'utf8'),
-      suffix: '-trajectory'
+      side: { name: 'trajectory', of: file.ext }
     },
     {
       kind: 'molecule',

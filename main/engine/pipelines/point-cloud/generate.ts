@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobMetrics, ModelManifest, PointCloudGenerateSpec } from '../../../contract'
 import type { ResolvedModel } from '../../../models/registry'
-import { repaintKnobs } from '../../../tasks/image/inpaint'
+import { repaintKnobs, repaintNfe } from '../../../tasks/image/inpaint'
 import { createRepaint } from '../../../diffusion/inverse'
 import { evaluatePointCloudSets } from '../../../geometry'
 import type { PipelineContext } from '../context'
@@ -22,12 +22,15 @@ export async function generatePointClouds(
 ): Promise<void> {
   const job = await pointJob(input, context)
   const { spec, sampling, count, seeds, points } = job
+  const P = spec.points ?? points
+  // Pre-flight covers both stages before the first starts.
   const denoise = await jobDenoiser(context, job.model, {
     sampling,
     conditioning: job.conditioning,
     count,
     sampleShape: [points, 3],
-    steps: sampling.steps
+    steps: sampling.steps,
+    plannedAfter: P > points ? [denseStage(job, P)] : []
   })
 
   const { result, trajectory } = await sampleFromNoise(context, {
@@ -46,9 +49,9 @@ export async function generatePointClouds(
     clouds.push(Float32Array.from(result.data.subarray(b * points * 3, (b + 1) * points * 3)))
   }
   // Coarse → dense: the coarse shapes kept, the other points generated around them.
-  const P = spec.points ?? points
   const dense = P > points ? await densify(context, job, clouds, P) : clouds
   for (let b = 0; b < count; b++) {
+    context.signal.throwIfAborted()
     const cloud = dense[b]
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       points: P,
@@ -67,6 +70,18 @@ export async function generatePointClouds(
   if (metrics) context.emit({ type: 'metrics', metrics })
 }
 
+/** The dense stage's sampling request; RePaint walks its own schedule, so its calls are the steps. */
+function denseStage(job: Awaited<ReturnType<typeof pointJob<PointCloudGenerateSpec>>>, P: number) {
+  return {
+    sampling: job.sampling,
+    conditioning: job.conditioning,
+    count: job.count,
+    sampleShape: [P, 3],
+    steps: repaintNfe(job.sampling.steps, job.spec.samplerExtra),
+    callsPerStep: 1
+  }
+}
+
 /**
  * The dense stage: [B, P, 3] with the coarse clouds' N points as the known rows of RePaint (Lugmayr et al.
  * 2022) and P − N points generated around them, from seeds offset so the stage draws fresh noise.
@@ -81,13 +96,7 @@ async function densify(
   const known = { shape: [count, P, 3], data: new Float64Array(count * P * 3) }
   coarse.forEach((c, b) => known.data.set(c, b * P * 3))
   const mask = { shape: [1, P, 3], data: new Float64Array(P * 3).fill(1, 0, N * 3) }
-  const denoise = await jobDenoiser(context, job.model, {
-    sampling,
-    conditioning: job.conditioning,
-    count,
-    sampleShape: [P, 3],
-    steps: sampling.steps
-  })
+  const denoise = await jobDenoiser(context, job.model, { ...denseStage(job, P), preflight: false })
   const { result } = await sampleFromNoise(context, {
     sampling,
     denoise,

@@ -104,7 +104,7 @@ export async function writePointCloud(
       ext: 'dspt',
       mime: 'application/x-diffusion-studio-trajectory',
       bytes: encodePointTrajectory(frames.map((f) => ({ sigma: f.sigma, xyz: f.data }))),
-      suffix: '-trajectory'
+      side: { name: 'trajectory', of: file.ext }
     },
     {
       kind: 'point-cloud',
