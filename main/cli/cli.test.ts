@@ -821,3 +821,21 @@ describe('side files: named from the whole output name, never the reason a job i
     expect(readdirSync(join(work, 'cut'))).toEqual([])
   }, 120_000)
 })
+
+describe("a model's measured range of steps", () => {
+  it('upscale --steps 4 on photo-sr4 runs, with a warning naming the measured range', async () => {
+    const run = await cli([
+      'upscale',
+      '--image',
+      join(projectRoot, 'assets/samples/coffee-small.png'),
+      '--steps',
+      '4',
+      '--out',
+      join(work, 'sr-4-steps.png')
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toMatch(
+      /^warning: "photo-sr4" was measured at its best with 1–2 steps \(euler\); 4 is outside that range\. Measured: PSNR on the 6 held-out photos/m
+    )
+  }, 60_000)
+})

@@ -327,6 +327,20 @@ const ManifestObjectSchema = z.object({
     schedule: ScheduleNameSchema.default('model')
   }),
   resolutionBuckets: z.array(ResolutionSchema).default([]),
+  /**
+   * Where the model was measured to do well (its card's benchmark): an inclusive range of steps and, when
+   * known, the samplers it was measured with; `basis` says what was measured and where, with the figures.
+   * A job outside it runs with a validation warning (the CLI prints it, the window shows it).
+   */
+  measuredRange: z
+    .object({
+      steps: z
+        .object({ min: z.number().int().positive(), max: z.number().int().positive() })
+        .refine((s) => s.min <= s.max, { message: 'min must not exceed max' }),
+      samplers: z.array(z.string().min(1).max(64)).min(1).optional(),
+      basis: z.string().min(1).max(500)
+    })
+    .optional(),
   /** Image inputs for editing tasks (inpainting, upscaling). */
   imageInputs: ImageInputsSchema.default({}),
   /**

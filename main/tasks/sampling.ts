@@ -90,6 +90,36 @@ export function samplerFor(name: string): SamplerInfo {
 }
 
 /**
+ * Warnings for a job outside the steps (and samplers) its model was measured to do well with
+ * (`manifest.measuredRange`), naming the range and what was measured.
+ */
+export function measuredRangeWarnings(
+  manifest: ModelManifest,
+  sampler: SamplerInfo,
+  steps: number
+): string[] {
+  const range = manifest.measuredRange
+  if (!range) return []
+  const warnings: string[] = []
+  const { min, max } = range.steps
+  if (steps < min || steps > max) {
+    const span = min === max ? `${min} step${min === 1 ? '' : 's'}` : `${min}–${max} steps`
+    warnings.push(
+      `"${manifest.id}" was measured at its best with ${span}` +
+        `${range.samplers ? ` (${range.samplers.join(', ')})` : ''}; ${steps} is outside that range. ` +
+        `Measured: ${range.basis}`
+    )
+  }
+  if (range.samplers && !range.samplers.includes(sampler.name)) {
+    warnings.push(
+      `"${manifest.id}" was measured with ${range.samplers.join(', ')} only; ${sampler.name} was not ` +
+        `measured on it and may give much worse results. Measured: ${range.basis}`
+    )
+  }
+  return warnings
+}
+
+/**
  * Resolves a spec's sampling fields against a model: unset fields take the manifest's defaults (or, for
  * a sampler other than the model's own that needs more steps than the model's default, the sampler's
  * own), and every field is
@@ -124,6 +154,7 @@ export function resolveSampling(
       `${sampler.label} usually needs ${range.min}+ steps for clean results; ${steps} may leave noise.`
     )
   }
+  warnings.push(...measuredRangeWarnings(manifest, sampler, steps))
   const limit = stepLimit(manifest, schedule)
   if (steps > limit) {
     throw new StudioError(
