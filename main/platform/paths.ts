@@ -108,13 +108,14 @@ export function usableFolder(
 
 /**
  * The per-user data folder: history, settings, outputs, models. Same folder Electron's userData uses;
- * `STUDIO_DATA_DIR` overrides it. Checked (and created) by usableFolder.
+ * `STUDIO_DATA_DIR` overrides it. Checked by usableFolder ('check': nothing is created until the studio
+ * writes there, and then safely, since the part that exists is a real, writable folder).
  * @throws StudioError invalid-request when the folder cannot be used.
  */
 export function dataDir(): string {
   const named = process.env.STUDIO_DATA_DIR
-  if (named) return usableFolder(named, 'STUDIO_DATA_DIR')
-  return usableFolder(defaultDataDir(), 'The data folder')
+  if (named) return usableFolder(named, 'STUDIO_DATA_DIR', 'check')
+  return usableFolder(defaultDataDir(), 'The data folder', 'check')
 }
 
 function defaultDataDir(): string {
@@ -144,7 +145,7 @@ export function modelRoots(): ModelRoots {
     starter: starter
       ? usableFolder(starter, 'STUDIO_STARTER_DIR', 'read')
       : join(projectRoot, 'native-models', 'starter'),
-    user: user ? usableFolder(user, 'STUDIO_MODELS_DIR') : join(dataDir(), 'models')
+    user: user ? usableFolder(user, 'STUDIO_MODELS_DIR', 'check') : join(dataDir(), 'models')
   }
 }
 
