@@ -474,3 +474,29 @@ export function madeForTask(task: TaskId, manifest: ModelManifest): boolean {
   if (task === 'image.upscale') return manifest.imageInputs.upscale !== undefined
   return true
 }
+
+/**
+ * The one rule for the model a job runs on when none is named, shared by the CLI, the web API and the
+ * window: among the models that do the task, the ready ones that fit the job (`fits`: a prompt needs a
+ * text model, a label a class model), starters first, those made for the task before those that can
+ * also do it; else the first ready one, else the first able one (whose check then says what is wrong).
+ * Undefined when no installed model does the task.
+ */
+export function defaultModel(
+  task: TaskId,
+  models: readonly InstalledModel[],
+  fits: (manifest: ModelManifest) => boolean = () => true
+): InstalledModel | undefined {
+  const able = models.filter((m) => m.manifest.tasks.includes(task))
+  const ready = able.filter((m) => m.status === 'ready')
+  const fitting = ready.filter((m) => fits(m.manifest))
+  const starters = fitting.filter((m) => m.origin === 'starter')
+  return (
+    starters.find((m) => madeForTask(task, m.manifest)) ??
+    starters[0] ??
+    fitting.find((m) => madeForTask(task, m.manifest)) ??
+    fitting[0] ??
+    ready[0] ??
+    able[0]
+  )
+}

@@ -48,3 +48,24 @@ export const samplingFields = {
     .regex(/^[a-z0-9]{1,8}$/)
     .optional()
 }
+
+/**
+ * The one rule for "too few steps", shared by the CLI, the web API and the window: a sampler below the
+ * step count it was measured clean at (`steps.min`) may leave noise — unless it is the model's own
+ * sampler at the model's own step count or more, which the model's maker measured on that model.
+ * Returns the warning in plain words, or '' when there is none.
+ */
+export function fewStepsWarning(
+  sampler: {
+    readonly name: string
+    readonly label: string
+    readonly steps?: { readonly min: number }
+  },
+  steps: number,
+  defaults: { readonly sampler: string; readonly steps: number }
+): string {
+  const min = sampler.steps?.min ?? 1
+  if (steps >= min) return ''
+  if (sampler.name === defaults.sampler && steps >= defaults.steps) return ''
+  return `${sampler.label} usually needs ${min}+ steps for clean results; ${steps} may leave noise.`
+}

@@ -1,6 +1,6 @@
 import {
   StudioError,
-  madeForTask,
+  defaultModel,
   type InstalledModel,
   type ModelManifest,
   type TaskId
@@ -8,9 +8,8 @@ import {
 import { didYouMean } from './suggest'
 
 /**
- * The model a job runs on: the one named, or the default for its task among the ready models that fit
- * the job (starters first, those made for the task before those that can also do it), else the first
- * ready one (whose validation then says what does not fit).
+ * The model a job runs on: the one named, or the default for its task (`defaultModel`, the rule the
+ * window shares: starters made for the task first, among the ready models that fit the job).
  * @throws StudioError unknown-model (closest id named), model-missing / model-corrupt for a broken model,
  *   invalid-request for a model that does not do the task.
  */
@@ -38,17 +37,7 @@ export function pickModel(
       )
     }
   } else {
-    const able = models.filter((m) => m.manifest.tasks.includes(task))
-    const ready = able.filter((m) => m.status === 'ready')
-    const fitting = ready.filter((m) => fits(m.manifest))
-    const starters = fitting.filter((m) => m.origin === 'starter')
-    model =
-      starters.find((m) => madeForTask(task, m.manifest)) ??
-      starters[0] ??
-      fitting.find((m) => madeForTask(task, m.manifest)) ??
-      fitting[0] ??
-      ready[0] ??
-      able[0]
+    model = defaultModel(task, models, fits)
     if (!model) throw new StudioError('unknown-model', `No installed model does ${task}.`)
   }
   if (model.status !== 'ready') {

@@ -2,6 +2,7 @@
 // main's validation (before a job is queued), the engine's pipelines and the CLI.
 import {
   StudioError,
+  fewStepsWarning,
   type ModelManifest,
   type SamplerDescriptor,
   type ScheduleName,
@@ -149,10 +150,9 @@ export function resolveSampling(
         `instead of the model's default ${steps}.`
     )
     steps = range.default
-  } else if (steps < range.min) {
-    warnings.push(
-      `${sampler.label} usually needs ${range.min}+ steps for clean results; ${steps} may leave noise.`
-    )
+  } else {
+    const few = fewStepsWarning(sampler, steps, manifest.defaults)
+    if (few) warnings.push(few)
   }
   warnings.push(...measuredRangeWarnings(manifest, sampler, steps))
   const limit = stepLimit(manifest, schedule)

@@ -2,12 +2,14 @@ import {
   ImageInpaintSpecSchema,
   StudioError,
   autoInpaintMethod,
+  inpaintMethodChoices,
+  inpaintMethodNames,
   type ModelManifest
 } from '../../contract'
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkConditioning, imageFormats, imageSample } from './common'
+import { checkConditioning, imageFormats } from './common'
 
 export type InpaintMethod = 'dedicated' | 'repaint' | 'blend'
 
@@ -20,31 +22,21 @@ export function inpaintMethod(
   asked: 'auto' | InpaintMethod,
   manifest: ModelManifest
 ): InpaintMethod {
-  const dedicated = manifest.imageInputs.inpaint !== undefined
-  const latent = imageSample(manifest).vaeScale > 1
-  if (dedicated) {
-    if (asked === 'auto' || asked === 'dedicated') return 'dedicated'
+  const choices = inpaintMethodChoices(manifest)
+  const chosen = asked === 'auto' ? autoInpaintMethod(manifest) : asked
+  const choice = choices.find((c) => c.method === chosen)
+  if (choice && !choice.available) {
+    const auto = choices.find((c) => c.method === autoInpaintMethod(manifest))
+    const usable = choices.some((c) => c.available)
     throw new StudioError(
-      'invalid-request',
-      `Model "${manifest.id}" is an inpainting model: it takes the mask itself, so method "${asked}" ` +
-        'does not apply. Use method "dedicated" (or "auto").'
+      choice.method === 'dedicated' || usable ? 'invalid-request' : 'model-mismatch',
+      choice.why +
+        (auto?.available && auto.method !== chosen
+          ? ` Leave the method on "auto" (${inpaintMethodNames[auto.method]}).`
+          : '')
     )
   }
-  if (asked === 'dedicated') {
-    throw new StudioError(
-      'invalid-request',
-      `Model "${manifest.id}" is not an inpainting model; use method "repaint" or "blend" (or "auto"), ` +
-        'or choose an inpainting model.'
-    )
-  }
-  if (latent && !manifest.components['vae-encoder']) {
-    throw new StudioError(
-      'model-mismatch',
-      `Model "${manifest.id}" has no VAE encoder, so it cannot see the image it would inpaint.`
-    )
-  }
-  if (asked === 'auto') return autoInpaintMethod(manifest)
-  return asked
+  return chosen
 }
 
 /**
@@ -155,14 +147,7 @@ export const imageInpaint: TaskDefinition<'image.inpaint'> = {
     // RePaint's knobs are its own; the model's sampler is not used with it.
     if (method === 'repaint') checkRepaintKnobs(spec.samplerExtra)
     const sampling = resolveSampling(imageInpaint.samplingRequest!({ ...spec, method }), manifest)
-    const warnings = [...sampling.warnings]
-    if (method === 'repaint') {
-      warnings.push(
-        `RePaint resamples each step (${repaintNfe(sampling.steps, spec.samplerExtra)} model calls for ` +
-          `${sampling.steps} steps); a dedicated inpainting model is much faster.`
-      )
-    }
-    return { spec: { ...conditioned, method, model: manifest.id }, warnings }
+    return { spec: { ...conditioned, method, model: manifest.id }, warnings: sampling.warnings }
   }
 }
 
@@ -190,19 +175,4 @@ export function checkRepaintKnobs(extra: Readonly<Record<string, unknown>>): voi
   }
 }
 
-/** RePaint's jump length and resampling count (sampler extras jump_length, resample_count). */
-export function repaintKnobs(extra: Readonly<Record<string, unknown>>): {
-  jumpLength: number
-  resampleCount: number
-} {
-  const int = (v: unknown, fallback: number) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback
-  return { jumpLength: int(extra.jump_length, 5), resampleCount: int(extra.resample_count, 4) }
-}
-
-/** RePaint's model calls for `steps` levels (one per down move of its schedule). */
-export function repaintNfe(steps: number, extra: Readonly<Record<string, unknown>>): number {
-  const { jumpLength, resampleCount } = repaintKnobs(extra)
-  const jumps = Math.max(0, Math.ceil((steps - jumpLength) / jumpLength))
-  return steps + jumps * (resampleCount - 1) * jumpLength
-}
+export { repaintKnobs, repaintNfe } from '../../contract'

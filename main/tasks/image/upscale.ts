@@ -1,6 +1,8 @@
 import {
   ImageUpscaleSpecSchema,
   StudioError,
+  upscaleMethodChoices,
+  upscaleMethodNames,
   upscaleScales,
   upscaleTileMultiple,
   type ModelManifest
@@ -26,40 +28,29 @@ export function upscaleMethod(
 ): UpscaleMethod {
   const own = manifest.imageInputs.upscale
   const sample = imageSample(manifest)
+  const chosen: UpscaleMethod = asked === 'auto' ? (own ? 'model' : 'ddrm') : asked
+  const choice = upscaleMethodChoices(manifest).find((c) => c.method === chosen)
+  if (choice && !choice.available) {
+    const auto = own ? 'model' : 'ddrm'
+    throw new StudioError(
+      'invalid-request',
+      choice.why +
+        (auto !== chosen ? ` Leave the method on "auto" (${upscaleMethodNames[auto]}).` : '')
+    )
+  }
   if (own) {
-    if (asked === 'ddrm') {
-      throw new StudioError(
-        'invalid-request',
-        `Model "${manifest.id}" is a super-resolution model: use method "model" (or "auto"); DDRM needs an ` +
-          'image generation model.'
-      )
-    }
     if (scale > own.scale) {
       throw new StudioError(
         'invalid-request',
-        `Model "${manifest.id}" upscales up to ×${own.scale}; ×${scale} was asked. Upscale the result again.`
+        `${manifest.name} upscales up to ×${own.scale}; ×${scale} was asked. Upscale the result again.`
       )
     }
     return 'model'
   }
-  if (asked === 'model') {
-    throw new StudioError(
-      'invalid-request',
-      `Model "${manifest.id}" is not a super-resolution model; use method "ddrm" (or "auto") or choose an ` +
-        'upscaling model.'
-    )
-  }
-  if (sample.vaeScale > 1) {
-    throw new StudioError(
-      'invalid-request',
-      `DDRM works in pixel space; model "${manifest.id}" is a latent model. Choose a pixel model or an ` +
-        'upscaling model.'
-    )
-  }
   if (!upscaleScales(manifest).includes(scale)) {
     throw new StudioError(
       'invalid-request',
-      `Model "${manifest.id}" makes ${sample.width}×${sample.height} tiles, which ×${scale} does not ` +
+      `${manifest.name} makes ${sample.width}×${sample.height} tiles, which ×${scale} does not ` +
         'divide; choose another scale.'
     )
   }

@@ -226,7 +226,9 @@ describe('inpainting on pixel models', () => {
         },
         'x'
       )
-    ).rejects.toThrow(/inpainting model: it takes the mask itself/)
+    ).rejects.toThrow(
+      /takes the mask and the kept image as inputs of its own.*Leave the method on "auto"/
+    )
   })
 })
 

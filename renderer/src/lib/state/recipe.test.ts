@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ImageInputsSchema } from '../contract'
+import { ImageInputsSchema, type ModelManifest } from '../contract'
 import { model, sampler, spec } from '../testing/fixtures'
 import {
   buildSpec,
@@ -8,6 +8,7 @@ import {
   modelCalls,
   modelDefaults,
   randomSeed,
+  runCalls,
   sizesOf,
   stepsRun,
   upscaleScales,
@@ -46,6 +47,24 @@ describe('modelDefaults', () => {
     expect(values.label).toBe('dog')
     expect(values.sampler).toBe('euler')
     expect(values.schedule).toBe('karras')
+  })
+
+  it('drops a method the new model cannot run (the field offers only what it can), keeps one it can', () => {
+    const inpainter = model({
+      tasks: ['image.inpaint'],
+      imageInputs: { inpaint: { kind: 'concat' } }
+    })
+    const upscaler = model({
+      tasks: ['image.upscale'],
+      imageInputs: { upscale: { scale: 4, lowRes: { kind: 'input', input: 'low_res' } } }
+    } as Partial<ModelManifest>)
+    const previous = { ...emptyForm(), inpaintMethod: 'repaint', upscaleMethod: 'ddrm' } as const
+    expect(modelDefaults(inpainter, samplers, previous).inpaintMethod).toBe('auto')
+    expect(modelDefaults(upscaler, samplers, previous).upscaleMethod).toBe('auto')
+    expect(modelDefaults(model(), samplers, previous)).toMatchObject({
+      inpaintMethod: 'repaint',
+      upscaleMethod: 'ddrm'
+    })
   })
 })
 
@@ -382,5 +401,23 @@ describe('point-cloud and molecule forms', () => {
       placement: 'as-is',
       format: 'ply'
     })
+  })
+})
+
+describe('runCalls', () => {
+  it("counts RePaint's resampling where inpainting runs RePaint, the sampler's calls elsewhere", () => {
+    const pixel = model({ tasks: ['image.inpaint'] })
+    const values = {
+      ...modelDefaults(pixel, samplers, emptyForm('image.inpaint')),
+      steps: 20,
+      guidance: 2,
+      samplerExtra: {}
+    }
+    // 20 levels, jumps of 5 resampled 4 times: 20 + 3 × 3 × 5 = 65 calls, × 2 with guidance.
+    expect(runCalls('image.inpaint', values, pixel, samplers[1])).toBe(130)
+    expect(
+      runCalls('image.inpaint', { ...values, inpaintMethod: 'blend' }, pixel, samplers[1])
+    ).toBe(80)
+    expect(runCalls('image.generate', values, pixel, samplers[1])).toBe(80)
   })
 })

@@ -1,7 +1,12 @@
 import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
+  autoInpaintMethod,
+  defaultModel,
+  inpaintMethodChoices,
   modalityOf,
+  repaintNfe,
+  upscaleMethodChoices,
   upscaleScales as upscaleScalesOf,
   type Device,
   type ImageSample,
@@ -22,6 +27,8 @@ export type ExtraValue = number | boolean | string
 
 export type FormValues = {
   model: string
+  /** Whether the user picked `model` (or a recipe named it); otherwise the task's default is used. */
+  modelChosen: boolean
   prompt: string
   negativePrompt: string
   /** Class name for class-conditional models. */
@@ -101,6 +108,7 @@ export type UpscaleMethod = (typeof upscaleMethods)[number]
 /** A fresh form; a task's own defaults where they differ (inpainting regenerates fully: strength 1). */
 export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   model: '',
+  modelChosen: false,
   prompt: '',
   negativePrompt: '',
   label: '',
@@ -268,6 +276,21 @@ export function sizesOf(model: InstalledModel | undefined): { key: string; label
   return out
 }
 
+/**
+ * The model a task form opens on: the one the user chose last, while it is ready and does the task; else
+ * the studio's default for the task (`defaultModel`, the rule the CLI and the web API apply to a job
+ * that names no model).
+ */
+export function startingModel(
+  task: RunnableTaskId,
+  models: readonly InstalledModel[],
+  saved: Pick<FormValues, 'model' | 'modelChosen'> | null
+): InstalledModel | undefined {
+  const kept = saved?.modelChosen ? models.find((m) => m.manifest.id === saved.model) : undefined
+  if (kept?.status === 'ready' && kept.manifest.tasks.includes(task)) return kept
+  return defaultModel(task, models)
+}
+
 /** Form values a model starts from: its manifest defaults, first class, native size. */
 export function modelDefaults(
   model: InstalledModel,
@@ -279,8 +302,20 @@ export function modelDefaults(
   const classes = classesOf(model)
   const scales = upscaleScales(model)
   const own = model.manifest.imageInputs.upscale
+  const runs = (choices: readonly { method: string; available: boolean }[], method: string) =>
+    method === 'auto' || choices.some((c) => c.method === method && c.available)
+  const image = model.manifest.sample.kind === 'image'
   return {
     ...previous,
+    // A method the new model cannot run is not kept (the field offers only what it can).
+    inpaintMethod:
+      image && !runs(inpaintMethodChoices(model.manifest), previous.inpaintMethod)
+        ? 'auto'
+        : previous.inpaintMethod,
+    upscaleMethod:
+      image && !runs(upscaleMethodChoices(model.manifest), previous.upscaleMethod)
+        ? 'auto'
+        : previous.upscaleMethod,
     scale:
       scales.preferred ??
       (scales.options.includes(previous.scale)
@@ -375,6 +410,7 @@ export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues 
     ...previous,
     ...taskValues(spec),
     model: spec.model ?? previous.model,
+    modelChosen: spec.model !== undefined || previous.modelChosen,
     prompt: 'prompt' in spec ? spec.prompt : previous.prompt,
     negativePrompt: 'negativePrompt' in spec ? spec.negativePrompt : previous.negativePrompt,
     label: ('label' in spec ? spec.label : undefined) ?? previous.label,
@@ -502,6 +538,29 @@ export function modelCalls(
   guided: boolean
 ): number {
   return steps * (sampler?.callsPerStep ?? 1) * (guided ? 2 : 1)
+}
+
+/**
+ * Model calls (NFE) a form's run makes: its sampler's, or RePaint's own count where the inpainting runs
+ * RePaint (it resamples, and its solver replaces the sampler); × 2 with classifier-free guidance.
+ */
+export function runCalls(
+  task: RunnableTaskId,
+  values: FormValues,
+  model: InstalledModel | undefined,
+  sampler: SamplerDescriptor | undefined
+): number {
+  const guided = conditioningKind(model) !== 'none' && values.guidance !== 1
+  const steps = stepsRun(task, values)
+  const manifest = model?.manifest
+  const repaint =
+    task === 'image.inpaint' &&
+    manifest?.sample.kind === 'image' &&
+    (values.inpaintMethod === 'auto' ? autoInpaintMethod(manifest) : values.inpaintMethod) ===
+      'repaint'
+  return repaint
+    ? repaintNfe(steps, values.samplerExtra) * (guided ? 2 : 1)
+    : modelCalls(steps, sampler, guided)
 }
 
 /** One-line summary of a job's recipe for lists: "Euler a · 20 steps · seed 42". */

@@ -1,10 +1,11 @@
 import type { ErrorView } from '../api/errors'
-import type {
-  InstalledModel,
-  JobRecord,
-  JobSpec,
-  RunnableTaskId,
-  SamplerDescriptor
+import {
+  fewStepsWarning,
+  type InstalledModel,
+  type JobRecord,
+  type JobSpec,
+  type RunnableTaskId,
+  type SamplerDescriptor
 } from '../contract'
 import type { JobsState } from './jobs.svelte'
 import type { ModelsState } from './models.svelte'
@@ -14,9 +15,10 @@ import {
   classesOf,
   conditioningKind,
   emptyForm,
-  modelCalls,
   modelDefaults,
   randomSeed,
+  runCalls,
+  startingModel,
   stepsRun,
   validateSpec,
   valuesFromSpec,
@@ -51,9 +53,7 @@ export class TaskForm {
   kind = $derived(conditioningKind(this.model))
   classes: string[] = $derived(classesOf(this.model))
   canRun = $derived(this.model?.status === 'ready')
-  calls = $derived(
-    modelCalls(this.stepsRun, this.sampler, this.kind !== 'none' && this.values.guidance !== 1)
-  )
+  calls = $derived.by(() => runCalls(this.task, this.values, this.model, this.sampler))
   /** Steps the sampler actually runs (image to image and inpainting run the strength's share). */
   get stepsRun(): number {
     return stepsRun(this.task, this.values)
@@ -76,8 +76,8 @@ export class TaskForm {
 
   /** The sampler needs more steps than asked for clean results (measured; see `samplers`). */
   stepsWarning = $derived(
-    this.sampler && this.values.steps < this.sampler.steps.min
-      ? `${this.sampler.label} usually needs ${this.sampler.steps.min}+ steps; fewer may leave noise.`
+    this.sampler && this.model
+      ? fewStepsWarning(this.sampler, this.values.steps, this.model.manifest.defaults)
       : ''
   )
 
@@ -101,13 +101,11 @@ export class TaskForm {
   /** After models and samplers load: restore the last form if its model is still there, else defaults. */
   initialize = (): void => {
     const saved = loadSaved(this.storageKey, this.task)
-    const savedModel = saved && this.allModels.byId(saved.model)
-    if (saved && savedModel?.status === 'ready' && savedModel.manifest.tasks.includes(this.task)) {
-      this.values = { ...emptyForm(this.task), ...saved }
-    } else {
-      const first = this.models.find((m) => m.status === 'ready') ?? this.models[0]
-      if (first) this.values = modelDefaults(first, this.samplers.list, this.values)
-    }
+    const model = startingModel(this.task, this.allModels.list, saved)
+    const base = saved ? { ...emptyForm(this.task), ...saved } : this.values
+    if (model && model.manifest.id !== base.model) {
+      this.values = modelDefaults(model, this.samplers.list, base)
+    } else this.values = base
     if (!this.samplers.byName(this.values.sampler)) {
       this.selectSampler(this.samplers.list[0]?.name ?? '')
     }
@@ -124,7 +122,7 @@ export class TaskForm {
   selectModel = (id: string): void => {
     const model = this.allModels.byId(id)
     if (!model) return
-    this.values = modelDefaults(model, this.samplers.list, this.values)
+    this.values = { ...modelDefaults(model, this.samplers.list, this.values), modelChosen: true }
     this.touched()
   }
 
@@ -175,7 +173,7 @@ export class TaskForm {
   restore = (patch: Partial<FormValues>): void => {
     const model = patch.model ? this.allModels.byId(patch.model) : undefined
     const base = model ? modelDefaults(model, this.samplers.list, this.values) : this.values
-    this.values = { ...base, ...patch }
+    this.values = { ...base, ...patch, modelChosen: model !== undefined || base.modelChosen }
     if (patch.sampler !== undefined) {
       const sampler = this.samplers.byName(this.values.sampler)
       this.values.samplerExtra = carryExtra(this.values.samplerExtra, sampler)
