@@ -5,9 +5,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 const root = import.meta.dirname
 
 /**
- * The renderer bundle. It is loaded from file:// by Electron and from http://127.0.0.1 by the web host,
- * so every URL is relative (`base: './'`) and the output obeys index.html's CSP: no inline scripts or
- * styles, Svelte component styles emitted as CSS files.
+ * The renderer bundle. It is loaded from studio://app/ by Electron and from http://127.0.0.1 by the web
+ * host, so every URL is relative (`base: './'`) and the output obeys the CSP both send as a header
+ * (main/platform/csp.ts): no inline scripts or styles, Svelte component styles emitted as CSS files.
  *
  * `STUDIO_API=http://127.0.0.1:PORT npx vite --config renderer/vite.config.ts` proxies /api (HTTP and
  * WebSocket) to a running `diffusion-studio serve`, for UI work with hot reload.

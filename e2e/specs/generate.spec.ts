@@ -1,3 +1,4 @@
+import { expectAccessible } from '../fixtures/a11y'
 import { expect, newestJob, openStudio, screenshot, seen, test } from '../fixtures/web-host'
 
 test('generate: progress advances, the preview updates, the result loads, history says done', async ({
@@ -51,6 +52,7 @@ test('generate: progress advances, the preview updates, the result loads, histor
   await job.getByRole('button', { name: /open job/i }).click()
   await expect(page.getByTestId('recipe-steps')).toHaveText('40')
   await screenshot(page, 'generate')
+  await expectAccessible(page, 'a finished image job')
 
   // A reload keeps working without the token in the address (sessionStorage + the host's cookie) and
   // rebuilds the history from listJobs.

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import sharp from 'sharp'
 import { expect, invoke, newestJob, openStudio, screenshot, seen, test } from '../fixtures/web-host'
+import { expectAccessible } from '../fixtures/a11y'
 import { rgbPixels, testPicture } from '../fixtures/images'
 
 /**
@@ -51,9 +52,26 @@ test('inpaint: a mask painted with the mouse; outside it every pixel is kept', a
   })
   await expect(editor).toHaveAttribute('data-version', '0')
   await expect(page.getByTestId('mask-status')).toContainText(`${W} × ${H} · no mask`)
-  // The starter emoji model inpaints by RePaint (other starters may be inpainting models).
+  // With a photo loaded the form starts on the model the CLI picks (the inpainting starter) and offers
+  // only the method it runs: RePaint and mask blending are disabled, with the engine's reason.
+  const models = await invoke(page.request, host, 'listModels')
+  const photo = models.find((m) => m.manifest.id === 'photo-inpaint')!
+  await expect(page.getByTestId('model-select')).toHaveValue('photo-inpaint')
+  const method = page.getByTestId('inpaint-method')
+  await expect(method).toContainText('Auto (Inpainting model)')
+  for (const value of ['repaint', 'blend']) {
+    await expect(method.locator(`option[value="${value}"]`)).toBeDisabled()
+  }
+  await expect(page.getByTestId('inpaint-method-unavailable')).toHaveText(
+    `RePaint and Mask blending: ${photo.manifest.name} takes the mask and the kept image as inputs ` +
+      'of its own; RePaint and mask blending are for models not made for inpainting.'
+  )
+  await expectAccessible(page, 'Inpaint with a photo loaded')
+  // The starter emoji model inpaints by RePaint or blending, not as an inpainting model.
   await page.getByTestId('model-select').selectOption('emoji-32')
-  await expect(page.getByTestId('inpaint-method')).toContainText('Auto (RePaint)')
+  await expect(method).toContainText('Auto (RePaint)')
+  await expect(method.locator('option[value="dedicated"]')).toBeDisabled()
+  await expect(method.locator('option[value="repaint"]')).toBeEnabled()
   await expect(page.getByTestId('mask-hint')).toContainText('Paint the area to regenerate')
   const ref = (await page.getByTestId('inpaint-input').getAttribute('data-ref'))!
 
@@ -219,12 +237,30 @@ test('inpaint: a mask painted with the mouse; outside it every pixel is kept', a
   await page.keyboard.press('Control+z')
   await expect(page.getByTestId('mask-status')).toHaveText(twoStrokes!)
 
-  // The larger editor opens over the page and closes with Escape.
-  await page.getByTestId('mask-expand').click()
-  await expect(editor).toHaveClass(/expanded/)
+  // The larger editor is a modal dialog: named, focus inside and kept there, a visible Close, Escape.
+  const expand = page.getByTestId('mask-expand')
+  await expand.click()
+  const dialog = page.getByRole('dialog', { name: 'Mask editor' })
+  await expect(dialog).toHaveAttribute('aria-modal', 'true')
+  await expect(dialog).toHaveAttribute('data-testid', 'mask-editor')
+  await expect(page.getByRole('application')).toBeFocused()
+  const inDialog = () =>
+    page.evaluate<boolean>(`!!document.activeElement?.closest('[role="dialog"]')`)
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab')
+    expect(await inDialog(), `focus after ${i + 1} Tab presses`).toBe(true)
+  }
+  await expectAccessible(page, 'the large mask editor')
   await screenshot(page, 'inpaint-mask-large')
+  await page.getByTestId('mask-close').click()
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await expect(expand).toBeFocused()
+  await expand.click()
+  await expect(dialog).toBeVisible()
   await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog')).toHaveCount(0)
   await expect(editor).not.toHaveClass(/expanded/)
+  await expect(expand).toBeFocused()
   expect((await seen(page)).violations).toEqual([])
 })
 

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { expectAccessible } from '../fixtures/a11y'
 import { expect, invoke, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
 import { canvasPicture, downloadsOf, hasStarter, viewerStats } from '../fixtures/viewer3d'
 
@@ -128,7 +129,23 @@ test.describe('molecule generation', () => {
     // What the studio found, and the batch metrics.
     await expect(page.getByTestId('molecule-info')).toContainText('#1')
     const [job] = await invoke(page.request, host, 'listJobs')
-    if (job.metrics) await expect(page.getByTestId('metric-validity')).toBeVisible()
+    // One unit per metric (every share a percentage) and EDM's figure beside every one EDM published.
+    expect(job.metrics, 'the batch metrics of a molecule job').toBeDefined()
+    const published = {
+      validity: '91.9 %',
+      uniqueness: '98.7 %',
+      novelty: '58.0 %',
+      'atom-stability': '98.7 %',
+      'molecule-stability': '82.0 %'
+    }
+    for (const [name, figure] of Object.entries(published)) {
+      const row = page.getByTestId(`metric-${name}`)
+      if (!(name.replace('-', ' ') in job.metrics!)) continue
+      await expect(row.getByTestId('metric-value')).toHaveText(/^\d{1,3}\.\d %$/)
+      await expect(row.getByTestId('metric-reference')).toContainText(figure)
+    }
+    await expect(page.getByTestId('metrics-caption')).toContainText('4 molecules')
+    await expectAccessible(page, 'a batch of molecules in the viewer')
 
     // Export every molecule as one SD file: four records, V2000, bonds and the recipe.
     await page.getByTestId('export-format').selectOption('sdf')

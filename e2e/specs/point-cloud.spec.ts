@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js'
+import { expectAccessible } from '../fixtures/a11y'
 import { expect, invoke, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
 import {
   canvasPicture,
@@ -43,6 +44,14 @@ test('generate shapes: viewer, trajectory scrubber, grid, PLY export', async ({ 
   await expect.poll(async () => (await canvasPicture(canvas)).lit).toBeGreaterThan(300)
   const final = await canvasPicture(canvas)
   await screenshot(page, 'point-cloud-result')
+  await expectAccessible(page, 'a batch of shapes in the viewer')
+  await expect(page.getByTestId('cloud-viewer-size')).toHaveAccessibleName('Point size')
+
+  // Each workspace shows its own jobs: the image stage has none yet; the shapes come back with 3D.
+  await page.getByTestId('tab-image').click()
+  await expect(page.getByTestId('stage-empty')).toBeVisible()
+  await page.getByTestId('tab-point-cloud').click()
+  await expect(canvas).toHaveAttribute('data-ready', 'true')
 
   // The scrubber starts on the result (σ 0); Home goes to the noisiest frame, → steps, Space plays.
   const scrubber = page.getByTestId('scrubber')
@@ -108,8 +117,25 @@ test('generate shapes: viewer, trajectory scrubber, grid, PLY export', async ({ 
   }
   expect(job.artifacts.filter((a) => a.role === 'trajectory')).toHaveLength(3)
 
-  // Batch metrics (against the held-out shapes), when the engine reports them.
-  if (job.metrics) await expect(page.getByTestId('metrics-table')).toBeVisible()
+  // Batch metrics (against the held-out shapes), when the engine reports them: the caption above the
+  // header, shares as percentages, LION's chair figure beside 1-NNA, "none published" elsewhere.
+  if (job.metrics) {
+    const table = page.getByTestId('metrics-table')
+    await expect(table).toBeVisible()
+    const caption = (await page.getByTestId('metrics-caption').boundingBox())!
+    const header = (await table.locator('thead').boundingBox())!
+    expect(caption.y + caption.height).toBeLessThanOrEqual(header.y + 1)
+    const nna = page.getByTestId('metric-1-NNA-CD')
+    await expect(nna.getByTestId('metric-value')).toHaveText(/^\d{1,3}\.\d %$/)
+    await expect(nna.getByTestId('metric-reference')).toContainText('53.7 %')
+    await expect(page.getByTestId('metric-COV-CD').getByTestId('metric-value')).toHaveText(
+      /^\d{1,3}\.\d %$/
+    )
+    await expect(page.getByTestId('metric-COV-CD').getByTestId('metric-reference')).toHaveText(
+      'none published'
+    )
+    await expect(page.getByTestId('metrics-caption')).toContainText(/\d+ held-out shapes/)
+  }
 
   // The Models screen replaces the studio: the viewer frees its WebGL context; coming back makes one.
   expect((await viewerStats(page)).live).toBe(1)

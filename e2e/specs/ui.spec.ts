@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { errorTitles, type SamplerDescriptor } from '../../main/contract'
+import { formatDuration } from '../../renderer/src/lib/format'
 import {
   expect,
   installModelWithoutFiles,
@@ -319,26 +320,52 @@ test.describe('studio UI (real web host)', () => {
 })
 
 test.describe('studio UI rough edges', () => {
-  test('three quick Ctrl+Enter presses queue three runs; elapsed time ticks; downloads are named from the recipe', async ({
+  test('three quick Ctrl+Enter presses queue three runs; elapsed follows the clock; downloads are named from the recipe', async ({
     page,
     host
   }) => {
     await openStudio(page, host.url)
-    // Three runs of 1000 steps back to back: one of them is running for a while on any machine.
+    // Three long runs back to back (16 × 1000 steps each: minutes on any machine these tests run on).
     await page.getByTestId('steps-input').fill('1000')
+    await page.getByTestId('count-input').fill('16')
     await page.locator('body').click()
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Enter')
     await expect(page.getByTestId('history-item')).toHaveCount(3)
-    // While a run is going, its elapsed time moves.
     const running = page.locator('[data-testid="history-item"][data-status="running"]')
+    await expect(running).toHaveCount(1, { timeout: 60_000 })
+    const id = (await running.getAttribute('data-job-id'))!
     await running.getByRole('button', { name: /^Open job/ }).click()
+    // Elapsed is the clock now minus the start the studio recorded: with the page's clock set to known
+    // instants after that start, the text says exactly that (nothing here waits on real time).
+    const startedAt = (await jobsById(page, host)).get(id)?.startedAt
+    expect(startedAt, 'the running job has a start time').toBeDefined()
     const timing = page.getByTestId('progress-timing')
-    await expect(timing).toContainText('elapsed')
-    const first = await timing.innerText()
-    await expect.poll(() => timing.innerText(), { timeout: 10_000 }).not.toBe(first)
-    for (const item of await page.getByTestId('history-item').all()) {
-      await expect(item).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+    for (const [after, text] of [
+      [65_000, '1m 05s elapsed'],
+      [119_600, '2m 00s elapsed'],
+      [9_400, '9.4 s elapsed']
+    ] as const) {
+      await page.clock.setFixedTime(startedAt! + after)
+      await expect(timing).toContainText(text)
     }
+    for (const job of await jobIds(page))
+      await invoke(page.request, host, 'cancelJob', { jobId: job })
+    for (const item of await page.getByTestId('history-item').all()) {
+      await expect(item).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 })
+    }
+    // A cancelled job's elapsed is its recorded run, start to finish, whatever the clock says now.
+    const stopped = (await jobsById(page, host)).get(id)!
+    await page.clock.setFixedTime(startedAt! + 3_600_000)
+    const ran = stopped.finishedAt! - stopped.startedAt!
+    expect(ran).toBeGreaterThan(0)
+    await expect(timing).toContainText(`${formatDuration(ran)} elapsed`)
+
+    // A short run: its download is named from the recipe.
+    await page.getByTestId('steps-input').fill('4')
+    await page.getByTestId('count-input').fill('1')
+    await page.keyboard.press('Control+Enter')
+    await expect(page.getByTestId('history-item')).toHaveCount(4)
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
     const download = page.getByTestId('download-result').first()
     const name = await download.getAttribute('download')
     expect(name).toMatch(/^\d{8}-\d{6}-[a-z0-9-]+-s\d+-[0-9a-f]{6}\.png$/)

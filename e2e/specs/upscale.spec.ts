@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib'
 import type { Locator, Page } from '@playwright/test'
 import sharp from 'sharp'
+import { expectAccessible } from '../fixtures/a11y'
 import { testPicture } from '../fixtures/images'
 import { expect, invoke, newestJob, openStudio, screenshot, seen, test } from '../fixtures/web-host'
 
@@ -80,9 +81,23 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
     mimeType: 'image/png',
     buffer: await testPicture(16, 12)
   })
-  // The starter emoji model upscales by DDRM (other starters may be super-resolution models).
+  // With a photo loaded the form starts on the model the CLI picks (the super-resolution starter), and
+  // offers only the method it runs; DDRM is disabled with the reason the engine would give.
+  const models = await invoke(page.request, host, 'listModels')
+  const sr = models.find((m) => m.manifest.id === 'photo-sr4')!
+  await expect(page.getByTestId('model-select')).toHaveValue('photo-sr4')
+  const method = page.getByTestId('upscale-method')
+  await expect(method).toContainText('Auto (Super-resolution model)')
+  await expect(method.locator('option[value="ddrm"]')).toBeDisabled()
+  await expect(method.locator('option[value="model"]')).toBeEnabled()
+  await expect(page.getByTestId('upscale-method-unavailable')).toHaveText(
+    `DDRM: ${sr.manifest.name} is a super-resolution model; DDRM needs an image generation model.`
+  )
+  // The starter emoji model upscales by DDRM (and cannot run as a super-resolution model).
   await page.getByTestId('model-select').selectOption('emoji-32')
-  await expect(page.getByTestId('upscale-method')).toContainText('Auto (DDRM)')
+  await expect(method).toContainText('Auto (DDRM)')
+  await expect(method.locator('option[value="model"]')).toBeDisabled()
+  await expect(method.locator('option[value="ddrm"]')).toBeEnabled()
   const sizes = page.getByTestId('upscale-size')
   await expect(sizes).toHaveText(/16 × 12\s*→\s*64 × 48/)
   const ref = (await page.getByTestId('upscale-input').getAttribute('data-ref'))!
@@ -132,6 +147,20 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
   const before = await split()
   await page.keyboard.press('ArrowRight')
   await expect.poll(split).toBeCloseTo(before + 0.02, 3)
+  // A slider handle to grab, not a 2 px line: at least 24 px wide (WCAG 2.5.8), the pane's height;
+  // keyboard operable end to end, its value said in words.
+  const handle = (await divider.boundingBox())!
+  expect(handle.width).toBeGreaterThanOrEqual(24)
+  expect(handle.height).toBeGreaterThanOrEqual(box.height - 2)
+  await page.keyboard.press('End')
+  await expect.poll(split).toBe(1)
+  await expect(divider).toHaveAttribute('aria-valuenow', '100')
+  await page.keyboard.press('Home')
+  await expect.poll(split).toBe(0)
+  await page.keyboard.press('Shift+ArrowRight')
+  await expect.poll(split).toBeCloseTo(0.1, 3)
+  await expect(divider).toHaveAttribute('aria-valuetext', '10 % Input')
+  await expectAccessible(page, 'the compare slider')
   await screenshot(page, 'upscale-compare-slider')
 
   // Nearest or smooth enlargement of the input.

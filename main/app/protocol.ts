@@ -13,16 +13,13 @@ import {
   type ServedFile
 } from '../ipc/artifacts'
 import type { Studio } from '../ipc/studio'
+import { rendererCsp } from '../platform/csp'
 import { readStatic } from '../platform/static-files'
 
 export const studioScheme = 'studio'
 export const studioOrigin = `${studioScheme}://app`
 
-/** Exactly the web host's policy ('self' is studio://app). */
-export const rendererCsp =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-  "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+export { rendererCsp }
 
 const baseHeaders = {
   'content-security-policy': rendererCsp,

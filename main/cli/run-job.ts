@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import {
   StudioError,
+  metricsLine,
   type Artifact,
   type EngineJobUpdate,
   type Execution,
@@ -127,10 +128,8 @@ export async function runJob(run: JobRun): Promise<number> {
     )
   } else {
     for (const a of artifacts) process.stdout.write(a.path + '\n')
-    const measured = Object.entries(metrics)
-    if (measured.length) {
-      say(measured.map(([k, v]) => `${k}: ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(', '))
-    }
+    // The window's units: shares as percentages, counts whole (the JSON output keeps the numbers).
+    if (Object.keys(metrics).length) say(metricsLine(metrics))
     say(
       `done in ${seconds.toFixed(2)} s on ${execution?.provider ?? '?'} (${execution?.deviceName ?? '?'})`
     )

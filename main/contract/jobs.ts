@@ -83,7 +83,13 @@ export type JobRecord = z.infer<typeof JobRecordSchema>
 
 export const JobEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), jobId: z.string(), job: JobRecordSchema }),
-  z.object({ type: z.literal('started'), jobId: z.string(), execution: ExecutionSchema }),
+  z.object({
+    type: z.literal('started'),
+    jobId: z.string(),
+    execution: ExecutionSchema,
+    /** When main started the job (ms since the epoch, as `JobRecord.startedAt`): elapsed counts from here. */
+    startedAt: z.number().optional()
+  }),
   z.object({
     type: z.literal('step'),
     jobId: z.string(),

@@ -310,6 +310,11 @@ const ManifestObjectSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, dot, dash, underscore'),
   name: z.string().min(1),
   description: z.string().default(''),
+  /**
+   * What the model does not do well, measured, in a sentence or two (e.g. "fills holes with noise:
+   * worse than a blur fill on held-out photos"); shown beside the model wherever it is chosen.
+   */
+  limits: z.string().max(500).optional(),
   modality: ModalitySchema,
   tasks: ManifestTasksSchema,
   licence: z.string().min(1),

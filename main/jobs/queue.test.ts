@@ -66,6 +66,9 @@ describe('JobQueue', () => {
     expect(saved.artifacts.map((a) => a.path)).toEqual([`/tmp/${job.id}.png`])
     expect(saved.execution?.provider).toBe('cpu')
     expect(saved.finishedAt).toBeGreaterThanOrEqual(saved.startedAt ?? Infinity)
+    // The started event carries the record's start, so a window's elapsed counts from the same instant.
+    const started = events.find((e) => e.type === 'started')
+    expect(started && 'startedAt' in started ? started.startedAt : undefined).toBe(saved.startedAt)
   })
 
   it('runs one job at a time, in order', async () => {

@@ -234,7 +234,12 @@ export class JobQueue {
     switch (update.type) {
       case 'started':
         state.job = this.#trySave({ ...state.job, execution: update.execution })
-        this.#emit({ type: 'started', jobId, execution: update.execution })
+        this.#emit({
+          type: 'started',
+          jobId,
+          execution: update.execution,
+          ...(state.job.startedAt !== undefined ? { startedAt: state.job.startedAt } : {})
+        })
         break
       case 'step':
         state.progress = { i: update.i, n: update.n }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import sharp from 'sharp'
 import { JobSpecSchema, decodeFrame } from '../contract'
+import { rendererCsp } from '../platform/csp'
 import { createStudio, type Studio } from '../ipc/studio'
 import { FakeEngine } from '../jobs/testing/fake-engine'
 import { httpTimeouts, startWebHost, type WebHost } from './server'
@@ -87,7 +88,7 @@ describe('web host', () => {
     expect(ok.status).toBe(200)
     expect(ok.body).toContain('<title>studio</title>')
     expect(String(ok.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
-    expect(String(ok.headers['content-security-policy'])).toContain("script-src 'self'")
+    expect(ok.headers['content-security-policy']).toBe(rendererCsp)
     // The cookie is a separate random session value, never the API token.
     const session = /studio_session_\d+=([^;]+)/.exec(String(ok.headers['set-cookie']))?.[1]
     expect(session).toBeTruthy()

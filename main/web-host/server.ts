@@ -24,6 +24,7 @@ import {
 import { createDispatch, createHandlers } from '../ipc/handlers'
 import type { Studio } from '../ipc/studio'
 import { throttleSteps } from '../ipc/step-throttle'
+import { rendererCsp } from '../platform/csp'
 import { readStatic } from '../platform/static-files'
 
 export interface WebHostOptions {
@@ -91,13 +92,8 @@ export const httpStatus: Record<ErrorCode, number> = {
   internal: 500
 }
 
-export const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-  "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
 const securityHeaders = {
-  'content-security-policy': contentSecurityPolicy,
+  'content-security-policy': rendererCsp,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',

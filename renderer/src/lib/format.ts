@@ -2,12 +2,13 @@
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–'
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  const s = ms / 1000
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`
-  const m = Math.floor(s / 60)
-  const rest = Math.round(s - m * 60)
-  return `${m}m ${String(rest).padStart(2, '0')}s`
+  if (ms < 999.5) return `${Math.round(ms)} ms`
+  if (ms < 9950) return `${(ms / 1000).toFixed(1)} s`
+  // Whole seconds from here, rounded once (so 119.6 s reads 2m 00s, never 1m 60s).
+  const whole = Math.round(ms / 1000)
+  if (whole < 60) return `${whole} s`
+  const m = Math.floor(whole / 60)
+  return `${m}m ${String(whole - m * 60).padStart(2, '0')}s`
 }
 
 /** ComfyUI-style speed: "12.3 it/s" when fast, "2.4 s/it" when slow. */

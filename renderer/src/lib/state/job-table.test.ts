@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../contract'
-import { record, imageArtifact, imagePreview } from '../testing/fixtures'
+import { record, imageArtifact, imagePreview, spec } from '../testing/fixtures'
 import {
   applyJobEvent,
+  currentEntry,
   etaSeconds,
   progressFraction,
   pruneTable,
@@ -148,6 +149,17 @@ describe('applyJobEvent', () => {
 })
 
 describe('timing', () => {
+  it("elapsed counts from the studio's start time, not from when the window heard of it", () => {
+    const table: JobTable = {}
+    applyJobEvent(table, { type: 'queued', jobId: 'a', job: record('a') }, 0)
+    // The engine took 3 s to load before saying so; a step came first (events coalesce).
+    applyJobEvent(table, { type: 'step', jobId: 'a', i: 1, n: 9 }, 7_000)
+    applyJobEvent(table, { type: 'started', jobId: 'a', execution, startedAt: 4_000 }, 7_010)
+    expect(table.a.record.startedAt).toBe(4_000)
+    expect(runDurationMs(table.a.record, 10_000)).toBe(6_000)
+    expect(runDurationMs(table.a.record, 65_000)).toBe(61_000)
+  })
+
   it('measures step rate from the first step, and the ETA from it', () => {
     const table: JobTable = {}
     applyJobEvent(table, { type: 'queued', jobId: 'a', job: record('a') }, 0)
@@ -176,5 +188,22 @@ describe('sortedJobs / pruneTable', () => {
     expect(sortedJobs(table).map((e) => e.record.id)).toEqual(['new', 'mid', 'old', 'q'])
     pruneTable(table, 2)
     expect(Object.keys(table).sort()).toEqual(['mid', 'new', 'q'])
+  })
+})
+
+describe('currentEntry: the job a workspace shows', () => {
+  it("never shows another workspace's job; opened, then running, then newest of its own", () => {
+    const table: JobTable = {}
+    const molecule = spec({ task: 'molecule.generate' } as never)
+    upsertRecord(table, record('img-old', { createdAt: 1, status: 'done' }))
+    upsertRecord(table, record('img-run', { createdAt: 2, status: 'running' }))
+    upsertRecord(table, record('mol', { createdAt: 3, status: 'done', spec: molecule }))
+    const list = sortedJobs(table)
+    expect(currentEntry(list, 'image', undefined)?.record.id).toBe('img-run')
+    expect(currentEntry(list, 'molecule', undefined)?.record.id).toBe('mol')
+    expect(currentEntry(list, 'point-cloud', undefined)).toBeUndefined()
+    expect(currentEntry(list, 'image', 'img-old')?.record.id).toBe('img-old')
+    // A job opened in another workspace is not shown here.
+    expect(currentEntry(list, 'image', 'mol')?.record.id).toBe('img-run')
   })
 })

@@ -1,4 +1,12 @@
-import type { Execution, JobEvent, JobRecord, JobStatus, Preview } from '../contract'
+import {
+  modalityOf,
+  type Execution,
+  type JobEvent,
+  type JobRecord,
+  type JobStatus,
+  type Modality,
+  type Preview
+} from '../contract'
 
 /**
  * The pure part of the jobs state: a table of job entries keyed by id and a reducer that applies job
@@ -111,7 +119,9 @@ export function applyJobEvent(table: JobTable, event: JobEvent, now: number): Ap
       const entry = table[event.jobId]
       if (!entry) return 'unknown-job'
       if (isTerminal(entry.record.status)) return 'ignored'
-      markRunning(entry, now, event.execution)
+      markRunning(entry, event.startedAt ?? now, event.execution)
+      // The studio's own start time wins over when the window heard of it (a late or coalesced event).
+      if (event.startedAt !== undefined) entry.record.startedAt = event.startedAt
       return 'applied'
     }
     case 'step': {
@@ -173,6 +183,23 @@ export function sortedJobs(table: JobTable): JobEntry[] {
       b.record.createdAt - a.record.createdAt ||
       rank[a.record.status] - rank[b.record.status] ||
       b.record.id.localeCompare(a.record.id)
+  )
+}
+
+/**
+ * The job a workspace's stage shows: the one opened in that workspace, else its running job, else its
+ * newest. Never another workspace's job (a molecule batch is not shown on the image stage).
+ */
+export function currentEntry(
+  list: readonly JobEntry[],
+  modality: Modality,
+  selectedId: string | undefined
+): JobEntry | undefined {
+  const mine = list.filter((e) => modalityOf(e.record.spec.task) === modality)
+  return (
+    mine.find((e) => e.record.id === selectedId) ??
+    mine.find((e) => e.record.status === 'running') ??
+    mine[0]
   )
 }
 

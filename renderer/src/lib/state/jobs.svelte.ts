@@ -1,8 +1,15 @@
 import type { StudioClient } from '../api/client'
 import { errorView, errorViewFromData, type ErrorView } from '../api/errors'
-import type { JobEvent, JobRecord, JobSpecInput } from '../contract'
+import {
+  modalityOf,
+  type JobEvent,
+  type JobRecord,
+  type JobSpecInput,
+  type Modality
+} from '../contract'
 import {
   applyJobEvent,
+  currentEntry,
   isActive,
   pruneTable,
   sortedJobs,
@@ -23,18 +30,18 @@ export class JobsState {
   table = $state<JobTable>({})
   loading = $state(true)
   error = $state<ErrorView | null>(null)
-  /** The job the user opened; null follows the newest activity. */
-  selectedId = $state<string | null>(null)
+  /** The job the user opened in each workspace; none follows that workspace's newest activity. */
+  selected = $state<Partial<Record<Modality, string>>>({})
   /** Ticks twice a second so running durations and ETAs move. */
   now = $state(Date.now())
 
   list: JobEntry[] = $derived(sortedJobs(this.table))
   active: JobEntry[] = $derived(this.list.filter((e) => isActive(e.record.status)))
   running: JobEntry | undefined = $derived(this.list.find((e) => e.record.status === 'running'))
-  current: JobEntry | undefined = $derived.by(() => {
-    const selected = this.selectedId ? this.table[this.selectedId] : undefined
-    return selected ?? this.running ?? this.list[0]
-  })
+
+  /** The job a workspace's stage shows (see `currentEntry`). */
+  currentIn = (modality: Modality): JobEntry | undefined =>
+    currentEntry(this.list, modality, this.selected[modality])
 
   readonly api: StudioClient
   readonly toasts: ToastsState
@@ -87,7 +94,7 @@ export class JobsState {
     try {
       const record = await this.api.enqueueJob(spec)
       upsertRecord(this.table, record)
-      this.selectedId = record.id
+      this.select(record.id)
       return { record }
     } catch (error) {
       return { error: errorView(error) }
@@ -113,8 +120,10 @@ export class JobsState {
     }
   }
 
-  select = (jobId: string | null): void => {
-    this.selectedId = jobId
+  /** Opens a job on its workspace's stage. */
+  select = (jobId: string): void => {
+    const entry = this.table[jobId]
+    if (entry) this.selected = { ...this.selected, [modalityOf(entry.record.spec.task)]: jobId }
   }
 
   #scheduleRefresh(): void {

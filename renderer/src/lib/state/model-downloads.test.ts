@@ -10,8 +10,10 @@ import {
   catalogueSize,
   endsDownload,
   formatBytes,
+  formatMegabytes,
   formatEta,
   modelSize,
+  sizeChips,
   progressFraction,
   progressText,
   removable,
@@ -119,6 +121,15 @@ describe('display helpers', () => {
     expect(modelSize(model)).toBe(15)
     expect(removable(model)).toBe(true)
     expect(removable({ ...model, origin: 'starter' })).toBe(false)
+  })
+
+  it('names what each size chip measures: files on disk, memory to run', () => {
+    const model = {
+      origin: 'starter',
+      manifest: { files: [{ size: 3_984_588 }], memoryEstimateMB: 64 }
+    } as unknown as InstalledModel
+    expect(sizeChips(model).map((c) => c.text)).toEqual(['3.8 MB on disk', '~64 MB to run'])
+    expect(formatMegabytes(1536)).toBe('1.5 GB')
   })
 })
 

@@ -175,6 +175,26 @@ export const supportLabel: Record<CatalogueEntry['studioSupport'], string> = {
 export const modelSize = (model: InstalledModel): number =>
   model.manifest.files.reduce((sum, f) => sum + f.size, 0)
 
+/**
+ * What a model's size chips say, the same on the Models screen and beside every model field: its files
+ * on disk (measured) and the working memory of one run (its manifest's estimate), each named.
+ */
+export function sizeChips(model: InstalledModel): { text: string; title: string }[] {
+  return [
+    {
+      text: `${formatBytes(modelSize(model))} on disk`,
+      title: "The model's files, as listed in its manifest"
+    },
+    {
+      text: `~${formatMegabytes(model.manifest.memoryEstimateMB)} to run`,
+      title: 'Peak working memory of one run at batch 1 (the manifest’s estimate)'
+    }
+  ]
+}
+
+/** Megabytes as `formatBytes` writes sizes (the memory estimates are whole megabytes). */
+export const formatMegabytes = (mb: number): string => formatBytes(mb * 1024 * 1024)
+
 /** Only the user's models (imported or downloaded) can be removed; starter models ship with the studio. */
 export const removable = (model: InstalledModel): boolean => model.origin !== 'starter'
 

@@ -41,6 +41,8 @@ export class Studio {
   workspace: Modality = $derived(modalityOf(this.task))
   /** The open task's form. */
   form: TaskForm = $derived.by(() => this.forms[this.task])
+  /** The job the open workspace's stage shows: only ever one of this workspace's jobs. */
+  currentJob = $derived.by(() => this.jobs.currentIn(this.workspace))
 
   connection = $state<ConnectionState>('connecting')
   booting = $state(true)
@@ -74,6 +76,15 @@ export class Studio {
     } catch {
       // Not remembered; fine.
     }
+  }
+
+  /** Opens a job from the history: on its own workspace's stage (switching workspace if needed). */
+  openJob = (jobId: string): void => {
+    const entry = this.jobs.table[jobId]
+    if (!entry) return
+    this.jobs.select(jobId)
+    const task = entry.record.spec.task
+    if (modalityOf(task) !== this.workspace) this.openTask(task)
   }
 
   /** "Reuse recipe": opens the job's task with its recipe filled in. */
