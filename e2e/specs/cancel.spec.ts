@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
+import { expect, jobWait, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
 
 const stepOf = async (page: Page) =>
   Number(await page.getByTestId('progress-bar').getAttribute('data-step'))
@@ -10,17 +10,17 @@ test('cancel: a long run stops midway, shows cancelled, and the next run succeed
 }) => {
   await openStudio(page, host.url)
 
-  // As many steps as the contract allows, eight images at once, so the run is still going when Cancel
-  // lands on a fast machine too.
+  // 16 images × 1000 steps: minutes of work, so the run is still going when Cancel lands, on a fast
+  // machine too (the test waits for the engine, never races it).
   await page.getByTestId('steps-input').fill('1000')
-  await page.getByTestId('count-input').fill('8')
+  await page.getByTestId('count-input').fill('16')
   await page.getByTestId('generate-button').click()
   const job = newestJob(page)
-  await expect(job).toHaveAttribute('data-status', 'running', { timeout: 60_000 })
-  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
+  await expect(job).toHaveAttribute('data-status', 'running', jobWait)
+  await expect.poll(() => stepOf(page), jobWait).toBeGreaterThanOrEqual(3)
 
   await job.getByTestId('cancel-job').click()
-  await expect(job).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 })
+  await expect(job).toHaveAttribute('data-status', 'cancelled', jobWait)
   await expect(page.getByTestId('job-cancelled')).toBeVisible()
   const stoppedAt = await stepOf(page)
   expect(stoppedAt).toBeLessThan(1000)
@@ -32,8 +32,12 @@ test('cancel: a long run stops midway, shows cancelled, and the next run succeed
   await page.getByTestId('steps-input').fill('12')
   await page.getByTestId('generate-button').click()
   await expect(page.getByTestId('history-item')).toHaveCount(2)
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
-  await expect(page.getByTestId('result-image').first()).toBeVisible()
-  await expect(page.getByTestId('history-item').nth(1)).toHaveAttribute('data-status', 'cancelled')
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
+  await expect(page.getByTestId('result-image').first()).toBeVisible(jobWait)
+  await expect(page.getByTestId('history-item').nth(1)).toHaveAttribute(
+    'data-status',
+    'cancelled',
+    jobWait
+  )
   await screenshot(page, 'after-cancel')
 })

@@ -1,5 +1,13 @@
 import { errorTitles } from '../../main/contract'
-import { callVerb, expect, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
+import {
+  callVerb,
+  expect,
+  jobWait,
+  newestJob,
+  openStudio,
+  screenshot,
+  test
+} from '../fixtures/web-host'
 
 test('engine crash: the running job fails as engine-crashed and the next run succeeds', async ({
   page,
@@ -7,12 +15,15 @@ test('engine crash: the running job fails as engine-crashed and the next run suc
 }) => {
   await openStudio(page, host.url)
   await page.getByTestId('steps-input').fill('1000')
-  await page.getByTestId('count-input').fill('8')
+  await page.getByTestId('count-input').fill('16')
   await page.getByTestId('generate-button').click()
   const job = newestJob(page)
-  await expect(job).toHaveAttribute('data-status', 'running', { timeout: 60_000 })
+  await expect(job).toHaveAttribute('data-status', 'running', jobWait)
   await expect
-    .poll(async () => Number(await page.getByTestId('progress-bar').getAttribute('data-step')))
+    .poll(
+      async () => Number(await page.getByTestId('progress-bar').getAttribute('data-step')),
+      jobWait
+    )
     .toBeGreaterThanOrEqual(2)
 
   const info = await callVerb(page.request, host, 'info')
@@ -22,7 +33,7 @@ test('engine crash: the running job fails as engine-crashed and the next run suc
   process.kill(pid, 'SIGKILL')
 
   const title = errorTitles['engine-crashed']
-  await expect(job).toHaveAttribute('data-status', 'failed', { timeout: 30_000 })
+  await expect(job).toHaveAttribute('data-status', 'failed', jobWait)
   await expect(job.getByTestId('history-error')).toHaveText(title)
   await expect(page.getByTestId('job-error-title')).toHaveText(title)
   // A note says the job failed; the error itself stays on the job.
@@ -33,7 +44,7 @@ test('engine crash: the running job fails as engine-crashed and the next run suc
   await page.getByTestId('steps-input').fill('12')
   await page.getByTestId('generate-button').click()
   await expect(page.getByTestId('history-item')).toHaveCount(2)
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
   await expect(page.getByTestId('result-image').first()).toBeVisible()
   const after = await callVerb(page.request, host, 'info')
   expect(

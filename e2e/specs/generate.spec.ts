@@ -1,5 +1,13 @@
 import { expectAccessible } from '../fixtures/a11y'
-import { expect, newestJob, openStudio, screenshot, seen, test } from '../fixtures/web-host'
+import {
+  expect,
+  jobWait,
+  newestJob,
+  openStudio,
+  screenshot,
+  seen,
+  test
+} from '../fixtures/web-host'
 
 test('generate: progress advances, the preview updates, the result loads, history says done', async ({
   page,
@@ -22,14 +30,14 @@ test('generate: progress advances, the preview updates, the result loads, histor
       async () =>
         Number(await bar.getAttribute('data-step')) >= 20 ||
         (await job.getAttribute('data-status')) === 'done',
-      { intervals: [50] }
+      { intervals: [50], ...jobWait }
     )
     .toBe(true)
   if ((await job.getAttribute('data-status')) === 'running')
     await screenshot(page, 'generate-running')
   const result = page.getByTestId('result-image').first()
-  await expect(result).toBeVisible({ timeout: 120_000 })
-  await expect(job).toHaveAttribute('data-status', 'done')
+  await expect(result).toBeVisible(jobWait)
+  await expect(job).toHaveAttribute('data-status', 'done', jobWait)
   await expect(page.getByTestId('job-status')).toHaveText(/done/i)
   await expect(page.getByTestId('progress-text')).toHaveText('step 40 / 40')
   await expect
@@ -58,6 +66,6 @@ test('generate: progress advances, the preview updates, the result loads, histor
   // rebuilds the history from listJobs.
   await page.reload()
   await expect(page.getByTestId('connection-state')).toHaveText(/Connected/)
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
   await expect(page.getByTestId('result-image').first()).toBeVisible()
 })

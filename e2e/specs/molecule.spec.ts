@@ -1,6 +1,14 @@
 import type { Page } from '@playwright/test'
 import { expectAccessible } from '../fixtures/a11y'
-import { expect, invoke, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
+import {
+  expect,
+  invoke,
+  jobWait,
+  newestJob,
+  openStudio,
+  screenshot,
+  test
+} from '../fixtures/web-host'
 import { canvasPicture, downloadsOf, hasStarter, viewerStats } from '../fixtures/viewer3d'
 
 /**
@@ -81,11 +89,11 @@ test.describe('molecule generation', () => {
     await page.getByTestId('atoms-drawn').check()
     await page.getByTestId('count-input').fill('4')
     await page.getByTestId('generate-button').click()
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 180_000 })
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
 
     const canvas = page.getByTestId('molecule-viewer-canvas')
     await expect(canvas).toHaveAttribute('data-ready', 'true')
-    await expect.poll(async () => (await canvasPicture(canvas)).lit).toBeGreaterThan(500)
+    await expect.poll(async () => (await canvasPicture(canvas)).lit, jobWait).toBeGreaterThan(500)
     await expect(page.getByTestId('sample')).toHaveCount(4)
     await expect(page.getByTestId('sample-thumb')).toHaveCount(4)
 
@@ -177,7 +185,7 @@ test.describe('conformers', () => {
     await page.getByTestId('smiles-input').fill('CC(=O)NC')
     await page.getByTestId('count-input').fill('3')
     await page.getByTestId('generate-button').click()
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 180_000 })
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     await expect(page.getByTestId('sample')).toHaveCount(3)
     await expect(page.getByTestId('recipe-smiles')).toHaveText('CC(=O)NC')
     // N-methylacetamide with its hydrogens added.
@@ -223,7 +231,7 @@ test.describe('conformers', () => {
     await page.getByTestId('generate-button').click()
     // Refused when sent, or failed when run: either way the studio's own words show by the field.
     const error = page.getByTestId('smiles-error')
-    await expect(error).toBeVisible({ timeout: 120_000 })
+    await expect(error).toBeVisible(jobWait)
     const jobs = await invoke(page.request, host, 'listJobs')
     const said =
       jobs[0]?.error?.message ??

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js'
 import { expectAccessible } from '../fixtures/a11y'
-import { expect, invoke, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
+import {
+  expect,
+  invoke,
+  jobWait,
+  newestJob,
+  openStudio,
+  screenshot,
+  test
+} from '../fixtures/web-host'
 import {
   canvasPicture,
   downloadOf,
@@ -34,14 +42,14 @@ test('generate shapes: viewer, trajectory scrubber, grid, PLY export', async ({ 
   await page.getByTestId('steps-input').fill('20')
   await expect(page.getByTestId('trajectory-toggle')).toBeChecked()
   await page.getByTestId('generate-button').click()
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
 
   // The first shape in the viewer: 2048 points drawn.
   const canvas = page.getByTestId('cloud-viewer-canvas')
   await expect(canvas).toHaveAttribute('data-ready', 'true')
   await expect(page.getByTestId('cloud-viewer-count')).toHaveText('2,048 points')
   await expect(page.getByTestId('cloud-info')).toContainText('#1 · chair · 2,048 points')
-  await expect.poll(async () => (await canvasPicture(canvas)).lit).toBeGreaterThan(300)
+  await expect.poll(async () => (await canvasPicture(canvas)).lit, jobWait).toBeGreaterThan(300)
   const final = await canvasPicture(canvas)
   await screenshot(page, 'point-cloud-result')
   await expectAccessible(page, 'a batch of shapes in the viewer')
@@ -178,7 +186,7 @@ test('complete a partial cloud brought as OBJ', async ({ page, host }) => {
   )
   await page.getByTestId('steps-input').fill('20')
   await page.getByTestId('generate-button').click()
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
   await expect(page.getByTestId('cloud-viewer-count')).toHaveText('2,048 points')
   await expect(page.getByTestId('recipe-placement')).toHaveText('automatic')
   await screenshot(page, 'point-cloud-complete')

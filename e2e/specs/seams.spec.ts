@@ -1,5 +1,13 @@
 import sharp from 'sharp'
-import { expect, invoke, newestJob, openStudio, screenshot, test } from '../fixtures/web-host'
+import {
+  expect,
+  invoke,
+  jobWait,
+  newestJob,
+  openStudio,
+  screenshot,
+  test
+} from '../fixtures/web-host'
 
 /**
  * The task seam end to end: image to image through the UI (input by file picker, paste, reuse), results
@@ -50,7 +58,7 @@ test('image to image: pick an input, rework it, results by URL, reuse restores t
   await page.getByTestId('steps-input').fill('20')
   await expect(page.getByTestId('strength-steps')).toHaveText('10 of 20 steps run')
   await page.getByTestId('generate-button').click()
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
   await screenshot(page, 'img2img')
 
   // The result is loaded by URL (not a data: string), and the recipe holds the input's hash.

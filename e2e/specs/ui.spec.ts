@@ -5,6 +5,7 @@ import {
   expect,
   installModelWithoutFiles,
   invoke,
+  jobWait,
   newestJob,
   openStudio,
   repoRoot,
@@ -116,13 +117,13 @@ test.describe('studio UI (real web host)', () => {
     await page.getByTestId('class-select').selectOption(label)
 
     await page.keyboard.press('Control+Enter')
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     await expect(page.getByTestId('recipe')).toContainText(label)
     const firstSeed = await page.getByTestId('recipe-seed').innerText()
 
     await page.getByTestId('generate-button').click()
     await expect(page.getByTestId('history-item')).toHaveCount(2)
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     const secondSeed = await page.getByTestId('recipe-seed').innerText()
     expect(secondSeed).not.toBe(firstSeed)
 
@@ -138,7 +139,7 @@ test.describe('studio UI (real web host)', () => {
     await expect(page.getByTestId('seed-lock')).toHaveAttribute('aria-pressed', 'true')
     await page.getByTestId('generate-button').click()
     await expect(page.getByTestId('history-item')).toHaveCount(3)
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     await expect(page.getByTestId('recipe-seed')).toHaveText(firstSeed)
 
     // The engine made the same picture again for the reused recipe, and another one for the other seed.
@@ -155,7 +156,7 @@ test.describe('studio UI (real web host)', () => {
     expect(rolled).not.toBe(firstSeed)
     await page.getByTestId('generate-button').click()
     await expect(page.getByTestId('history-item')).toHaveCount(4)
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     await expect(page.getByTestId('recipe-seed')).toHaveText(rolled)
   })
 
@@ -164,28 +165,37 @@ test.describe('studio UI (real web host)', () => {
     host
   }) => {
     await openStudio(page, host.url)
-    // One long run (tens of seconds on a CPU), so the two short ones behind it are still queued below.
+    // One run that would take minutes on any machine (64 × 1000 steps), so the two short ones behind
+    // it are still queued while the test looks; it is cancelled once they have been seen waiting.
     await page.getByTestId('steps-input').fill('1000')
+    await page.getByTestId('count-input').fill('64')
     await page.getByTestId('generate-button').click()
     await page.getByTestId('steps-input').fill('8')
+    await page.getByTestId('count-input').fill('1')
     for (let i = 0; i < 2; i++) await page.getByTestId('generate-button').click()
     const items = page.getByTestId('history-item')
     await expect(items).toHaveCount(3)
-    await expect(items.nth(2)).toHaveAttribute('data-status', 'running')
+    await expect(items.nth(2)).toHaveAttribute('data-status', 'running', jobWait)
     await expect(page.locator('[data-testid=history-item][data-status=queued]')).toHaveCount(2)
     await expect(page.getByTestId('queue-summary')).toContainText('1 running · 2 queued')
     await screenshot(page, 'ui-queue')
 
+    // The newest (queued) one is cancelled; then the long one; the one between them runs to the end.
     await items.first().getByTestId('cancel-job').click()
-    await expect(items.first()).toHaveAttribute('data-status', 'cancelled')
-    await expect(items.nth(1)).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
-    await expect(items.nth(2)).toHaveAttribute('data-status', 'done')
+    await expect(items.first()).toHaveAttribute('data-status', 'cancelled', jobWait)
+    await expect(page.getByTestId('queue-summary')).toContainText('1 running · 1 queued')
+    await items.nth(2).getByTestId('cancel-job').click()
+    await expect(items.nth(2)).toHaveAttribute('data-status', 'cancelled', jobWait)
+    await expect(items.nth(1)).toHaveAttribute('data-status', 'done', jobWait)
     await expect(page.getByTestId('queue-summary')).toContainText('Idle')
 
-    // The host ran them one at a time, in order; the cancelled one never started.
+    // The host ran them one at a time, in order; the cancelled queued one never started.
     const [third, second, first] = await jobIds(page)
     const jobs = await jobsById(page, host)
+    expect(jobs.get(first!)?.status).toBe('cancelled')
+    expect(jobs.get(first!)?.startedAt).toBeDefined()
     expect(jobs.get(first!)?.finishedAt).toBeDefined()
+    expect(jobs.get(second!)?.status).toBe('done')
     expect(jobs.get(second!)?.startedAt).toBeGreaterThanOrEqual(jobs.get(first!)!.finishedAt!)
     expect(jobs.get(third!)?.status).toBe('cancelled')
     expect(jobs.get(third!)?.startedAt).toBeUndefined()
@@ -237,13 +247,13 @@ test.describe('studio UI (real web host)', () => {
     await expect(page.getByTestId('seed-lock')).toHaveAttribute('aria-pressed', 'true')
     await page.getByTestId('steps-input').fill('5')
     await page.getByTestId('generate-button').click()
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     const newEta = eta!.default === 0.3 ? 0.6 : 0.3
     await params.getByLabel('eta', { exact: true }).fill(String(newEta))
     await params.getByLabel('solver_type', { exact: true }).selectOption(otherChoice!)
     await page.getByTestId('generate-button').click()
     await expect(page.getByTestId('history-item')).toHaveCount(2)
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     await expect(page.getByTestId('recipe-sampler')).toHaveText(sde.label)
     await expect(page.getByTestId('recipe')).toContainText(String(newEta))
     await expect(page.getByTestId('recipe')).toContainText(otherChoice!)
@@ -332,7 +342,7 @@ test.describe('studio UI rough edges', () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Enter')
     await expect(page.getByTestId('history-item')).toHaveCount(3)
     const running = page.locator('[data-testid="history-item"][data-status="running"]')
-    await expect(running).toHaveCount(1, { timeout: 60_000 })
+    await expect(running).toHaveCount(1, jobWait)
     const id = (await running.getAttribute('data-job-id'))!
     await running.getByRole('button', { name: /^Open job/ }).click()
     // Elapsed is the clock now minus the start the studio recorded: with the page's clock set to known
@@ -351,7 +361,7 @@ test.describe('studio UI rough edges', () => {
     for (const job of await jobIds(page))
       await invoke(page.request, host, 'cancelJob', { jobId: job })
     for (const item of await page.getByTestId('history-item').all()) {
-      await expect(item).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 })
+      await expect(item).toHaveAttribute('data-status', 'cancelled', jobWait)
     }
     // A cancelled job's elapsed is its recorded run, start to finish, whatever the clock says now.
     const stopped = (await jobsById(page, host)).get(id)!
@@ -365,12 +375,27 @@ test.describe('studio UI rough edges', () => {
     await page.getByTestId('count-input').fill('1')
     await page.keyboard.press('Control+Enter')
     await expect(page.getByTestId('history-item')).toHaveCount(4)
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 })
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
     const download = page.getByTestId('download-result').first()
     const name = await download.getAttribute('download')
     expect(name).toMatch(/^\d{8}-\d{6}-[a-z0-9-]+-s\d+-[0-9a-f]{6}\.png$/)
     const [file] = await Promise.all([page.waitForEvent('download'), download.click()])
     expect(file.suggestedFilename()).toBe(name)
+  })
+
+  test("a warning is the same beside Steps and on the job's stage", async ({ page, host }) => {
+    await openStudio(page, host.url)
+    await expect(page.getByTestId('steps-warning')).toHaveCount(0)
+    await page.getByTestId('sampler-select').selectOption('heun')
+    await page.getByTestId('steps-input').fill('5')
+    const warning = 'Heun usually needs 20+ steps for clean results; 5 may leave noise.'
+    await expect(page.getByTestId('steps-warning')).toHaveText(warning)
+    await page.getByTestId('generate-button').click()
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
+    // The studio's own check said the same (one rule), and the job keeps it as a note on its stage.
+    const [job] = await invoke(page.request, host, 'listJobs')
+    expect(job.warnings).toContain(warning)
+    await expect(page.getByTestId('job-warnings')).toContainText(warning)
   })
 
   test('after a reload a cancelled job says where it stopped; Failed does not count it', async ({
@@ -379,16 +404,18 @@ test.describe('studio UI rough edges', () => {
   }) => {
     await openStudio(page, host.url)
     await page.getByTestId('steps-input').fill('1000')
-    await page.getByTestId('count-input').fill('8')
+    await page.getByTestId('count-input').fill('16')
     await page.getByTestId('generate-button').click()
     const bar = page.getByTestId('progress-bar')
-    await expect.poll(async () => Number(await bar.getAttribute('data-step'))).toBeGreaterThan(3)
+    await expect
+      .poll(async () => Number(await bar.getAttribute('data-step')), jobWait)
+      .toBeGreaterThan(3)
     await page.getByTestId('cancel-current').click()
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'cancelled')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'cancelled', jobWait)
     const stopped = await page.getByTestId('job-cancelled').innerText()
     expect(stopped).toMatch(/Cancelled at step \d+ \/ 1000/)
     await page.reload()
-    await expect(newestJob(page)).toHaveAttribute('data-status', 'cancelled')
+    await expect(newestJob(page)).toHaveAttribute('data-status', 'cancelled', jobWait)
     await expect(page.getByTestId('job-cancelled')).toHaveText(stopped)
     await expect(page.getByTestId('history-filter-failed')).toContainText('0')
     await expect(page.getByTestId('history-filter-cancelled')).toContainText('1')

@@ -3,7 +3,16 @@ import type { Locator, Page } from '@playwright/test'
 import sharp from 'sharp'
 import { expectAccessible } from '../fixtures/a11y'
 import { testPicture } from '../fixtures/images'
-import { expect, invoke, newestJob, openStudio, screenshot, seen, test } from '../fixtures/web-host'
+import {
+  expect,
+  invoke,
+  jobWait,
+  newestJob,
+  openStudio,
+  screenshot,
+  seen,
+  test
+} from '../fixtures/web-host'
 
 /**
  * Upscaling through the UI on the starter model (DDRM, tile by tile): the output is ×scale on each
@@ -109,7 +118,7 @@ test('upscale: ×4 output, tiles counted, compare slider and side by side in ste
 
   await page.getByTestId('steps-input').fill('10')
   await page.getByTestId('generate-button').click()
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 170_000 })
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
 
   // ×4 on each side, in the record and in the file.
   const [job] = await invoke(page.request, host, 'listJobs')
@@ -231,7 +240,7 @@ test('a super-resolution model starts at its own scale, offers smaller ones, and
   )
   await page.getByTestId('steps-input').fill('4')
   await page.getByTestId('generate-button').click()
-  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', { timeout: 170_000 })
+  await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
   const [job] = await invoke(page.request, host, 'listJobs')
   expect(job.artifacts[0]).toMatchObject({ width: 16 * scale, height: 12 * scale })
   await expect(page.getByTestId('compare')).toBeVisible()
