@@ -37,6 +37,7 @@ export type {
 } from './ocl'
 export { graphFromSmiles, maxSmilesLength, smilesSyntaxProblem } from './smiles'
 export type { SmilesGraph, SmilesOptions } from './smiles'
+export { addHydrogens } from './hydrogens'
 export { topologicalDistances, unreachable } from './topology'
 export {
   describeStereo,
