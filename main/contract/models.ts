@@ -144,8 +144,9 @@ export const PointCloudSampleSchema = z.object({
 })
 
 /**
- * How a molecule network takes its atoms. 'joint' (EDM): one tensor [B, N, 3 + E (+1)] of positions,
- * the element one-hot and optionally the atomic number, each scaled (x/positionScale, one-hot/oneHotScale,
+ * How a molecule network takes its atoms. 'joint' (EDM): one tensor [B, N, 3 + E (+ H + 1) (+1)] of
+ * positions, the element one-hot, for heavy-atom models the one-hot of each atom's hydrogen count
+ * 0 … H, and optionally the atomic number, each scaled (x/positionScale, one-hots/oneHotScale,
  * Z/chargeScale), denoised together. 'graph' (conformers): positions [B, N, 3] denoised, the molecular
  * graph given as atom features [B, N, E + 1] (one-hot, formal charge) and edge features [B, N, N,
  * bondOrders + pathLengths] (kekulised bond order one-hot; shortest path 1, 2, …, ≥ pathLengths one-hot).
@@ -159,7 +160,13 @@ export const MoleculeFeaturesSchema = z.discriminatedUnion('kind', [
     positionScale: z.number().positive().default(1),
     oneHotScale: z.number().positive().default(4),
     /** 0: no atomic-number channel. */
-    chargeScale: z.number().nonnegative().default(10)
+    chargeScale: z.number().nonnegative().default(10),
+    /**
+     * Heavy-atom models: the largest hydrogen count H (a one-hot of 0 … H follows the element one-hot);
+     * the model's atoms are the heavy atoms and the studio adds their hydrogens (`addHydrogens`). 0: the
+     * hydrogens are atoms of the model (EDM's QM9 features).
+     */
+    hydrogenCounts: z.number().int().min(0).max(4).default(0)
   }),
   z.object({
     kind: z.literal('graph'),
@@ -173,14 +180,18 @@ export const MoleculeFeaturesSchema = z.discriminatedUnion('kind', [
 ])
 export type MoleculeFeatures = z.infer<typeof MoleculeFeaturesSchema>
 
-/** A molecule model's sample: up to maxAtoms atoms, positions [N, 3] (Å) and atom features. */
+/**
+ * A molecule model's sample: up to maxAtoms atoms, positions [N, 3] (Å) and atom features. The atoms
+ * are the model's: every atom, or the heavy atoms of a model with `hydrogenCounts`
+ * (`heavyAtomModel`).
+ */
 export const MoleculeSampleSchema = z.object({
   kind: z.literal('molecule'),
   maxAtoms: z.number().int().positive(),
   /** Element symbols in the order of the one-hot features. */
   elements: z.array(z.string().min(1).max(3)).min(1),
   features: MoleculeFeaturesSchema,
-  /** Molecules of the training set by atom count (hydrogens included): "19" → 1234. */
+  /** Molecules of the training set by the model's atom count (see above): "19" → 1234. */
   atomCounts: z.record(z.string().regex(/^\d+$/), z.number().nonnegative()).optional(),
   /** A file of the model folder with the training set's SMILES, one per line (for novelty). */
   trainingSmiles: relativePath.optional(),
@@ -204,6 +215,11 @@ export const MoleculeSampleSchema = z.object({
     })
     .optional()
 })
+
+/** Whether a molecule model's atoms are the heavy atoms only (it generates hydrogen counts). */
+export function heavyAtomModel(sample: z.infer<typeof MoleculeSampleSchema>): boolean {
+  return sample.features.kind === 'joint' && sample.features.hydrogenCounts > 0
+}
 
 export const SampleSchema = z.discriminatedUnion('kind', [
   ImageSampleSchema,

@@ -85,10 +85,13 @@ def qm9_edm() -> None:
     elements = t["atom_decoder"]
     norm = t["normalisation"]["norm_values"]
     sched = t["schedule"]
+    hydrogen_counts = t.get("hydrogen_counts", 0)  # heavy-atom model: H counts 0..hydrogen_counts per atom
+    what = ("heavy atoms C, N, O, F (up to 9) with a hydrogen count each, the hydrogens placed by the studio"
+            if hydrogen_counts else "C, N, O, F with hydrogens (up to 9 heavy atoms)")
     write(folder, {
         "schemaVersion": 1, "id": "qm9-mini-edm", "name": "Molecules QM9-mini (starter)",
-        "description": "3D molecules of C, N, O, F with hydrogens (up to 9 heavy atoms): an E(3)-equivariant "
-                       "EDM model trained by this project on molecules enumerated and embedded with RDKit.",
+        "description": f"3D molecules of {what}: an E(3)-equivariant EDM model trained by this project on "
+                       "molecules enumerated and embedded with RDKit.",
         "modality": "molecule", "tasks": ["molecule.generate"], "licence": LICENCE,
         **base(folder, ["train-smiles.txt"]),
         "parameterization": "epsilon",
@@ -99,7 +102,8 @@ def qm9_edm() -> None:
         "conditioning": {"type": "none"},
         "sample": {"kind": "molecule", "maxAtoms": t.get("max_atoms", 29), "elements": elements,
                    "features": {"kind": "joint", "input": "xh", "maskInput": "node_mask",
-                                "positionScale": norm[0], "oneHotScale": norm[1], "chargeScale": norm[2]},
+                                "positionScale": norm[0], "oneHotScale": norm[1], "chargeScale": norm[2],
+                                **({"hydrogenCounts": hydrogen_counts} if hydrogen_counts else {})},
                    "atomCounts": {str(k): v for k, v in t["atom_count_histogram"].items()},
                    **({"trainingSmiles": "train-smiles.txt"} if (folder / "train-smiles.txt").exists() else {})},
         "defaults": recommended(t, {"sampler": "dpmpp-2m", "steps": 50, "guidance": 1}),

@@ -15,7 +15,10 @@ const trajectory = {
  */
 export const MoleculeGenerateSpecSchema = z.object({
   task: z.literal('molecule.generate'),
-  /** Atoms per molecule, hydrogens included (default: drawn per molecule from the model's histogram). */
+  /**
+   * Atoms per molecule as the model counts them: hydrogens included, or the heavy atoms of a model that
+   * adds its hydrogens (default: drawn per molecule from the model's histogram).
+   */
   atoms: z.number().int().min(1).max(256).optional(),
   ...trajectory,
   ...samplingFields

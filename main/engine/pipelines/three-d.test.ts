@@ -27,6 +27,7 @@ beforeAll(async () => {
   runtime = await Runtime.create({ device: 'cpu', cpuThreads: 1, memoryBudgetMB: 512 })
   writeTiny3dModel(join(work, 'models'), 'tiny-shapes', 'shapes')
   writeTiny3dModel(join(work, 'models'), 'tiny-edm', 'edm')
+  writeTiny3dModel(join(work, 'models'), 'tiny-edm-heavy', 'edm-heavy')
   writeTiny3dModel(join(work, 'models'), 'tiny-conf', 'conformer')
 })
 afterAll(async () => {
@@ -189,7 +190,14 @@ describe('molecules', () => {
   it('generate draws atom counts from the histogram, masks padding, measures the batch', async () => {
     const run = await runJob(
       bench(),
-      { task: 'molecule.generate', count: 4, seed: 2, steps: 3, trajectoryEvery: 1 },
+      {
+        task: 'molecule.generate',
+        model: 'tiny-edm',
+        count: 4,
+        seed: 2,
+        steps: 3,
+        trajectoryEvery: 1
+      },
       'mols'
     )
     const artifacts = artifactsOf(run.updates)
@@ -222,10 +230,60 @@ describe('molecules', () => {
   }, 60_000)
 
   it('refuses more atoms than the model takes, naming the limit', async () => {
-    await expect(runJob(bench(), { task: 'molecule.generate', atoms: 40 }, 'x')).rejects.toThrow(
-      /at most 12 atoms/
-    )
+    await expect(
+      runJob(bench(), { task: 'molecule.generate', model: 'tiny-edm', atoms: 40 }, 'x')
+    ).rejects.toThrow(/at most 12 atoms/)
+    await expect(
+      runJob(bench(), { task: 'molecule.generate', model: 'tiny-edm-heavy', atoms: 10 }, 'x')
+    ).rejects.toThrow(/at most 9 heavy atoms \(it adds the hydrogens\)/)
   })
+
+  it('a heavy-atom model draws heavy-atom counts and gets its hydrogens placed at X–H lengths', async () => {
+    const run = await runJob(
+      bench(),
+      {
+        task: 'molecule.generate',
+        model: 'tiny-edm-heavy',
+        count: 6,
+        seed: 4,
+        steps: 3,
+        trajectoryEvery: 1
+      },
+      'heavy'
+    )
+    const artifacts = artifactsOf(run.updates)
+    const outputs = artifacts.filter((a) => a.role === 'output')
+    expect(outputs).toHaveLength(6)
+    let hydrogens = 0
+    for (const o of outputs) {
+      if (o.kind !== 'molecule') throw new Error('not a molecule')
+      const m = readMoleculeFile(readFileSync(o.path)).records[0].molecule
+      const heavy = m.elements.flatMap((e, i) => (e === 'H' ? [] : [i]))
+      expect([2, 4, 7]).toContain(heavy.length)
+      // Heavy atoms first (the model's), then each one's hydrogens.
+      expect(m.elements.slice(0, heavy.length).every((e) => ['C', 'N', 'O', 'F'].includes(e))).toBe(
+        true
+      )
+      expect(o.atoms).toBe(m.elements.length)
+      for (let h = heavy.length; h < m.elements.length; h++) {
+        hydrogens++
+        expect(m.elements[h]).toBe('H')
+        // Some heavy atom holds it at exactly its X–H length (C 1.09, N 1.01, O 0.96, F 0.92 Å).
+        const length: Record<string, number> = { C: 1.09, N: 1.01, O: 0.96, F: 0.92 }
+        const held = heavy.some((i) => {
+          const d = Math.hypot(
+            ...[0, 1, 2].map((c) => m.positions[3 * h + c] - m.positions[3 * i + c])
+          )
+          return Math.abs(d - length[m.elements[i]]) < 1e-3 // SDF keeps 4 decimals
+        })
+        expect(held).toBe(true)
+      }
+    }
+    expect(hydrogens).toBeGreaterThan(0)
+    const trajectory = artifacts.find((a) => a.role === 'trajectory')!
+    const frames = readMoleculeFile(readFileSync(trajectory.path)).records
+    expect(frames).toHaveLength(4)
+  }, 60_000)
 
   it('conformers of a SMILES keep its graph (bonds, hydrogens) for every conformer', async () => {
     const run = await runJob(

@@ -453,13 +453,16 @@ export function writeTinyChainModel(
  * Writes tiny stand-ins of the 3D contracts `root/id` for pipeline tests (real .onnx + manifest):
  * 'shapes' sample [batch, points, 3] + timestep + class_labels → out = sample·w (EDM, 3 classes, N 64);
  * 'edm' xh [batch, atoms, 9] + t [batch, 1] + node_mask → out = xh·w·mask (EDM's molecule contract,
- * polynomial schedule); 'conformer' pos + timestep + atoms + edges + node_mask → out = pos·w·mask.
+ * polynomial schedule); 'edm-heavy' the same over heavy atoms with hydrogen counts, xh [batch, atoms, 13]
+ * (C, N, O, F one-hot, hydrogen count 0 … 4 one-hot, Z); 'conformer' pos + timestep + atoms + edges +
+ * node_mask → out = pos·w·mask.
  */
 export function writeTiny3dModel(
   root: string,
   id: string,
-  kind: 'shapes' | 'edm' | 'conformer'
+  kind: 'shapes' | 'edm' | 'edm-heavy' | 'conformer'
 ): ModelManifest {
+  const width = kind === 'edm-heavy' ? 13 : 9
   const dir = join(root, id)
   const f = 'float32' as const
   const spec: ModelSpec =
@@ -474,20 +477,28 @@ export function writeTiny3dModel(
           nodes: [{ op: 'Mul', inputs: ['sample', 'w'], outputs: ['out'] }],
           initializers: [{ name: 'w', type: f, dims: [1, 1, 3], values: [0.5, 0.6, 0.7] }]
         }
-      : kind === 'edm'
+      : kind === 'edm' || kind === 'edm-heavy'
         ? {
             inputs: [
-              { name: 'xh', type: f, shape: ['batch', 'atoms', 9] },
+              { name: 'xh', type: f, shape: ['batch', 'atoms', width] },
               { name: 't', type: f, shape: ['batch', 1] },
               { name: 'node_mask', type: f, shape: ['batch', 'atoms', 1] }
             ],
-            outputs: [{ name: 'out', type: f, shape: ['batch', 'atoms', 9] }],
+            outputs: [{ name: 'out', type: f, shape: ['batch', 'atoms', width] }],
             nodes: [
               { op: 'Mul', inputs: ['xh', 'w'], outputs: ['a'] },
               { op: 'Mul', inputs: ['a', 'node_mask'], outputs: ['out'] }
             ],
             initializers: [
-              { name: 'w', type: f, dims: [1, 1, 9], values: [0, 0, 0, 0.3, 0.2, 0.1, 0.2, 0.3, 0] }
+              {
+                name: 'w',
+                type: f,
+                dims: [1, 1, width],
+                values:
+                  width === 9
+                    ? [0, 0, 0, 0.3, 0.2, 0.1, 0.2, 0.3, 0]
+                    : [0, 0, 0, 0.3, 0.2, 0.1, 0.2, 0.3, 0.2, 0.1, 0.2, 0.3, 0]
+              }
             ]
           }
         : {
@@ -528,7 +539,7 @@ export function writeTiny3dModel(
           sample: { kind: 'point-cloud', points: 64, channels: 3, normalization: 'unit box' },
           defaults: { sampler: 'euler', steps: 4, guidance: 2, schedule: 'model' }
         }
-      : kind === 'edm'
+      : kind === 'edm' || kind === 'edm-heavy'
         ? {
             modality: 'molecule',
             tasks: ['molecule.generate'],
@@ -547,17 +558,18 @@ export function writeTiny3dModel(
             },
             sample: {
               kind: 'molecule',
-              maxAtoms: 12,
-              elements: ['H', 'C', 'N', 'O', 'F'],
+              maxAtoms: width === 9 ? 12 : 9,
+              elements: width === 9 ? ['H', 'C', 'N', 'O', 'F'] : ['C', 'N', 'O', 'F'],
               features: {
                 kind: 'joint',
                 input: 'xh',
                 maskInput: 'node_mask',
                 positionScale: 1,
                 oneHotScale: 4,
-                chargeScale: 10
+                chargeScale: 10,
+                hydrogenCounts: width === 9 ? 0 : 4
               },
-              atomCounts: { '3': 2, '5': 1, '9': 1 }
+              atomCounts: width === 9 ? { '3': 2, '5': 1, '9': 1 } : { '2': 1, '4': 1, '7': 2 }
             },
             defaults: { sampler: 'euler', steps: 5, guidance: 1, schedule: 'model' }
           }

@@ -1,4 +1,4 @@
-import { MoleculeGenerateSpecSchema, StudioError } from '../../contract'
+import { heavyAtomModel, MoleculeGenerateSpecSchema, StudioError } from '../../contract'
 import { trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
@@ -19,7 +19,8 @@ export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
       {
         flag: 'atoms',
         type: 'int',
-        description: 'atoms per molecule, hydrogens included',
+        description:
+          'atoms per molecule: hydrogens included, or heavy atoms for a model that adds its hydrogens',
         defaultText: "drawn from the model's training molecules"
       },
       trajectoryOption
@@ -31,7 +32,7 @@ export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
     if (spec.atoms !== undefined && spec.atoms > sample.maxAtoms) {
       throw new StudioError(
         'invalid-request',
-        `Model "${manifest.id}" makes molecules of at most ${sample.maxAtoms} atoms (hydrogens included); ${spec.atoms} were asked.`
+        `Model "${manifest.id}" makes molecules of at most ${sample.maxAtoms} ${heavyAtomModel(sample) ? 'heavy atoms (it adds the hydrogens)' : 'atoms (hydrogens included)'}; ${spec.atoms} were asked.`
       )
     }
     if (spec.atoms === undefined && !sample.atomCounts) {

@@ -1,8 +1,10 @@
 // Molecule generation (EDM, Hoogeboom et al. 2022), one readable loop (molecule.generate):
-// atom counts (given, or drawn from the training histogram per seed) → x = σ_0·n [B, N, 3 + E (+1)] with
-// the positions' noise centred and padding rows zero → sampler over D(x; σ) of the E(3)-equivariant
-// network (node mask as an input) → positions (Å) and elements (argmax of the one-hot) → bonds perceived
-// from distances → stability, validity, uniqueness, novelty → SDF/XYZ/PDB with the recipe + trajectories.
+// atom counts (given, or drawn from the training histogram per seed) → x = σ_0·n [B, N, 3 + E (+ H + 1)
+// (+1)] with the positions' noise centred and padding rows zero → sampler over D(x; σ) of the
+// E(3)-equivariant network (node mask as an input) → positions (Å), elements (argmax of the one-hot) and,
+// for heavy-atom models, hydrogen counts (argmax of theirs), the hydrogens then placed by VSEPR geometry
+// → bonds perceived from distances over all atoms → stability, validity, uniqueness, novelty →
+// SDF/XYZ/PDB with the recipe + trajectories.
 import * as ort from 'onnxruntime-node'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,6 +13,7 @@ import type { ResolvedModel } from '../../../models/registry'
 import { resolveSampling, taskDefinition } from '../../../tasks'
 import { moleculeSample } from '../../../tasks/molecule/common'
 import {
+  addHydrogens,
   fragments,
   moleculeSetMetrics,
   moleculeStability,
@@ -39,12 +42,14 @@ export async function generateMolecules(
   const sample = moleculeSample(manifest, 'joint')
   const f = sample.features
   const E = sample.elements.length
-  const D = 3 + E + (f.chargeScale > 0 ? 1 : 0)
+  const H = f.hydrogenCounts > 0 ? f.hydrogenCounts + 1 : 0
+  const D = 3 + E + H + (f.chargeScale > 0 ? 1 : 0)
   const sampling = resolveSampling(spec, manifest)
   const count = spec.count
   const seeds = Array.from({ length: count }, (_, b) => spec.seed + b)
 
-  // 1. Atoms per molecule; the batch is padded to the largest, with a node mask.
+  // 1. Atoms per molecule (heavy atoms for a heavy-atom model); the batch is padded to the largest,
+  // with a node mask.
   const atoms = seeds.map((seed) => spec.atoms ?? drawAtomCount(sample, seed))
   const N = Math.max(...atoms)
   const mask = new Float32Array(count * N)
@@ -77,7 +82,7 @@ export async function generateMolecules(
     what: 'the molecules'
   })
 
-  // 3. Molecules, their bonds and measures.
+  // 3. Molecules (hydrogens added for a heavy-atom model), their bonds and measures.
   const molecules = atoms.map((_, b) => {
     const m = decode(result.data, b)
     return { ...m, bonds: perceiveBonds(m.positions, m.elements) }
@@ -134,7 +139,11 @@ export async function generateMolecules(
   })
 }
 
-/** Molecule b of x [B, N, D]: positions × positionScale (Å), elements by the one-hot's argmax. */
+/**
+ * Molecule b of x [B, N, D]: positions × positionScale (Å), elements by the one-hot's argmax; for a
+ * heavy-atom model, each atom's hydrogen count by the argmax of the channels after the element one-hot,
+ * and its hydrogens appended (bonded by `addHydrogens` geometry to the heavy skeleton as perceived).
+ */
 export function decodeJoint(
   data: ArrayLike<number>,
   b: number,
@@ -144,15 +153,21 @@ export function decodeJoint(
   sample: JointSample
 ): { elements: string[]; positions: Float32Array } {
   const positions = positionsOf({ data }, b, n, d, atoms, sample.features.positionScale)
-  const elements: string[] = []
-  for (let i = 0; i < atoms; i++) {
+  const E = sample.elements.length
+  const argmax = (i: number, from: number, size: number) => {
     let best = 0
-    for (let e = 1; e < sample.elements.length; e++) {
-      if (data[(b * n + i) * d + 3 + e] > data[(b * n + i) * d + 3 + best]) best = e
+    for (let c = 1; c < size; c++) {
+      if (data[(b * n + i) * d + from + c] > data[(b * n + i) * d + from + best]) best = c
     }
-    elements.push(sample.elements[best])
+    return best
   }
-  return { elements, positions }
+  const elements = Array.from({ length: atoms }, (_, i) => sample.elements[argmax(i, 3, E)])
+  const hydrogens = sample.features.hydrogenCounts
+  if (hydrogens === 0) return { elements, positions }
+  const counts = Array.from({ length: atoms }, (_, i) => argmax(i, 3 + E, hydrogens + 1))
+  const heavy = { elements, positions, bonds: perceiveBonds(positions, elements) }
+  const full = addHydrogens(heavy, counts)
+  return { elements: [...full.elements], positions: full.positions }
 }
 
 /** An atom count drawn from the training histogram with the molecule's seed (reproducible). */

@@ -82,7 +82,7 @@ export type FormValues = {
   /** Shape completion: the partial cloud (an input ref of kind point-cloud). */
   partial: string
   placement: Placement
-  /** Molecule generation: atoms per molecule, hydrogens included; 0 draws them from the model's histogram. */
+  /** Molecule generation: atoms per molecule as the model counts them (heavy atoms for a model that adds its hydrogens); 0 draws them from the model's histogram. */
   atoms: number
   /** Conformers: the molecule as SMILES, or as a MOL/SDF file (an input ref of kind molecule). */
   smiles: string
@@ -513,7 +513,7 @@ export const fieldRules: Readonly<Record<string, string>> = {
   points: 'Points per shape is a whole number from 16 to 16384.',
   partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
   placement: 'Choose how the partial cloud is placed.',
-  atoms: 'Atoms is a whole number from 1 to 256 (hydrogens included).',
+  atoms: 'Atoms is a whole number from 1 to 256 (as the model counts them).',
   smiles: 'Enter a molecule as SMILES (at most 500 characters).',
   molecule: 'Choose a MOL or SDF file: drop it here or pick a file.'
 }
