@@ -97,3 +97,36 @@ def validity_smiles(pos: np.ndarray, types: np.ndarray):
 def canonical(smiles: str):
     m = Chem.MolFromSmiles(smiles)
     return None if m is None else Chem.MolToSmiles(m)
+
+
+# ------------------------------------------------ heavy atoms with hydrogen counts (qm9-mini-edm)
+def heavy_stability(pos: np.ndarray, elements: np.ndarray, nh: np.ndarray) -> tuple:
+    """EDM's rule with the hydrogens as counts: a heavy atom (elements 0..3 = C, N, O, F) is
+    stable when the bond orders perceived between heavy atoms plus its hydrogen count equal its
+    valence. (stable heavy atoms, heavy atoms, molecule stable?)."""
+    types = np.asarray(elements) + 1
+    o = bond_orders(pos, types)
+    val = np.array([VALENCE[ATOMS[t]] for t in types])
+    ok = o.sum(1) + np.asarray(nh) == val
+    return int(ok.sum()), len(types), bool(ok.all())
+
+
+def heavy_validity_smiles(pos: np.ndarray, elements: np.ndarray, nh: np.ndarray):
+    """RDKit sanitisation of the heavy-atom molecule with distance-perceived bonds and the given
+    hydrogen counts as explicit H (an atom below its valence takes implicit H, as in EDM's
+    validity); (valid, canonical SMILES of the largest fragment, connected?)."""
+    types = np.asarray(elements) + 1
+    m = mol_from_geometry(pos, types)
+    for a, h in zip(m.GetAtoms(), nh):
+        a.SetNumExplicitHs(int(h))
+    try:
+        Chem.SanitizeMol(m)
+    except Exception:
+        return False, None, False
+    frags = Chem.GetMolFrags(m, asMols=True, sanitizeFrags=False)
+    big = max(frags, key=lambda f: f.GetNumAtoms())
+    try:
+        smi = Chem.MolToSmiles(Chem.RemoveHs(big))
+    except Exception:
+        return False, None, False
+    return True, smi, len(frags) == 1

@@ -18,12 +18,20 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 PKL = HERE.parent / "data" / "molecules" / "qm9mini.pkl"
+PKL_EXTRA = HERE.parent / "data" / "molecules" / "qm9mini-extra.pkl"  # extend_molecules.py: training only
 N_MAX = 29
 EDGE_CHANNELS = 7
 
 
-def load(path: Path = PKL) -> dict:
-    return pickle.loads(Path(path).read_bytes())
+def load(path: Path = PKL, extra: bool = True) -> dict:
+    """The data set; with `extra`, the molecules of extend_molecules.py (if built) are appended
+    to d["mols"] as training molecules."""
+    d = pickle.loads(Path(path).read_bytes())
+    if extra and PKL_EXTRA.exists():
+        e = pickle.loads(PKL_EXTRA.read_bytes())
+        d["mols"] = d["mols"] + e["mols"]
+        d["extra"] = {k: v for k, v in e.items() if k != "mols"}
+    return d
 
 
 def shortest_paths(n: int, bonds: np.ndarray) -> np.ndarray:
@@ -62,6 +70,50 @@ def conformers(d: dict, split: str):
             pos.append(p - p.mean(0, keepdims=True))
             mol_idx.append(k)
     return types, pos, np.array(mol_idx)
+
+
+MAX_H = 4  # most hydrogens on one heavy atom (CH4)
+
+
+def heavy_atoms(types: np.ndarray, pos: np.ndarray, kbonds: np.ndarray):
+    """The heavy-atom view of a molecule with explicit H (the qm9-mini-edm contract): element
+    index 0..3 over (C, N, O, F) [n], hydrogen count per heavy atom 0..4 [n] (H atoms bonded
+    to it) and heavy-atom positions [n, 3] centred over the heavy atoms (Angstrom)."""
+    heavy = np.flatnonzero(types > 0)
+    nh = np.zeros(len(types), dtype=np.int64)
+    for i, j, _ in kbonds:
+        if types[i] == 0 and types[j] > 0:
+            nh[j] += 1
+        elif types[j] == 0 and types[i] > 0:
+            nh[i] += 1
+    p = pos[heavy]
+    return types[heavy] - 1, nh[heavy], p - p.mean(0, keepdims=True)
+
+
+def heavy_conformers(d: dict, split: str):
+    """Per-conformer heavy-atom lists of one split: elements [n] (0..3 = C, N, O, F), hydrogen
+    counts [n], positions [n, 3] (centred over the heavy atoms), molecule index."""
+    el, nh, pos, mol_idx = [], [], [], []
+    for k, m in enumerate(d["mols"]):
+        if m["split"] != split:
+            continue
+        for p in m["pos"]:
+            e, h, q = heavy_atoms(m["types"], p, m["kbonds"])
+            el.append(e)
+            nh.append(h)
+            pos.append(q)
+            mol_idx.append(k)
+    return el, nh, pos, np.array(mol_idx)
+
+
+def heavy_atom_histogram(d: dict, split: str = "train") -> dict:
+    """{number of heavy atoms: number of molecules} over the molecules of a split."""
+    h = {}
+    for m in d["mols"]:
+        if m["split"] == split:
+            n = int((m["types"] > 0).sum())
+            h[n] = h.get(n, 0) + 1
+    return dict(sorted(h.items()))
 
 
 def atom_count_histogram(d: dict, split: str = "train") -> dict:

@@ -1,8 +1,10 @@
 """Export qm9-mini-edm (EMA weights) to ONNX plus training.json and parity.json.
 
-model.onnx (opset 17, B and N dynamic): xh f32 [B,N,9], t f32 [B,1], node_mask f32 [B,N,1]
--> out f32 [B,N,9] (epsilon; x part mean-removed over the real atoms). Same contract as
-native-models/export/edm_qm9.py (the public EDM QM9 checkpoint).
+model.onnx (opset 17, B and N dynamic): xh f32 [B,N,W], t f32 [B,1], node_mask f32 [B,N,1]
+-> out f32 [B,N,W] (epsilon; x part mean-removed over the real atoms). W = 13 for the shipped
+heavy-atom model (--hydrogens counts: x, one-hot C N O F, one-hot H count 0..4, Z/10);
+W = 9 for an explicit-H model, the contract of native-models/export/edm_qm9.py (the public
+EDM QM9 checkpoint).
 
 Usage: /usr/bin/python3 export_edm.py [--run-dir ../runs/qm9mini-edm] [--metrics m1.json ...]
 """
@@ -36,13 +38,18 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "model.onnx"
     export_edm(model, path)
-    write_json(OUT / "parity.json", edm_parity(model, path.name), compact=True)
+    counts = ck.get("hydrogens", "explicit") == "counts"
+    width = 3 + model.in_node_nf
+    write_json(OUT / "parity.json", edm_parity(model, path.name, n=(9, 5) if counts else (19, 11)), compact=True)
     d = D.load()
-    hist = D.atom_count_histogram(d, "train")
+    hist = D.heavy_atom_histogram(d, "train") if counts else D.atom_count_histogram(d, "train")
     ds = json.loads((HERE.parent / "data" / "molecules" / "dataset_summary.json").read_text())
     training = {
         "model": "qm9-mini-edm",
-        "task": "unconditional 3D molecule generation (atoms + coordinates, explicit H), EDM formulation",
+        "task": "unconditional 3D molecule generation, EDM formulation: "
+                + ("heavy atoms + coordinates + a hydrogen count per heavy atom (the studio places the H)"
+                   if counts else "atoms + coordinates, explicit H"),
+        "hydrogen_counts": D.MAX_H if counts else 0,
         "architecture": "EGNN_dynamics_QM9 as in EDM (Hoogeboom et al. 2022): linear embedding of [h, t] -> nf, "
                         "n_layers EquivariantBlocks of inv_sublayers GCL (edge MLP on [h_i, h_j, |x_i-x_j|^2, "
                         "|x_i-x_j|^2 at input], sigmoid attention, sum aggregation / normalization_factor, "
@@ -58,25 +65,31 @@ def main() -> None:
                                 "gamma(t) = gamma[round(t T)]; alpha_t = sqrt(sigmoid(-gamma)), "
                                 "sigma_t = sqrt(sigmoid(gamma))"},
         "normalisation": {"norm_values": [1, 4, 10], "norm_biases": [None, 0.0, 0.0],
-                          "features": "xh = [x (Angstrom, centred over real atoms) / 1, one-hot(H,C,N,O,F) / 4, "
+                          "features": "xh = [x (Angstrom, centred over the heavy atoms) / 1, one-hot(C,N,O,F) / 4, "
+                                      "one-hot(hydrogen count 0..4) / 4, atomic number / 10]" if counts else
+                                      "xh = [x (Angstrom, centred over real atoms) / 1, one-hot(H,C,N,O,F) / 4, "
                                       "atomic number / 10]"},
         "noise": "x part of the noise has zero mean over the real atoms; h part standard normal; padding rows zero",
-        "atom_decoder": ["H", "C", "N", "O", "F"], "max_atoms": 29,
+        "atom_decoder": ["C", "N", "O", "F"] if counts else ["H", "C", "N", "O", "F"],
+        "max_atoms": 9 if counts else 29,
         "atom_count_histogram": hist,
-        "atom_count_histogram_note": "number of training molecules (not conformers) per atom count including H",
+        "atom_count_histogram_note": "number of training molecules (not conformers) per "
+                                     + ("heavy-atom count" if counts else "atom count including H"),
         "sampler": "EDM ancestral sampler (sample_edm.py), atom counts drawn from atom_count_histogram; "
-                   "decode: argmax of one-hot part, round(10 * charge part)",
+                   "decode: argmax of the element one-hot"
+                   + (" and of the hydrogen-count one-hot" if counts else ", round(10 * charge part)"),
         "recommended_sampler": json.loads(args.recommended),
         "onnx": {"file": path.name, "opset": 17, "bytes": path.stat().st_size,
-                 "inputs": [{"name": "xh", "dtype": "float32", "shape": ["batch", "atoms", 9]},
+                 "inputs": [{"name": "xh", "dtype": "float32", "shape": ["batch", "atoms", width]},
                             {"name": "t", "dtype": "float32", "shape": ["batch", 1]},
                             {"name": "node_mask", "dtype": "float32", "shape": ["batch", "atoms", 1]}],
-                 "outputs": [{"name": "out", "dtype": "float32", "shape": ["batch", "atoms", 9]}]},
+                 "outputs": [{"name": "out", "dtype": "float32", "shape": ["batch", "atoms", width]}]},
         "data": ds,
         "training": {k: summary[k] for k in ("iterations", "batch_size", "lr", "lr_final", "warmup", "seed", "threads",
                                              "wall_seconds", "cpu_seconds", "final_loss", "final_loss_window",
                                              "ema_decay", "train_conformers", "train_molecules")},
-        "loss": "l2: sum over real atoms and the 9 channels of (eps - eps_hat)^2 / (9 N), t_int ~ U{0..1000}",
+        "loss": f"l2: sum over real atoms and the {width} channels of (eps - eps_hat)^2 / ({width} N), "
+                "t_int ~ U{0..1000}",
         "optimizer": "AdamW (amsgrad, weight decay 1e-12), cosine decay to lr_final x lr after linear warm-up, "
                      "grad-norm clip 1.0; EMA weights exported",
         "hardware": f"CPU ({platform.machine()}), {summary['threads']} thread, nice 19, machine shared with other jobs",

@@ -45,20 +45,23 @@ STARTER = HERE.parent.parent / "starter" / "qm9-mini-edm"
 T = 1000
 
 
-def noise_like(B, N, mask, gen):
-    e = torch.randn(B, N, 9, generator=gen) * mask
+def noise_like(B, N, mask, gen, width=9):
+    e = torch.randn(B, N, width, generator=gen) * mask
     x = e[:, :, :3]
     x = x - x.sum(1, keepdim=True) / mask.sum(1, keepdim=True) * mask
     return torch.cat([x, e[:, :, 3:]], 2)
 
 
 @torch.no_grad()
-def sample(model, n_atoms: list, steps: int, gen: torch.Generator, gamma: torch.Tensor):
+def sample(model, n_atoms: list, steps: int, gen: torch.Generator, gamma: torch.Tensor, hydrogens="explicit"):
+    """Explicit H: [(pos, types 0..4 over H C N O F, charges)]; hydrogen counts: [(pos, elements
+    0..3 over C N O F, hydrogen counts 0..4)]."""
     B, N = len(n_atoms), max(n_atoms)
+    W = 3 + model.in_node_nf
     mask = torch.zeros(B, N, 1)
     for b, n in enumerate(n_atoms):
         mask[b, :n] = 1
-    z = noise_like(B, N, mask, gen)
+    z = noise_like(B, N, mask, gen, W)
     g_of = lambda t: gamma[int(round(t * T))]  # noqa: E731
     for k in range(steps, 0, -1):
         t, s = k / steps, (k - 1) / steps
@@ -68,20 +71,72 @@ def sample(model, n_atoms: list, steps: int, gen: torch.Generator, gamma: torch.
         sigma_t, sigma_s = torch.sigmoid(gt).sqrt(), torch.sigmoid(gs).sqrt()
         eps = model(z, torch.full((B, 1), t), mask)
         mu = z / alpha_ts - (sigma2_ts / alpha_ts / sigma_t) * eps
-        z = mu + (sigma2_ts.sqrt() * sigma_s / sigma_t) * noise_like(B, N, mask, gen)
+        z = mu + (sigma2_ts.sqrt() * sigma_s / sigma_t) * noise_like(B, N, mask, gen, W)
         x = z[:, :, :3]
         z = torch.cat([x - x.sum(1, keepdim=True) / mask.sum(1, keepdim=True) * mask, z[:, :, 3:]], 2) * mask
     g0 = gamma[0]
     a0, s0 = torch.sigmoid(-g0).sqrt(), torch.sigmoid(g0).sqrt()
     eps = model(z, torch.zeros(B, 1), mask)
-    x = (z[:, :, :3] - s0 * eps[:, :, :3]) / a0 + (s0 / a0) * noise_like(B, N, mask, gen)[:, :, :3]
+    x = (z[:, :, :3] - s0 * eps[:, :, :3]) / a0 + (s0 / a0) * noise_like(B, N, mask, gen, W)[:, :, :3]
     x = (x - x.sum(1, keepdim=True) / mask.sum(1, keepdim=True) * mask) * mask
-    types = (z[:, :, 3:8] * 4).argmax(-1)
-    charges = torch.round(z[:, :, 8] * 10)
+    if hydrogens == "counts":
+        types = z[:, :, 3:7].argmax(-1)
+        third = z[:, :, 7:7 + D.MAX_H + 1].argmax(-1)
+    else:
+        types = (z[:, :, 3:8] * 4).argmax(-1)
+        third = torch.round(z[:, :, 8] * 10)
     out = []
     for b, n in enumerate(n_atoms):
-        out.append((x[b, :n].numpy().astype(np.float64), types[b, :n].numpy(), charges[b, :n].numpy()))
+        out.append((x[b, :n].numpy().astype(np.float64), types[b, :n].numpy(), third[b, :n].numpy()))
     return out
+
+
+def generate(model, d: dict, hydrogens: str, n: int, steps: int, seed: int, batch: int = 100) -> list:
+    """n molecules, atom counts drawn from the training histogram (heavy atoms for counts)."""
+    hist = D.heavy_atom_histogram(d, "train") if hydrogens == "counts" else D.atom_count_histogram(d, "train")
+    ns = np.array(list(hist.keys()))
+    p = np.array(list(hist.values()), dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    n_atoms = rng.choice(ns, size=n, p=p / p.sum()).tolist()
+    gen = torch.Generator().manual_seed(seed)
+    gamma = gamma_table(T, 2.0, 1e-5)
+    mols = []
+    for i in range(0, n, batch):
+        mols += sample(model, sorted(n_atoms[i:i + batch]), steps, gen, gamma, hydrogens)
+    return mols
+
+
+def score_set(mols, hydrogens: str, train_smiles: set = None) -> dict:
+    if train_smiles is None:
+        train_smiles = train_smiles_set()
+    return score_heavy(mols, train_smiles) if hydrogens == "counts" else score(mols, train_smiles)
+
+
+def score_heavy(mols, train_smiles: set) -> dict:
+    """EDM-protocol scores of heavy-atom molecules with hydrogen counts (chem.heavy_* helpers):
+    stability = perceived heavy-heavy bond orders + hydrogen count equal the valence."""
+    heavy_atoms = stable_heavy = stable_mols = 0
+    valid, valid_conn, over9 = [], 0, 0
+    for pos, el, nh in mols:
+        st = chem.heavy_stability(pos, el, nh)
+        stable_heavy += st[0]
+        heavy_atoms += st[1]
+        stable_mols += st[2]
+        ok, smi, conn = chem.heavy_validity_smiles(pos, el, nh)
+        if ok:
+            valid.append(smi)
+            valid_conn += conn
+    uniq = set(valid)
+    novel = [s for s in uniq if s not in train_smiles]
+    n = len(mols)
+    h_atoms = sum(int(np.sum(nh)) for _, _, nh in mols)
+    return {"samples": n,
+            "atom_stability_with_h": round(100 * (stable_heavy + h_atoms) / (heavy_atoms + h_atoms), 2),
+            "heavy_atom_stability": round(100 * stable_heavy / heavy_atoms, 2),
+            "molecule_stability": round(100 * stable_mols / n, 2), "validity": round(100 * len(valid) / n, 2),
+            "valid_and_connected": round(100 * valid_conn / n, 2),
+            "uniqueness_of_valid": round(100 * len(uniq) / max(1, len(valid)), 2),
+            "novelty_of_unique": round(100 * len(novel) / max(1, len(uniq)), 2)}
 
 
 def score(mols, train_smiles: set) -> dict:
