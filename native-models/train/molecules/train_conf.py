@@ -8,7 +8,12 @@ Loss per conformer (N real atoms, x centred, Angstrom):
 (= EDM's lambda(sigma)-weighted denoising loss). Same-size batches (anchor conformer drawn
 uniformly, the rest from its atom-count bucket), so training needs no padding.
 
-Usage: nice -n 19 /usr/bin/python3 train_conf.py --iters 12000 [--resume]
+--atoms heavy (the shipped model): the graph and the positions are the heavy atoms only, each atom
+carrying its hydrogen count (data.heavy_conformer_features: 10 atom channels, 11 edge channels with
+path lengths up to >= 6 and the cis / trans relation across double bonds); the studio places the
+hydrogens afterwards. --atoms explicit: every atom, the 6 / 7-channel features of data.edge_features.
+
+Usage: nice -n 19 /usr/bin/python3 train_conf.py --iters 12000 [--atoms heavy] [--resume]
 """
 import argparse
 import copy
@@ -59,6 +64,12 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--ckpt-every", type=int, default=250)
+    ap.add_argument("--atoms", choices=["heavy", "explicit"], default="heavy")
+    ap.add_argument("--stereo-dropout", type=float, default=0.2,
+                    help="heavy: share of training conformers shown without cis / trans flags (unspecified E/Z)")
+    ap.add_argument("--init", type=Path, default=None, help="start from this checkpoint's EMA weights")
+    ap.add_argument("--until", type=int, default=0, help="stop (checkpointed) at this step; the schedule "
+                                                         "still spans --iters, so a later --resume continues it")
     ap.add_argument("--resume", action="store_true")
     args = ap.parse_args()
 
@@ -67,17 +78,29 @@ def main() -> None:
     gen = torch.Generator().manual_seed(args.seed)
     d = D.load()
     mols = d["mols"]
-    types, pos, mol_idx = D.conformers(d, "train")
-    sigma_data = float(np.concatenate([p.reshape(-1) for p in pos]).std())
-    feats = {}
-    for k in np.unique(mol_idx):
-        m = mols[k]
-        feats[k] = (atom_features(m["types"]), torch.from_numpy(D.edge_features(len(m["types"]), m["kbonds"])))
-    xs = [torch.from_numpy(p).float() for p in pos]
-    sizes = np.array([len(t) for t in types])
+    if args.atoms == "heavy":
+        items, mol_idx = D.heavy_conformer_set(d, "train")
+        xs = [torch.from_numpy(q) for q, _, _ in items]
+        atom_of = [torch.from_numpy(a) for _, a, _ in items]
+        edge_of = [torch.from_numpy(e) for _, _, e in items]  # uint8, cast per batch
+        sizes = np.array([len(q) for q in xs])
+        model = ConfDenoiser(nf=args.nf, layers=args.layers, edge_channels=D.HEAVY_EDGE_CHANNELS,
+                             atom_in=D.HEAVY_ATOM_CHANNELS)
+    else:
+        types, pos, mol_idx = D.conformers(d, "train")
+        feats = {}
+        for k in np.unique(mol_idx):
+            m = mols[k]
+            feats[k] = (atom_features(m["types"]), torch.from_numpy(D.edge_features(len(m["types"]), m["kbonds"])))
+        xs = [torch.from_numpy(p).float() for p in pos]
+        atom_of = [feats[k][0] for k in mol_idx]
+        edge_of = [feats[k][1] for k in mol_idx]
+        sizes = np.array([len(t) for t in types])
+        model = ConfDenoiser(nf=args.nf, layers=args.layers)
+    sigma_data = float(torch.cat([x.reshape(-1) for x in xs]).std())
     buckets = {n: torch.from_numpy(np.flatnonzero(sizes == n)) for n in np.unique(sizes)}
-
-    model = ConfDenoiser(nf=args.nf, layers=args.layers)
+    if args.init is not None and not (args.resume and (args.run_dir / "ckpt.pt").exists()):
+        model.load_state_dict(torch.load(args.init)["ema"])
     ema = copy.deepcopy(model).requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
 
@@ -103,7 +126,8 @@ def main() -> None:
         tmp = ckpt_path.with_suffix(".tmp")
         torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
                     "sched": sched.state_dict(), "gen": gen.get_state(), "step": step, "elapsed": elapsed,
-                    "cpu": cpu, "recent": recent, "config": model.config, "sigma_data": sigma_data}, tmp)
+                    "cpu": cpu, "recent": recent, "config": model.config, "sigma_data": sigma_data,
+                    "atoms": args.atoms}, tmp)
         tmp.replace(ckpt_path)
 
     log = open(args.run_dir / "train.log", "a")
@@ -112,15 +136,19 @@ def main() -> None:
               f"config={model.config}\n")
     log.flush()
     wl, wn, w0 = 0.0, 0, time.time()
-    while step < args.iters:
+    stop = min(args.iters, args.until) if args.until else args.iters
+    while step < stop:
         t0, c0 = time.time(), time.process_time()
         anchor = int(torch.randint(0, len(xs), (1,), generator=gen))
         n = int(sizes[anchor])
         b = buckets[n]
         idx = [anchor] + [int(i) for i in b[torch.randint(0, len(b), (args.batch - 1,), generator=gen)]]
         x = torch.stack([xs[i] for i in idx])
-        atoms = torch.stack([feats[mol_idx[i]][0] for i in idx])
-        edges = torch.stack([feats[mol_idx[i]][1] for i in idx])
+        atoms = torch.stack([atom_of[i] for i in idx])
+        edges = torch.stack([edge_of[i] for i in idx]).float()
+        if args.atoms == "heavy" and args.stereo_dropout > 0:
+            drop = torch.rand(len(idx), generator=gen) < args.stereo_dropout
+            edges[drop, :, :, 9:11] = 0
         B = len(idx)
         mask = torch.ones(B, n, 1)
         sigma = (torch.randn(B, generator=gen) * P_STD + P_MEAN).exp()
@@ -154,7 +182,8 @@ def main() -> None:
                "cpu_seconds": round(cpu, 1), "final_loss": round(sum(recent) / len(recent), 5),
                "final_loss_window": len(recent), "parameters": count_params(model), "config": model.config,
                "torch": torch.__version__, "ema_decay": EMA_DECAY, "sigma_data": sigma_data, "p_mean": P_MEAN,
-               "p_std": P_STD, "train_conformers": len(xs),
+               "p_std": P_STD, "train_conformers": len(xs), "atoms": args.atoms,
+               "stereo_dropout": args.stereo_dropout,
                "train_molecules": int(sum(m["split"] == "train" for m in mols))}
     (args.run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     log.write(f"# done {json.dumps(summary)}\n")

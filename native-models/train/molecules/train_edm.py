@@ -103,6 +103,8 @@ def main() -> None:
     ap.add_argument("--eval-every", type=int, default=0, help="sample and score this often (sample_edm.py)")
     ap.add_argument("--eval-n", type=int, default=200)
     ap.add_argument("--eval-steps", type=int, default=500)
+    ap.add_argument("--until", type=int, default=0, help="stop (checkpointed) at this step; the schedule "
+                                                         "still spans --iters, so a later --resume continues it")
     ap.add_argument("--resume", action="store_true")
     args = ap.parse_args()
 
@@ -151,7 +153,8 @@ def main() -> None:
               f"threads={args.threads} conformers={len(xh_all)} start_step={step} config={model.config}\n")
     log.flush()
     wl, wn, w0 = 0.0, 0, time.time()
-    while step < args.iters:
+    stop = min(args.iters, args.until) if args.until else args.iters
+    while step < stop:
         t0, c0 = time.time(), time.process_time()
         anchor = int(torch.randint(0, len(xh_all), (1,), generator=gen))
         n = int(sizes[anchor])
