@@ -137,6 +137,11 @@ export const PointCloudSampleSchema = z.object({
   /** How shapes were normalised for training, in words (e.g. "bounding box centred, into [−1, 1]³"). */
   normalization: z.string().default(''),
   /**
+   * A mirror plane the training shapes share in the model's box ('x': x = 0, left–right): completion
+   * can then start the missing points from the partial cloud's mirror image.
+   */
+  symmetry: z.enum(['none', 'x']).default('none'),
+  /**
    * Held-out shapes for a batch's metrics: a JSON index of the model folder ({file, shape [S, N, 3],
    * labels [S]}) whose `file` holds float32 little-endian xyz.
    */

@@ -40,6 +40,16 @@ export const PointCloudCompleteSpecSchema = z.object({
    * the box (e.g. cut from a generated shape), else normalised.
    */
   placement: z.enum(['auto', 'as-is', 'normalise']).default('auto'),
+  /**
+   * Where the missing points start. 'noise': RePaint from pure noise over the whole schedule. 'mirror':
+   * the partial cloud mirrored through the model's symmetry plane (x = 0 of its box), then RePaint over
+   * the last `strength` of the schedule only (truncated diffusion from a cheap estimate, as SDEdit).
+   * 'auto': mirror for a model whose shapes are mirror-symmetric when the part is taken as it is, else
+   * noise.
+   */
+  start: z.enum(['auto', 'noise', 'mirror']).default('auto'),
+  /** With a mirror start: the share of the schedule that is run (1 = from pure noise). */
+  strength: z.number().gt(0).max(1).default(0.5),
   ...shape,
   ...samplingFields
 })

@@ -1,6 +1,6 @@
 // Shapes and molecules through the real runtime on tiny stand-ins of the 3D contracts: outputs in every
 // format, trajectories, batch metrics, completion keeping the partial cloud, conformers from SMILES.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -172,6 +172,61 @@ describe('point clouds', () => {
       placed: 'normalise',
       warned: true
     })
+  }, 60_000)
+
+  it('starts the missing points from the part’s mirror image on a mirror-symmetric model, from noise otherwise', async () => {
+    const part = new Float32Array(20 * 3).map((_, k) => ((k * 37) % 17) / 20 - 0.8) // in the box, x < 0
+    const ref = (await inputs.add('point-cloud', writePly({ points: part }), 'left.ply')).ref
+    const recipeOf = async (extra: Record<string, unknown>, name: string) => {
+      const run = await runJob(
+        bench(),
+        {
+          task: 'point-cloud.complete',
+          partial: ref,
+          seed: 2,
+          steps: 4,
+          samplerExtra: { jump_length: 1, resample_count: 1 },
+          ...extra
+        },
+        name
+      )
+      const [output] = artifactsOf(run.updates).filter((a) => a.role === 'output')
+      const file = readPointCloudFile(readFileSync(output.path))
+      expect(Array.from(file.points.subarray(0, part.length))).toEqual(Array.from(part))
+      const steps = run.updates.filter((u) => u.type === 'step').length
+      const r = JSON.parse(file.recipe ?? '{}') as { started?: string; stepsRun?: number }
+      return { started: r.started, stepsRun: r.stepsRun, steps }
+    }
+    // The tiny model declares x = 0 as its mirror plane; a part in its box is taken as it is.
+    expect(await recipeOf({}, 'auto')).toEqual({ started: 'mirror', stepsRun: 2, steps: 2 })
+    expect(await recipeOf({ strength: 0.75 }, 'auto75')).toEqual({
+      started: 'mirror',
+      stepsRun: 3,
+      steps: 3
+    })
+    expect(await recipeOf({ start: 'noise' }, 'noise')).toEqual({
+      started: 'noise',
+      stepsRun: 4,
+      steps: 4
+    })
+    expect(await recipeOf({ placement: 'normalise' }, 'normalised')).toEqual({
+      started: 'noise',
+      stepsRun: 4,
+      steps: 4
+    })
+    // A model without a mirror plane refuses a mirror start by name.
+    const manifest = writeTiny3dModel(join(work, 'models'), 'tiny-shapes-asym', 'shapes')
+    writeFileSync(
+      join(work, 'models', 'tiny-shapes-asym', 'manifest.json'),
+      JSON.stringify({ ...manifest, sample: { ...manifest.sample, symmetry: 'none' } })
+    )
+    await expect(
+      runJob(
+        bench(),
+        { task: 'point-cloud.complete', model: 'tiny-shapes-asym', partial: ref, start: 'mirror' },
+        'asym'
+      )
+    ).rejects.toThrow(/declares no mirror plane/)
   }, 60_000)
 
   it('a partial cloud larger than half the model is subsampled, saying so; an empty one is refused', async () => {

@@ -536,7 +536,13 @@ export function writeTiny3dModel(
             nullClass: 3,
             input: 'class_labels'
           },
-          sample: { kind: 'point-cloud', points: 64, channels: 3, normalization: 'unit box' },
+          sample: {
+            kind: 'point-cloud',
+            points: 64,
+            channels: 3,
+            normalization: 'unit box',
+            symmetry: 'x'
+          },
           defaults: { sampler: 'euler', steps: 4, guidance: 2, schedule: 'model' }
         }
       : kind === 'edm' || kind === 'edm-heavy'

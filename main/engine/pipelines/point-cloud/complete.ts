@@ -1,9 +1,11 @@
 // Shape completion, one readable loop (point-cloud.complete):
 // partial cloud (PLY/OBJ, read in float64) → the model's box (normalised like the training shapes in
-// float64, or as is) → K known points in the first rows of [B, N, 3] (float32) → RePaint (Lugmayr et
-// al. 2022) over the point set: the known rows re-noised to each level, the rest denoised → the
-// input's frame (float64) → the known points come back exactly, bit for bit, and every output is
-// written in the input's precision (map coordinates in PLY `double` stay double) → files + trajectories.
+// float64, or as is) → K known points in the first rows of [B, N, 3] (float32) → the start: pure noise,
+// or (a model with a mirror plane, the part taken as it is) the part's mirror image in the next rows,
+// noised to the σ where `strength` of the schedule remains (truncated diffusion from a cheap estimate)
+// → RePaint (Lugmayr et al. 2022) over the point set: the known rows re-noised to each level, the rest
+// denoised → the input's frame (float64) → the known points come back exactly, bit for bit, and every
+// output is written in the input's precision (PLY `double` stays double) → files + trajectories.
 import { StudioError, type PointCloudCompleteSpec } from '../../../contract'
 import { repaintKnobs } from '../../../tasks/image/inpaint'
 import { createRepaint } from '../../../diffusion/inverse'
@@ -13,7 +15,8 @@ import type { PipelineContext } from '../context'
 import { jobDenoiser } from '../common/denoiser'
 import { perImageNoise } from '../common/noise'
 import { recipeOf } from '../common/recipe'
-import { sampleFromNoise } from '../common/trajectory'
+import { runSampling } from '../common/sampling'
+import { TrajectoryRecorder } from '../common/trajectory'
 import { pointJob, pointPreview, writePointCloud } from './job'
 
 /** How far outside [−1, 1]³ a partial cloud may reach and still count as in the model's box. */
@@ -66,7 +69,41 @@ export async function completePointClouds(
     ? Float32Array.from(partial, (v, i) => (v - placed.center[i % 3]) / placed.scale)
     : Float32Array.from(partial)
 
-  // 2. RePaint over the set: rows 0…K−1 known.
+  // 2. The start: pure noise over the whole schedule, or the mirror image of the part (rows K…2K−1; the
+  // rest at the box's centre) noised to the σ where `strength` of the schedule remains.
+  const mirrorPlane =
+    job.manifest.sample.kind === 'point-cloud' && job.manifest.sample.symmetry === 'x'
+  const start =
+    spec.start === 'auto' ? (mirrorPlane && placement === 'as-is' ? 'mirror' : 'noise') : spec.start
+  if (start === 'mirror' && !mirrorPlane) {
+    throw new StudioError(
+      'invalid-request',
+      `Model "${job.manifest.id}" declares no mirror plane for its shapes; start completion from noise.`
+    )
+  }
+  // The steps run: img2img's rule (diffusers' int(steps · strength)), at least one.
+  const run =
+    start === 'mirror'
+      ? Math.max(1, Math.min(sampling.steps, Math.floor(sampling.steps * spec.strength + 1e-9)))
+      : sampling.steps
+  const sigmas = sampling.sigmas.subarray(sampling.steps - run)
+  const estimate = new Float64Array(N * 3)
+  estimate.set(known)
+  if (start === 'mirror') {
+    for (let i = 0; i < K && K + i < N; i++) {
+      estimate[3 * (K + i)] = -known[3 * i]
+      estimate[3 * (K + i) + 1] = known[3 * i + 1]
+      estimate[3 * (K + i) + 2] = known[3 * i + 2]
+    }
+  }
+  const noise = perImageNoise(seeds)
+  const n0 = noise.randn([count, N, 3])
+  const x = {
+    shape: [count, N, 3],
+    data: n0.data.map((v, k) => (start === 'mirror' ? estimate[k % (N * 3)] : 0) + v * sigmas[0])
+  }
+
+  // 3. RePaint over the set: rows 0…K−1 known.
   const knownTensor = { shape: [1, N, 3], data: new Float64Array(N * 3) }
   knownTensor.data.set(known)
   const mask = { shape: [1, N, 3], data: new Float64Array(N * 3) }
@@ -77,21 +114,24 @@ export async function completePointClouds(
     conditioning: job.conditioning,
     count,
     sampleShape: [N, 3],
-    steps: sampling.steps
+    steps: run
   })
-  const { result, trajectory } = await sampleFromNoise(context, {
+  const trajectory = new TrajectoryRecorder(spec.trajectoryEvery)
+  const result = await runSampling(context, {
     sampling,
+    sigmas,
     denoise,
-    shape: [count, N, 3],
-    noise: perImageNoise(seeds),
-    every: spec.trajectoryEvery,
+    x,
+    noise,
     extra: spec.samplerExtra,
     preview: pointPreview,
+    onStep: (info) => trajectory.record(info),
     sampler: { name: 'repaint', sample: createRepaint({ known: knownTensor, mask, ...knobs }) },
     what: 'the shapes'
   })
+  trajectory.finish(result)
 
-  // 3. Back to the input's frame in float64 (x · scale + centre, with x the float32 the model made);
+  // 4. Back to the input's frame in float64 (x · scale + centre, with x the float32 the model made);
   // the known rows are the partial's points exactly.
   const back = (cloud: ArrayLike<number>): Float64Array =>
     placed
@@ -106,7 +146,9 @@ export async function completePointClouds(
     const recipe = recipeOf(spec, sampling, seeds[b], context.runtime.execution, {
       points: N,
       knownPoints: K,
-      placed: placement
+      placed: placement,
+      started: start,
+      stepsRun: run
     })
     await writePointCloud(
       context,

@@ -228,6 +228,12 @@ describe('inpainting and upscaling forms', () => {
     expect(emptyForm('image.img2img').strength).toBe(0.6)
     expect(stepsRun('image.inpaint', { steps: 20, strength: 0.5 })).toBe(10)
     expect(stepsRun('image.upscale', { steps: 20, strength: 0.5 })).toBe(20)
+    // Completion runs the strength's share from a mirror start (auto may be one), all steps from noise.
+    expect(stepsRun('point-cloud.complete', { steps: 13, strength: 0.5 })).toBe(6)
+    expect(stepsRun('point-cloud.complete', { steps: 13, strength: 0.01 })).toBe(1)
+    expect(
+      stepsRun('point-cloud.complete', { steps: 13, strength: 0.5, completionStart: 'noise' })
+    ).toBe(13)
   })
 
   it('builds an inpainting spec with its mask, method and outpainting frame', () => {
@@ -335,6 +341,8 @@ describe('point-cloud and molecule forms', () => {
       task: 'point-cloud.complete',
       partial: ref,
       placement: 'auto',
+      start: 'auto',
+      strength: 0.5,
       trajectoryEvery: 0,
       format: 'ply'
     })
@@ -394,11 +402,19 @@ describe('point-cloud and molecule forms', () => {
     }
     expect(buildSpec('molecule.conformer', file, undefined)).toMatchObject({ molecule: ref })
     expect('smiles' in buildSpec('molecule.conformer', file, undefined)).toBe(false)
-    const done = validateSpec({ task: 'point-cloud.complete', partial: ref, placement: 'as-is' })
+    const done = validateSpec({
+      task: 'point-cloud.complete',
+      partial: ref,
+      placement: 'as-is',
+      start: 'mirror',
+      strength: 0.35
+    })
     if (!done.ok) throw new Error(done.message)
     expect(valuesFromSpec(done.spec, emptyForm())).toMatchObject({
       partial: ref,
       placement: 'as-is',
+      completionStart: 'mirror',
+      strength: 0.35,
       format: 'ply'
     })
   })

@@ -82,6 +82,8 @@ export type FormValues = {
   /** Shape completion: the partial cloud (an input ref of kind point-cloud). */
   partial: string
   placement: Placement
+  /** Shape completion: where the missing points start (the mirror image runs `strength` of the schedule). */
+  completionStart: CompletionStart
   /** Molecule generation: atoms per molecule as the model counts them (heavy atoms for a model that adds its hydrogens); 0 draws them from the model's histogram. */
   atoms: number
   /** Conformers: the molecule as SMILES, or as a MOL/SDF file (an input ref of kind molecule). */
@@ -92,6 +94,8 @@ export type FormValues = {
 
 export const placements = ['auto', 'as-is', 'normalise'] as const
 export type Placement = (typeof placements)[number]
+export const completionStarts = ['auto', 'noise', 'mirror'] as const
+export type CompletionStart = (typeof completionStarts)[number]
 
 /** The output format a task writes unless told otherwise (the first its definition lists). */
 export function defaultFormat(task?: RunnableTaskId): string {
@@ -124,7 +128,7 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   device: 'auto',
   format: defaultFormat(task),
   image: '',
-  strength: task === 'image.inpaint' ? 1 : 0.6,
+  strength: task === 'image.inpaint' ? 1 : task === 'point-cloud.complete' ? 0.5 : 0.6,
   mask: '',
   inpaintMethod: 'auto',
   feather: 4,
@@ -143,6 +147,7 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   points: 0,
   partial: '',
   placement: 'auto',
+  completionStart: 'auto',
   atoms: 0,
   smiles: '',
   molecule: '',
@@ -150,13 +155,25 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
 })
 
 /** Tasks whose strength runs a share of the steps (the rest of the schedule is the input's). */
-export const strengthTasks: readonly RunnableTaskId[] = ['image.img2img', 'image.inpaint']
+export const strengthTasks: readonly RunnableTaskId[] = [
+  'image.img2img',
+  'image.inpaint',
+  'point-cloud.complete'
+]
 
-/** Steps a run actually samples: image to image and inpainting run the strength's share. */
+/**
+ * Steps a run actually samples: image to image and inpainting run the strength's share, and so does
+ * shape completion unless it starts from noise (at least one step).
+ */
 export function stepsRun(
   task: RunnableTaskId,
-  values: Pick<FormValues, 'steps' | 'strength'>
+  values: Pick<FormValues, 'steps' | 'strength'> & Partial<Pick<FormValues, 'completionStart'>>
 ): number {
+  if (task === 'point-cloud.complete') {
+    return values.completionStart === 'noise'
+      ? values.steps
+      : Math.max(1, Math.min(values.steps, Math.floor(values.steps * values.strength + 1e-9)))
+  }
   return strengthTasks.includes(task)
     ? Math.min(values.steps, Math.floor(values.steps * values.strength + 1e-9))
     : values.steps
@@ -384,6 +401,8 @@ export function buildSpec(
   if (task === 'point-cloud.complete') {
     spec.partial = values.partial || undefined
     spec.placement = values.placement
+    spec.start = values.completionStart
+    spec.strength = values.strength
   }
   if (task === 'molecule.generate' && values.atoms > 0) spec.atoms = values.atoms
   if (task === 'molecule.conformer') {
@@ -462,7 +481,9 @@ function taskValues(spec: JobSpec): Partial<FormValues> {
       return {
         trajectoryEvery: spec.trajectoryEvery,
         partial: spec.partial,
-        placement: spec.placement
+        placement: spec.placement,
+        completionStart: spec.start,
+        strength: spec.strength
       }
     case 'molecule.generate':
       return { trajectoryEvery: spec.trajectoryEvery, atoms: spec.atoms ?? 0 }
@@ -513,6 +534,7 @@ export const fieldRules: Readonly<Record<string, string>> = {
   points: 'Points per shape is a whole number from 16 to 16384.',
   partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
   placement: 'Choose how the partial cloud is placed.',
+  start: 'Choose where the missing points start.',
   atoms: 'Atoms is a whole number from 1 to 256 (as the model counts them).',
   smiles: 'Enter a molecule as SMILES (at most 500 characters).',
   molecule: 'Choose a MOL or SDF file: drop it here or pick a file.'
