@@ -56,6 +56,10 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=6)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--ckpt-every", type=int, default=250)
+    ap.add_argument("--init-onnx", type=Path, default=None,
+                    help="start from the weights of this exported model.onnx (onnx_init.py)")
+    ap.add_argument("--until", type=int, default=0, help="stop (checkpointed) at this step; the schedule "
+                                                         "still spans --iters, so a later --resume continues it")
     ap.add_argument("--resume", action="store_true")
     args = ap.parse_args()
 
@@ -70,6 +74,10 @@ def main() -> None:
     sigma_data = float(data["sigma_data"])
 
     model = PointDenoiser(K, d=args.d, depth=args.depth)
+    init_info = None
+    if args.init_onnx and not (args.resume and (args.run_dir / "ckpt.pt").exists()):
+        from onnx_init import load_onnx_weights
+        init_info = {"onnx": str(args.init_onnx), "tensors": load_onnx_weights(model, args.init_onnx)}
     ema = copy.deepcopy(model).requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
 
@@ -90,12 +98,13 @@ def main() -> None:
         sched.load_state_dict(ck["sched"])
         gen.set_state(ck["gen"])
         step, elapsed, cpu, recent = ck["step"], ck["elapsed"], ck["cpu"], ck["recent"]
+        init_info = ck.get("init_info")
 
     def save():
         tmp = ckpt_path.with_suffix(".tmp")
         torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
                     "sched": sched.state_dict(), "gen": gen.get_state(), "step": step, "elapsed": elapsed,
-                    "cpu": cpu, "recent": recent, "classes": classes, "config": model.config,
+                    "cpu": cpu, "recent": recent, "classes": classes, "config": model.config, "init_info": init_info,
                     "sigma_data": sigma_data}, tmp)
         tmp.replace(ckpt_path)
 
@@ -104,7 +113,8 @@ def main() -> None:
               f"threads={args.threads} sigma_data={sigma_data:.6f} start_step={step} config={model.config}\n")
     log.flush()
     wl, wn, w0 = 0.0, 0, time.time()
-    while step < args.iters:
+    stop = min(args.iters, args.until) if args.until else args.iters
+    while step < stop:
         t0, c0 = time.time(), time.process_time()
         n_pts, bs = POINTS_SCHEDULE[step % len(POINTS_SCHEDULE)]
         idx = torch.randint(0, len(xs), (bs,), generator=gen)
@@ -145,7 +155,7 @@ def main() -> None:
                "final_loss": round(sum(recent) / len(recent), 5), "final_loss_window": len(recent),
                "parameters": count_params(model), "config": model.config, "torch": torch.__version__,
                "sigma_data": sigma_data, "p_mean": P_MEAN, "p_std": P_STD, "label_dropout": LABEL_DROPOUT,
-               "ema_decay": EMA_DECAY, "num_train": len(xs), "classes": classes}
+               "ema_decay": EMA_DECAY, "num_train": len(xs), "classes": classes, "init": init_info}
     (args.run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     log.write(f"# done {json.dumps(summary)}\n")
     log.close()
