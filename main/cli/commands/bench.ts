@@ -11,7 +11,7 @@ const threads = wholeValue('threads', 1, 256)
 
 const benchFile = join(projectRoot, 'docs', 'benchmarks.md')
 /** bench:3d's parts, in run order (the bench module itself loads onnxruntime, so only its type here). */
-const threeDParts: readonly ThreeDPart[] = ['shapes', 'molecules', 'conformers']
+const threeDParts: readonly ThreeDPart[] = ['shapes', 'completion', 'molecules', 'conformers']
 
 /** Replaces (or appends) the section between `<!-- bench:NAME -->` markers in docs/benchmarks.md. */
 export async function writeSection(
@@ -147,9 +147,59 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
       }
     )
   bench
+    .command('emoji')
+    .description(
+      'emoji-32: per class, how often a held-out classifier recognises generated samples (and real held-out images)'
+    )
+    .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
+    .addOption(
+      new Option('--per-class <int>', 'samples generated per class').argParser(intValue).default(32)
+    )
+    .addOption(
+      new Option(
+        '--guidance <list>',
+        'comma-separated guidance scales (the default is added)'
+      ).default('')
+    )
+    .action(async (values: { threads: number; perClass: number; guidance: string }) => {
+      const guidance = values.guidance
+        .split(',')
+        .filter((v) => v.trim() !== '')
+        .map((v) => Number(v.trim()))
+      if (guidance.some((v) => !Number.isFinite(v) || v < 0 || v > 30)) {
+        process.stderr.write('error: --guidance takes numbers from 0 to 30, e.g. 1,3,5\n')
+        exit(2)
+        return
+      }
+      if (values.perClass < 1 || values.perClass > 64) {
+        process.stderr.write('error: --per-class takes 1 to 64\n')
+        exit(2)
+        return
+      }
+      const { runEmojiBench } = await import('../../engine/bench/emoji-bench')
+      const result = await runEmojiBench({
+        threads: values.threads,
+        perClass: values.perClass,
+        guidance,
+        log: (line) => process.stderr.write(line + '\n')
+      })
+      process.stdout.write(result.markdown + '\n')
+      const flags = [
+        values.perClass !== 32 ? `--per-class ${values.perClass}` : '',
+        guidance.length ? `--guidance ${guidance.join(',')}` : ''
+      ].filter(Boolean)
+      await writeSection(
+        'emoji',
+        'Emoji: classes a held-out classifier recognises in generated samples',
+        `npm run bench:emoji${flags.length ? ` -- ${flags.join(' ')}` : ''}`,
+        result.markdown
+      )
+      exit(0)
+    })
+  bench
     .command('3d')
     .description(
-      'shapes (1-NNA/COV/MMD), molecules (validity, uniqueness, novelty, stability) and conformers (COV-R/MAT-R) on the starter models; speed'
+      'shapes (1-NNA/COV/MMD), completion (vs mirroring), molecules (validity, uniqueness, novelty, stability) and conformers (COV-R/MAT-R) on the starter models; speed'
     )
     .addOption(new Option('--threads <int>', 'CPU threads').argParser(threads).default(2))
     .addOption(
@@ -171,7 +221,7 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
     .addOption(
       new Option(
         '--only <parts>',
-        'comma-separated parts: shapes, molecules, conformers'
+        'comma-separated parts: shapes, completion, molecules, conformers'
       ).argParser((value: string) => {
         const parts = value.split(',').map((p) => p.trim())
         const unknown = parts.filter((p) => !(threeDParts as readonly string[]).includes(p))
@@ -205,13 +255,16 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
         // Each part has its own section, so one part can be rerun alone.
         const titles: Record<ThreeDPart, string> = {
           shapes: '3D shapes: 1-NNA, coverage and MMD per class; speed',
+          completion: 'Shape completion: the held-out half against mirroring it',
           molecules: 'Molecules: validity, uniqueness, novelty and stability beside EDM; speed',
           conformers: 'Conformers: COV-R and MAT-R against held-out RDKit conformers'
         }
         for (const { part, markdown } of result.sections) {
           process.stdout.write(markdown + '\n\n')
           const flags = [
-            part === 'shapes' && values.perClass !== 16 ? `--per-class ${values.perClass}` : '',
+            (part === 'shapes' || part === 'completion') && values.perClass !== 16
+              ? `--per-class ${values.perClass}`
+              : '',
             part === 'shapes' && values.emd ? '--emd' : '',
             part === 'molecules' && values.molecules !== 1000
               ? `--molecules ${values.molecules}`
