@@ -71,8 +71,8 @@ def shapes() -> None:
         "sample": {"kind": "point-cloud", "points": 2048, "channels": 3,
                    "normalization": "each shape's bounding box centred at 0 and divided by its largest "
                                     "half-extent: inside [-1, 1]^3, longest axis spanning [-1, 1]; y up",
-                   # Every class generator builds its shapes mirror-symmetric about x = 0 but for optional
-                   # one-sided parts (a mug's handle, a lamp's arm): see bench:3d --only completion.
+                   # Every class generator builds its shapes mirror-symmetric about x = 0 except the mug,
+                   # whose handle is on the +x side (shapes_data.py; bench:3d --only completion measures it).
                    "symmetry": "x",
                    "reference": "heldout.json"},
         "defaults": recommended(t, {"sampler": "heun", "steps": 13, "guidance": 1.5}),
