@@ -123,7 +123,9 @@ def qm9_conf() -> None:
     write(folder, {
         "schemaVersion": 1, "id": "qm9-mini-conf", "name": "Conformers QM9-mini (starter)",
         "description": "3D conformers of a given molecule (C, N, O, F, H; up to 9 heavy atoms): an "
-                       "E(3)-equivariant EDM denoiser over positions, conditioned on the molecular graph.",
+                       "E(3)-equivariant EDM denoiser over positions, conditioned on the molecular graph"
+                       + (" of the heavy atoms (hydrogen counts, E/Z); the studio places the hydrogens."
+                          if t.get("hydrogen_counts") else "."),
         "modality": "molecule", "tasks": ["molecule.conformer"], "licence": LICENCE,
         **base(folder, ["heldout.sdf"]),
         "parameterization": "edm",
@@ -133,7 +135,9 @@ def qm9_conf() -> None:
         "sample": {"kind": "molecule", "maxAtoms": t.get("max_atoms", 29),
                    "elements": t.get("atom_decoder", ["H", "C", "N", "O", "F"]),
                    "features": {"kind": "graph", "input": "pos", "atomsInput": "atoms", "edgesInput": "edges",
-                                "maskInput": "node_mask", "bondOrders": 3, "pathLengths": 4}},
+                                "maskInput": "node_mask", "bondOrders": 3, "pathLengths": t.get("path_lengths", 4),
+                                **({"hydrogenCounts": t["hydrogen_counts"]} if t.get("hydrogen_counts") else {}),
+                                **({"cisTrans": True} if t.get("cis_trans") else {})}},
         "defaults": recommended(t, {"sampler": "heun", "steps": 18, "guidance": 1}),
         "resolutionBuckets": [], "imageInputs": {}, "memoryEstimateMB": 128,
     })

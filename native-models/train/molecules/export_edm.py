@@ -92,7 +92,8 @@ def main() -> None:
                 "t_int ~ U{0..1000}",
         "optimizer": "AdamW (amsgrad, weight decay 1e-12), cosine decay to lr_final x lr after linear warm-up, "
                      "grad-norm clip 1.0; EMA weights exported",
-        "hardware": f"CPU ({platform.machine()}), {summary['threads']} thread, nice 19, machine shared with other jobs",
+        "hardware": f"CPU ({platform.machine()}), {summary['threads']} threads, nice 15, one 2-core VM shared "
+                    "with other jobs",
         "torch": summary["torch"],
         "metrics": [json.loads(p.read_text()) for p in args.metrics],
         "ort_latency": [json.loads(l) for l in args.latency.read_text().splitlines() if l.strip()]
