@@ -18,6 +18,8 @@ import {
   automorphisms,
   moleculeSetMetrics,
   perceiveBonds,
+  stereoAgreement,
+  stereoFrom3D,
   subgraph,
   trainingSet,
   type Molecule3D,
@@ -477,21 +479,29 @@ async function conformers(
 ): Promise<string> {
   if (!(await bench.has('qm9-mini-conf')))
     return '### Conformers\n\nSkipped: qm9-mini-conf is not installed.'
-  const records = readMoleculeFile(
-    readFileSync(join(starter, 'qm9-mini-conf', 'heldout.sdf'))
-  ).records
+  const folder = join(starter, 'qm9-mini-conf')
+  const records = readMoleculeFile(readFileSync(join(folder, 'heldout.sdf'))).records
   const byMolecule = new Map<string, typeof records>()
   for (const r of records) {
     const id = r.data?.mol_id ?? r.name
     byMolecule.set(id, [...(byMolecule.get(id) ?? []), r])
   }
-  const chosen = [...byMolecule.values()].slice(0, options.conformerMolecules)
-  let covR = 0
-  let matR = 0
-  let covP = 0
-  let matP = 0
+  const chosen = [...byMolecule.entries()].slice(0, options.conformerMolecules)
+  const sums = { covR: 0, matR: 0, covP: 0, matP: 0 }
   let seconds = 0
-  for (const refs of chosen) {
+  let conformerCount = 0
+  let stereoKept = 0
+  let stereoJudged = 0
+  let bondsOff = 0
+  let conformersOff = 0
+  let worst = 0
+  const lengthOf = (m: Molecule3D, a: number, b: number) =>
+    Math.hypot(
+      m.positions[3 * a] - m.positions[3 * b],
+      m.positions[3 * a + 1] - m.positions[3 * b + 1],
+      m.positions[3 * a + 2] - m.positions[3 * b + 2]
+    )
+  for (const [, refs] of chosen) {
     const first = refs[0].molecule
     const input = bench.addInput(
       Buffer.from(writeSdf([{ molecule: first, name: refs[0].name }]), 'utf8')
@@ -506,46 +516,101 @@ async function conformers(
     })
     seconds += run.seconds
     // Heavy atoms, best over the graph's automorphisms (RDKit GetBestRMS after RemoveHs, as GeoDiff).
-    const heavy = (m: Molecule3D) => subgraph(m, (i) => m.elements[i] !== 'H').graph.positions
-    const symmetries = automorphisms(subgraph(first, (i) => first.elements[i] !== 'H').graph)
-    const generated = run.files
+    const heavyOf = (m: Molecule3D) => subgraph(m, (i) => m.elements[i] !== 'H').graph
+    const symmetries = automorphisms(heavyOf(first))
+    const outputs = run.files
       .filter((f) => f.artifact.role === 'output')
-      .map((f) => heavy(readMoleculeFile(f.bytes).records[0].molecule))
-    const targets = refs.map((r) => heavy(r.molecule))
+      .map((f) => readMoleculeFile(f.bytes).records[0].molecule)
+    const generated = outputs.map((m) => heavyOf(m).positions)
+    const targets = refs.map((r) => heavyOf(r.molecule).positions)
     const matrix = new Float64Array(generated.length * refs.length)
     generated.forEach((g, i) =>
       targets.forEach((t, j) => (matrix[i * refs.length + j] = bestAlignedRmsd(g, t, symmetries)))
     )
     const c = conformerCoverage(matrix, generated.length, refs.length, 0.5)
-    covR += c.coverageRecall
-    matR += c.matchingRecall
-    covP += c.coveragePrecision
-    matP += c.matchingPrecision
+    sums.covR += c.coverageRecall
+    sums.matR += c.matchingRecall
+    sums.covP += c.coveragePrecision
+    sums.matP += c.matchingPrecision
+    // Bonds against their force-field length: the mean over the MMFF94-optimised references.
+    const reference = first.bonds.map(
+      ({ a, b }) => refs.reduce((sum, r) => sum + lengthOf(r.molecule, a, b), 0) / refs.length
+    )
+    // Stereo: the input's (its 3D coordinates), heavy atoms, OCL parities.
+    const wanted = stereoFrom3D(heavyOf(first))
+    const stereoElements = stereoAgreement(wanted, wanted)
+    for (const m of outputs) {
+      conformerCount++
+      let off = 0
+      first.bonds.forEach(({ a, b }, k) => {
+        const d = Math.abs(lengthOf(m, a, b) - reference[k])
+        worst = Math.max(worst, d)
+        if (d > 0.25) off++
+      })
+      bondsOff += off
+      if (off > 0) conformersOff++
+      if (stereoElements.centres + stereoElements.doubleBonds > 0) {
+        stereoJudged++
+        const got = stereoAgreement(wanted, stereoFrom3D(heavyOf(m)))
+        if (got.centresRight === got.centres && got.doubleBondsRight === got.doubleBonds)
+          stereoKept++
+      }
+    }
     log(
       `conformers ${refs[0].data?.smiles ?? refs[0].name}: COV-R ${fmt(100 * c.coverageRecall, 0)} %`
     )
   }
   const m = chosen.length
-  let baseline = ''
+  // RDKit's ETKDG on the same molecules (eval_conf.py --baseline-json, committed beside the model).
+  let etkdg: { covR: number; matR: number; mmffCovR: number; mmffMatR: number } | undefined
   try {
-    const b = JSON.parse(
-      readFileSync(
-        join(projectRoot, 'native-models', 'train', 'runs', 'conf_baseline_etkdg.json'),
-        'utf8'
-      )
-    ) as Record<string, unknown>
-    baseline = `\n\nRDKit ETKDG on the same kind of held-out set (recorded by the training scripts): ${JSON.stringify(b).slice(0, 300)}`
+    const b = JSON.parse(readFileSync(join(folder, 'etkdg-baseline.json'), 'utf8')) as {
+      molecules: {
+        mol_id: string
+        etkdg: { cov_r: number; mat_r: number }
+        etkdg_mmff: { cov_r: number; mat_r: number }
+      }[]
+    }
+    const rows = chosen.map(([id]) => b.molecules.find((r) => r.mol_id === id))
+    if (rows.every((r) => r !== undefined)) {
+      const mean = (f: (r: (typeof b.molecules)[number]) => number) =>
+        rows.reduce((s, r) => s + f(r!), 0) / rows.length
+      etkdg = {
+        covR: mean((r) => r.etkdg.cov_r),
+        matR: mean((r) => r.etkdg.mat_r),
+        mmffCovR: mean((r) => r.etkdg_mmff.cov_r),
+        mmffMatR: mean((r) => r.etkdg_mmff.mat_r)
+      }
+    }
   } catch {
-    baseline = ''
+    etkdg = undefined
   }
+  const pct = (v: number) => `${fmt(100 * v, 1)} %`
+  const model = { covR: sums.covR / m, matR: sums.matR / m }
+  const targets = etkdg
+    ? `Targets (issue 17): COV-R at least ETKDG's (no force field) — ${model.covR >= etkdg.covR ? 'met' : 'missed'}; ` +
+      `MAT-R at most ETKDG's — ${model.matR <= etkdg.matR ? 'met' : 'missed'}; no bond more than 0.25 Å off its ` +
+      `force-field length — ${bondsOff === 0 ? 'met' : 'missed'}; stereo as in the input — ` +
+      `${stereoKept === stereoJudged ? 'met' : 'missed'}.`
+    : 'RDKit baseline: etkdg-baseline.json is missing (eval_conf.py --baseline-json).'
   return (
     `### Conformers (qm9-mini-conf, ${m} held-out molecules, 2× their reference conformers generated)\n\n` +
-    "Sampler: the model's default. RMSD over the heavy atoms after optimal superposition, the best over " +
-    "the heavy-atom graph's automorphisms (RDKit GetBestRMS after RemoveHs, GeoDiff's protocol), δ = 0.5 Å " +
-    '(GEOM-QM9 means: GeoDiff as retrained by Torsional Diffusion 76.5 % / 0.297 Å, Torsional Diffusion ' +
-    '92.8 % / 0.178 Å, ET-Flow 96.5 % / 0.073 Å).\n\n' +
-    '| COV-R | MAT-R (Å) | COV-P | MAT-P (Å) | s per molecule |\n| --- | --- | --- | --- | --- |\n' +
-    `| ${fmt((100 * covR) / m, 1)} % | ${fmt(matR / m, 3)} | ${fmt((100 * covP) / m, 1)} % | ${fmt(matP / m, 3)} | ${fmt(seconds / m)} |` +
-    baseline
+    "Sampler: the model's default. The input is each molecule's first reference (SDF, its 3D coordinates " +
+    'fixing the stereo). RMSD over the heavy atoms after optimal superposition, the best over the heavy-atom ' +
+    "graph's automorphisms (RDKit GetBestRMS after RemoveHs, GeoDiff's protocol), δ = 0.5 Å. RDKit rows: " +
+    'ETKDGv3 from the isomeric SMILES, the same counts (`etkdg-baseline.json`, eval_conf.py --baseline-json). ' +
+    'GEOM-QM9 means for scale (other molecules): GeoDiff as retrained by Torsional Diffusion 76.5 % / 0.297 Å, ' +
+    'Torsional Diffusion 92.8 % / 0.178 Å, ET-Flow 96.5 % / 0.073 Å.\n\n' +
+    '| | COV-R | MAT-R (Å) | COV-P | MAT-P (Å) | s per molecule |\n| --- | --- | --- | --- | --- | --- |\n' +
+    `| qm9-mini-conf (this studio) | ${pct(model.covR)} | ${fmt(model.matR, 3)} | ${pct(sums.covP / m)} | ${fmt(sums.matP / m, 3)} | ${fmt(seconds / m)} |\n` +
+    (etkdg
+      ? `| RDKit ETKDGv3, no force field | ${pct(etkdg.covR)} | ${fmt(etkdg.matR, 3)} | | | |\n` +
+        `| RDKit ETKDGv3 + MMFF94 (how the references were made) | ${pct(etkdg.mmffCovR)} | ${fmt(etkdg.mmffMatR, 3)} | | | |\n`
+      : '') +
+    `\nBonds: ${bondsOff} of the generated conformers' bonds are more than 0.25 Å off their force-field ` +
+    `length (the mean over the MMFF94 references), in ${conformersOff} of ${conformerCount} conformers; the ` +
+    `largest deviation is ${fmt(worst, 3)} Å. Stereo (R/S, E/Z of the input, OCL parities): ` +
+    `${stereoKept} of ${stereoJudged} conformers of molecules with stereo keep it.\n\n` +
+    targets
   )
 }
