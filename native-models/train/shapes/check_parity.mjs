@@ -4,12 +4,13 @@
 // differ by ~1e-4 between runtimes through summation order alone). Generic over named inputs:
 //   parity.json = { model, tolerance, inputs: [{name, dtype, shape, data}], outputs: [{name, shape, data}] }
 // Usage (from the repo root): node native-models/train/shapes/check_parity.mjs native-models/starter/shapes-2k
+//   [parity file name in that folder, default parity.json; e.g. emoji-classifier-parity.json]
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import ort from 'onnxruntime-node'
 
 const dir = resolve(process.argv[2] ?? 'native-models/starter/shapes-2k')
-const fx = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8'))
+const fx = JSON.parse(readFileSync(join(dir, process.argv[3] ?? 'parity.json'), 'utf8'))
 const session = await ort.InferenceSession.create(join(dir, fx.model))
 const feeds = {}
 for (const inp of fx.inputs) {
