@@ -189,6 +189,8 @@ test('complete a partial cloud brought as OBJ', async ({ page, host }) => {
   await expect(newestJob(page)).toHaveAttribute('data-status', 'done', jobWait)
   await expect(page.getByTestId('cloud-viewer-count')).toHaveText('2,048 points')
   await expect(page.getByTestId('recipe-placement')).toHaveText('automatic')
+  // shapes-2k declares its mirror plane: the automatic start may begin from the part's mirror image.
+  await expect(page.getByTestId('recipe-start')).toHaveText('automatic, strength 0.5')
   await screenshot(page, 'point-cloud-complete')
   // The partial cloud's viewer in the panel and the result's: two; leaving the panel frees its one.
   expect((await viewerStats(page)).live).toBe(2)

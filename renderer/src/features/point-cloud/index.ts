@@ -10,13 +10,21 @@ import PointCloudResults from './PointCloudResults.svelte'
 import PointCloudThumb from './PointCloudThumb.svelte'
 
 const placementText = { auto: 'automatic', 'as-is': 'as it is', normalise: 'normalised' } as const
+const startText = { auto: 'automatic', noise: 'noise', mirror: 'the part’s mirror image' } as const
 
 function recipe(spec: JobSpec): RecipeRow[] {
   const rows: RecipeRow[] = []
   if (spec.task === 'point-cloud.complete') {
     rows.push(
       { label: 'Partial', value: `${spec.partial.slice(0, 12)}…`, mono: true },
-      { label: 'Placement', value: placementText[spec.placement] }
+      { label: 'Placement', value: placementText[spec.placement] },
+      {
+        label: 'Start',
+        value:
+          spec.start === 'noise'
+            ? startText.noise
+            : `${startText[spec.start]}, strength ${spec.strength}`
+      }
     )
   }
   if (spec.task === 'point-cloud.generate' && spec.points) {
