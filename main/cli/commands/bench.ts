@@ -151,9 +151,11 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
     .description(
       'emoji-32: per class, how often a held-out classifier recognises generated samples (and real held-out images)'
     )
-    .addOption(new Option('--threads <int>', 'CPU threads').argParser(intValue).default(2))
+    .addOption(new Option('--threads <int>', 'CPU threads').argParser(threads).default(2))
     .addOption(
-      new Option('--per-class <int>', 'samples generated per class').argParser(intValue).default(32)
+      new Option('--per-class <int>', 'samples generated per class')
+        .argParser(wholeValue('per-class', 2, 1000))
+        .default(32)
     )
     .addOption(
       new Option(

@@ -18,11 +18,11 @@ import {
   automorphisms,
   moleculeSetMetrics,
   perceiveBonds,
-  stereoAgreement,
-  stereoFrom3D,
+  perceiveStereo,
   subgraph,
   trainingSet,
   type Molecule3D,
+  type StereoElement,
   type TrainingSet
 } from '../../chemistry'
 import { heavyAtomModel } from '../../contract'
@@ -246,7 +246,7 @@ async function completion(
           trajectoryEvery: 0
         })
         const out = run.files.find((f) => f.artifact.role === 'output')!
-        model += chamferDistance(readPointCloudFile(out.bytes).points, truth)
+        model += chamferDistance(Float32Array.from(readPointCloudFile(out.bytes).points), truth)
         mirrored += chamferDistance(join2(given, mirror(given)), truth)
       }
       model /= shapes.length
@@ -537,8 +537,21 @@ async function conformers(
       ({ a, b }) => refs.reduce((sum, r) => sum + lengthOf(r.molecule, a, b), 0) / refs.length
     )
     // Stereo: the input's (its 3D coordinates), heavy atoms, OCL parities.
-    const wanted = stereoFrom3D(heavyOf(first))
-    const stereoElements = stereoAgreement(wanted, wanted)
+    // Every centre and double bond the input's 3D coordinates define (OCL parity 1 or 2).
+    const candidates: StereoElement[] = [
+      ...first.elements.map((_, atom) => ({ kind: 'centre' as const, atom, parity: 1 as const })),
+      ...first.bonds
+        .filter(({ order }) => order === 2)
+        .map(({ a, b }) => ({
+          kind: 'double bond' as const,
+          a: Math.min(a, b),
+          b: Math.max(a, b),
+          parity: 1 as const
+        }))
+    ]
+    const wanted = perceiveStereo(first, first.positions, candidates).filter(
+      (e): e is StereoElement => e.parity !== 0
+    )
     for (const m of outputs) {
       conformerCount++
       let off = 0
@@ -549,11 +562,10 @@ async function conformers(
       })
       bondsOff += off
       if (off > 0) conformersOff++
-      if (stereoElements.centres + stereoElements.doubleBonds > 0) {
+      if (wanted.length > 0) {
         stereoJudged++
-        const got = stereoAgreement(wanted, stereoFrom3D(heavyOf(m)))
-        if (got.centresRight === got.centres && got.doubleBondsRight === got.doubleBonds)
-          stereoKept++
+        const got = perceiveStereo(first, m.positions, wanted)
+        if (got.every((e, k) => e.parity === wanted[k].parity)) stereoKept++
       }
     }
     log(
