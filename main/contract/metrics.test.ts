@@ -5,7 +5,11 @@ describe('batch metrics: one unit each, for the window and the CLI', () => {
   it('orders known metrics first, shares as percentages, with the published figure where there is one', () => {
     const rows = metricRows({ zeta: 2, novelty: 0.5, validity: 0.9234, 'MMD-CD': 0.0123456 })
     expect(rows.map((r) => r.name)).toEqual(['validity', 'novelty', 'MMD-CD', 'zeta'])
-    expect(rows[0]).toMatchObject({ label: 'Valid', value: '92.3 %', unit: 'share' })
+    expect(rows[0]).toMatchObject({
+      label: 'Valid (largest fragment, EDM)',
+      value: '92.3 %',
+      unit: 'share'
+    })
     expect(rows[0].reference?.value).toBe('91.9 %')
     expect(rows[1].reference?.value).toBe('58.0 %')
     expect(rows[2]).toMatchObject({ value: '0.01235', unit: 'distance' })
@@ -15,6 +19,7 @@ describe('batch metrics: one unit each, for the window and the CLI', () => {
 
   it("the molecule pipeline's own names: every share a percentage, every EDM figure beside it", () => {
     const batch = {
+      'whole-molecule validity': 0.125,
       validity: 0.5,
       uniqueness: 1,
       novelty: 0.75,
@@ -24,7 +29,8 @@ describe('batch metrics: one unit each, for the window and the CLI', () => {
     }
     const rows = metricRows(batch)
     expect(rows.map((r) => [r.label, r.value, r.reference?.value])).toEqual([
-      ['Valid', '50.0 %', '91.9 %'],
+      ['Valid (whole molecule)', '12.5 %', undefined],
+      ['Valid (largest fragment, EDM)', '50.0 %', '91.9 %'],
       ['Unique', '100.0 %', '98.7 %'],
       ['Novel', '75.0 %', '58.0 %'],
       ['Atom stability', '58.9 %', '98.7 %'],
@@ -33,7 +39,7 @@ describe('batch metrics: one unit each, for the window and the CLI', () => {
     ])
     // The CLI prints the same units (it printed "uniqueness: 1" beside "validity: 0.500").
     expect(metricsLine(batch)).toBe(
-      'validity: 50.0 %, uniqueness: 100.0 %, novelty: 75.0 %, atom stability: 58.9 %, ' +
+      'whole-molecule validity: 12.5 %, validity: 50.0 %, uniqueness: 100.0 %, novelty: 75.0 %, atom stability: 58.9 %, ' +
         'molecule stability: 12.5 %, molecules: 8'
     )
   })
