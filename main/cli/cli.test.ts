@@ -222,7 +222,7 @@ describe('paths, ports and what the user asked for', () => {
       expect(run.stderr, args.join(' ')).toMatch(message)
       expect(run.stderr).not.toMatch(/\n\s+at /)
     }
-  })
+  }, 600_000) // eight CLI processes in turn: minutes on a loaded 2-core machine
 
   it('says when the requested device was not available, and records it', async () => {
     const run = await cli([
@@ -571,7 +571,7 @@ describe('discoverability', () => {
     const id = await cli(['models', 'download', 'owner/name', '--id', '../evil'])
     expect(id.code).toBe(2)
     expect(readdirSync(join(work, 'data')).filter((f) => f.includes('download'))).toEqual([])
-  })
+  }, 300_000) // four CLI processes in turn
 })
 
 describe('diffusion-studio samplers / info / models', () => {
