@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['main/**/*.test.ts', 'renderer/**/*.test.ts'],
     testTimeout: 60_000,
-    pool: 'forks'
+    pool: 'forks',
+    globalSetup: ['main/cli/testing/bundle-setup.mjs']
   }
 })

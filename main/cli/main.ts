@@ -1,9 +1,8 @@
 // The `diffusion-studio` command line: one commander program; every command lists its options with
 // types and defaults (--help), unknown commands and options get a "did you mean", and every failure is
 // a typed error with the README's exit code (2 usage, 3 bad input, 4 model problem, 5 runtime, 130).
-import { Command, CommanderError, Option } from 'commander'
+import { CommanderError, type Command } from 'commander'
 import { StudioError, errorTitles, exitCodeFor } from '../contract'
-import { studioVersion } from '../platform/version'
 import { registerBenchCommand } from './commands/bench'
 import { registerDistCommand } from './commands/dist'
 import { registerInfoCommand } from './commands/info'
@@ -12,24 +11,12 @@ import { registerSamplersCommand } from './commands/samplers'
 import { registerServeCommand } from './commands/serve'
 import { registerStartCommand } from './commands/start'
 import { registerTaskCommands } from './commands/tasks'
+import { rootProgram } from './program'
+import type { CommandTable } from './quick'
 
 /** The program, with `exit` receiving each action's exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
-  const program = new Command()
-    .name('diffusion-studio')
-    .description(
-      'Runs diffusion models in-process through onnxruntime-node: images, and more to come.'
-    )
-    .version(studioVersion, '-V, --version', 'print the version')
-    .addOption(new Option('--verbose', 'show the engine’s own log and native libraries’ traces'))
-    .showSuggestionAfterError(true)
-    .showHelpAfterError('(add --help for the options)')
-    .exitOverride()
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 done, 2 usage, 3 bad input, 4 model problem, 5 runtime failure, 130 cancelled.\n' +
-        'Every command takes --help.'
-    )
+  const program = rootProgram()
   program.hook('preAction', (thisCommand) => {
     if (thisCommand.opts().verbose) process.env.STUDIO_VERBOSE = '1'
   })
@@ -71,4 +58,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     return exitCodeFor(typed.code)
   }
+}
+
+/**
+ * What the root help shows of each command (name, usage term, description), recorded at build time
+ * (main/cli/bundle.mjs) so `--help` can print without loading the commands (quick.ts).
+ */
+export function commandTable(): CommandTable {
+  const program = buildProgram(() => undefined)
+  const help = program.createHelp()
+  return program.commands.map((command) => ({
+    name: command.name(),
+    term: help.subcommandTerm(command),
+    description: help.subcommandDescription(command)
+  }))
 }

@@ -19,7 +19,17 @@ export interface EngineProcess {
 
 export type SpawnEngine = () => EngineProcess
 
-const hostEntry = fileURLToPath(new URL('../engine/host/entry.mjs', import.meta.url))
+/**
+ * The engine host's script: beside this code in the CLI's bundle (out/cli/engine-host.mjs, built with
+ * it), or the TypeScript sources through tsx when this file runs as TypeScript (tests, STUDIO_FROM_SOURCE).
+ */
+export function engineHostEntry(moduleUrl: string = import.meta.url): string {
+  return fileURLToPath(
+    /\.[cm]?ts$/.test(new URL(moduleUrl).pathname)
+      ? new URL('../engine/host/entry.mjs', moduleUrl)
+      : new URL('./engine-host.mjs', moduleUrl)
+  )
+}
 
 /** Whether the engine's own console output (and native libraries' traces) should be shown. */
 export const verboseEngine = (): boolean => /^(1|true|yes)$/i.test(process.env.STUDIO_VERBOSE ?? '')
@@ -50,7 +60,7 @@ export function followOutput(
  * previews cross as bytes) and only the environment it needs.
  */
 export const spawnNodeEngine: SpawnEngine = () => {
-  const child = fork(hostEntry, [], {
+  const child = fork(engineHostEntry(), [], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: engineEnv(),
     serialization: 'advanced'

@@ -78,6 +78,10 @@ export function packageOf(specifier: string): string | null {
   return builtins.has(name) || name === 'electron' ? null : name
 }
 
+/** What of out/ the app does not run: the renderer holds no imports, out/cli is the command line's bundle. */
+const notApp = (outDir: string, file: string): boolean =>
+  ['renderer', 'cli'].some((folder) => relative(outDir, file).startsWith(folder + sep))
+
 /**
  * The npm packages the electron-vite bundle loads at run time (everything else is bundled), read from
  * its import statements, `import()` and `require()` calls: the packages an installed app must carry.
@@ -85,7 +89,7 @@ export function packageOf(specifier: string): string | null {
 export function runtimePackages(outDir: string): string[] {
   const names = new Set<string>()
   const code = filesUnder(outDir, (name) => /\.(c|m)?js$/.test(name)).filter(
-    (file) => !relative(outDir, file).startsWith('renderer' + sep)
+    (file) => !notApp(outDir, file)
   )
   for (const file of code) {
     for (const match of readFileSync(file, 'utf8').matchAll(importPattern)) {
@@ -202,7 +206,8 @@ export function stageApp(root: string, stageDir: string, target: DistTarget): St
   mkdirSync(stageDir, { recursive: true })
   cpSync(outDir, join(stageDir, 'out'), {
     recursive: true,
-    filter: (source) => !source.endsWith('.map')
+    // out/cli is the command line's bundle, not part of the app.
+    filter: (source) => !source.endsWith('.map') && relative(outDir, source) !== 'cli'
   })
   const stagedPackage: PackageJson = {
     name: app.name,

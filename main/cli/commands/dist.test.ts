@@ -84,6 +84,8 @@ describe('what the bundle loads at run time', () => {
     )
     write(join(out, 'preload', 'index.cjs'), 'const { ipcRenderer } = require("electron")')
     write(join(out, 'renderer', 'assets', 'app.js'), 'import * as THREE from "three"')
+    // The command line's own bundle is not the app's.
+    write(join(out, 'cli', 'dist-worker.mjs'), 'import { build } from "electron-builder"')
     expect(runtimePackages(out)).toEqual([
       '@huggingface/tokenizers',
       'better-sqlite3',
@@ -136,6 +138,7 @@ function fixtureRoot(): string {
   })
   write(join(root, 'out', 'main', 'index.js'), 'import "engine"; import "images";')
   write(join(root, 'out', 'main', 'index.js.map'), '{}')
+  write(join(root, 'out', 'cli', 'cli.mjs'), 'import "builder"')
   pkg('node_modules/engine', { name: 'engine', version: '1.0.0', dependencies: { common: '^2' } })
   for (const platform of ['linux/x64', 'darwin/arm64', 'win32/x64']) {
     write(join(root, 'node_modules/engine/bin/napi-v6', platform, 'binding.node'), 'x')
@@ -170,6 +173,7 @@ describe('the staging folder', () => {
     ])
     expect(existsSync(join(stage, 'out/main/index.js'))).toBe(true)
     expect(existsSync(join(stage, 'out/main/index.js.map'))).toBe(false)
+    expect(existsSync(join(stage, 'out/cli'))).toBe(false)
     expect(existsSync(join(stage, 'node_modules/engine/bin/napi-v6/linux/x64/binding.node'))).toBe(
       true
     )

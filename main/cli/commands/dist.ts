@@ -7,7 +7,6 @@ import { Option, type Command } from 'commander'
 import { StudioError } from '../../contract'
 import { projectRoot } from '../../platform/paths'
 import type { DistReply, DistRequest } from './dist-worker'
-import { describeSizes } from './dist-inspect'
 
 export interface DistOptions {
   /** Only the unpacked app folder (`linux-unpacked/`, …), no installer. */
@@ -35,7 +34,11 @@ export function failureSentence(reply: { message: string; output: string }): str
   return `electron-builder failed: ${what}.`
 }
 
-const workerEntry = fileURLToPath(new URL('./dist-worker.ts', import.meta.url))
+/** The worker: out/cli/dist-worker.mjs beside the bundled CLI, or its TypeScript source through tsx. */
+const fromSource = /\.[cm]?ts$/.test(new URL(import.meta.url).pathname)
+const workerEntry = fileURLToPath(
+  new URL(fromSource ? './dist-worker.ts' : './dist-worker.mjs', import.meta.url)
+)
 
 /**
  * `npm run dist`: installers for this OS (or, with `dir`, the unpacked app) from the electron-vite build
@@ -55,8 +58,7 @@ export async function dist(options: DistOptions = {}): Promise<number> {
     rebuild: options.rebuild !== false
   }
   const child = fork(workerEntry, [JSON.stringify(request)], {
-    // The worker is TypeScript, like the rest of the CLI.
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
     // stdout stays for the artifacts' paths; electron-builder's log goes to stderr.
     stdio: ['ignore', 2, 2, 'ipc'],
     cwd: projectRoot
@@ -83,6 +85,7 @@ export async function dist(options: DistOptions = {}): Promise<number> {
   if (lines.length === 0)
     throw new StudioError('runtime-failure', 'electron-builder wrote nothing.')
   for (const line of lines) process.stdout.write(line + '\n')
+  const { describeSizes } = await import('./dist-inspect')
   for (const p of reply.packages) process.stderr.write(describeSizes(p.label, p.sizes) + '\n')
   return 0
 }

@@ -1,9 +1,6 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import { createStudio } from '../../ipc/studio'
 import { dataDir, modelRoots, rendererDir } from '../../platform/paths'
-import { spawnNodeEngine } from '../../jobs/engine-process'
-import { startWebHost } from '../../web-host/server'
 import { portValue } from '../flags'
 import { writableFolder } from '../paths'
 import { ensureBuilt } from './ensure-built'
@@ -15,6 +12,11 @@ export async function serve(values: { port?: number; dataDir?: string }): Promis
   process.env.STUDIO_DATA_DIR = folder
   modelRoots() // STUDIO_MODELS_DIR and STUDIO_STARTER_DIR, checked
   ensureBuilt(false)
+  const [{ createStudio }, { spawnNodeEngine }, { startWebHost }] = await Promise.all([
+    import('../../ipc/studio'),
+    import('../../jobs/engine-process'),
+    import('../../web-host/server')
+  ])
   const studio = createStudio({ dataDir: folder, spawnEngine: spawnNodeEngine })
   let host
   try {

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { projectRoot } from '../../platform/paths'
 import type { Command } from 'commander'
 import { ensureBuilt } from './ensure-built'
-import { serve } from './serve'
 
 /** The Electron binary's path, or why there is none. Never triggers a download by itself. */
 export function findElectronBinary(): { path: string } | { missing: string } {
@@ -39,6 +38,7 @@ export async function start(args: string[]): Promise<number> {
   }
   const why = 'missing' in electron ? electron.missing : 'there is no display'
   process.stderr.write(`Electron cannot start here (${why}); starting the web host instead.\n`)
+  const { serve } = await import('./serve')
   return serve({})
 }
 

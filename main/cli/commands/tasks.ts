@@ -14,16 +14,11 @@ import {
   runnableTaskIds,
   type RunnableTaskId
 } from '../../contract'
-import { InputStore } from '../../storage/inputs'
-import { ModelRegistry } from '../../models/registry'
-import { validateSpec } from '../../jobs/validate-spec'
-import { inputValidators } from '../../codecs/input-validators'
 import { dataDir, modelRoots } from '../../platform/paths'
 import { assertThreadsFit } from '../../platform/machine'
 import { samplingOptions, taskDefinition, type CliOption } from '../../tasks'
 import { collectExtra, deviceValue, intValue, numberValue, schemaValue } from '../flags'
 import { existingOutputs, outputTarget, writableFolder } from '../paths'
-import { runJob } from '../run-job'
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
@@ -147,6 +142,15 @@ async function runTaskCommand(
       `${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more output file${existing.length > 2 ? 's' : ''})` : ''} already exists; pass --overwrite to replace it, or choose another --out.`
     )
   }
+  // What only a run needs (sharp's decoders among them) loads here, not for --help.
+  const [{ InputStore }, { inputValidators }, { ModelRegistry }, { validateSpec }, { runJob }] =
+    await Promise.all([
+      import('../../storage/inputs'),
+      import('../../codecs/input-validators'),
+      import('../../models/registry'),
+      import('../../jobs/validate-spec'),
+      import('../run-job')
+    ])
   const inputs = new InputStore(join(dataDir(), 'inputs'), inputValidators)
   const fields: Record<string, unknown> = { task, format: out.ext }
   for (const option of [...definition.cli.options, ...samplingOptions]) {
