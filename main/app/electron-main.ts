@@ -45,7 +45,8 @@ function start(): void {
     spawnEngine: utilityEngineSpawner(
       (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
       engineEntry
-    )
+    ),
+    warm: true
   })
   denyPermissions(session.defaultSession)
   protocol.handle(studioScheme, (request) => handleStudioRequest(request, { studio, rendererDir }))

@@ -23,7 +23,9 @@ export const ProviderProbeSchema = z.object({
   available: z.boolean(),
   /** Why it is not available, or why it was passed over. */
   reason: z.string().optional(),
-  deviceName: z.string().optional()
+  deviceName: z.string().optional(),
+  /** Not tried again: an earlier probe on this machine found it missing (the engine's probe cache). */
+  cached: z.boolean().optional()
 })
 export type ProviderProbe = z.infer<typeof ProviderProbeSchema>
 

@@ -20,7 +20,15 @@ export const EngineRequestSchema = z.discriminatedUnion('type', [
     inputsDir: z.string().optional()
   }),
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
-  z.object({ type: z.literal('info'), requestId: z.string(), settings: SettingsSchema })
+  z.object({
+    type: z.literal('info'),
+    requestId: z.string(),
+    settings: SettingsSchema,
+    /** Forget the probe cache and probe every provider again (`info --reprobe`). */
+    reprobe: z.boolean().optional()
+  }),
+  /** Get ready for jobs with these settings now (providers, sessions' runtime, calibration). */
+  z.object({ type: z.literal('warm'), settings: SettingsSchema })
 ])
 export type EngineRequest = z.infer<typeof EngineRequestSchema>
 

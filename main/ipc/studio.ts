@@ -40,6 +40,11 @@ export interface StudioOptions {
   readonly hardCancelMs?: number
   /** Hub URL, proxy environment, … for model downloads (tests point these at a fake hub). */
   readonly models?: Omit<ModelsContext, 'roots'>
+  /**
+   * Start the engine host now and keep one ready with the current settings, restarting it at once when
+   * it dies (the web host and the window; the first job then finds onnxruntime loaded).
+   */
+  readonly warm?: boolean
 }
 
 export function createStudio(options: StudioOptions): Studio {
@@ -62,6 +67,7 @@ export function createStudio(options: StudioOptions): Studio {
     settings: () => settings.get(),
     hardCancelMs: options.hardCancelMs
   })
+  if (options.warm) engine.warm(settings.get())
   const models: ModelsContext = { ...options.models, roots }
   const downloads = new DownloadManager(models)
   return {

@@ -13,6 +13,8 @@ import {
 } from '../contract'
 import type { EngineProcess, SpawnEngine } from './engine-process'
 
+const QUICK_DEATH_MS = 10_000
+
 interface RunningJob {
   readonly jobId: string
   readonly onUpdate: (update: EngineJobUpdate) => void
@@ -74,13 +76,19 @@ export function engineExitCause(
 /**
  * Main's side of the engine host: starts it on demand, routes its messages, and when it dies
  * fails the running job with `engine-crashed` (the cause in words; the host's last output to `log`)
- * so the next job starts a fresh host.
+ * so the next job starts a fresh host. After `warm`, it keeps a host ready: one that dies is started
+ * again at once and warmed with the same settings, so the next job does not wait for onnxruntime to load.
  */
 export class EngineClient {
   readonly #spawn: SpawnEngine
   readonly #log: (text: string) => void
   #process: EngineProcess | undefined
   #job: RunningJob | undefined
+  /** The settings to keep a host warm with (studios); undefined: start hosts on demand only (the CLI). */
+  #warm: Settings | undefined
+  #disposed = false
+  /** Hosts in a row that died within QUICK_DEATH_MS of starting: a host that cannot start is not restarted forever. */
+  #quickDeaths = 0
   readonly #replies = new Map<
     string,
     { resolve: (v: unknown) => void; reject: (e: Error) => void }
@@ -99,6 +107,7 @@ export class EngineClient {
   #ensure(): EngineProcess {
     if (this.#process) return this.#process
     const child = this.#spawn()
+    const spawnedAt = Date.now()
     this.#process = child
     child.onMessage((raw) => this.#receive(raw))
     child.onError?.((error) => {
@@ -121,8 +130,28 @@ export class EngineClient {
         )
       }
       this.#replies.clear()
+      this.#quickDeaths = Date.now() - spawnedAt < QUICK_DEATH_MS ? this.#quickDeaths + 1 : 0
+      if (this.#warm && !this.#disposed && this.#quickDeaths < 3) this.#restartWarm()
     })
     return child
+  }
+
+  #restartWarm(): void {
+    try {
+      this.warm(this.#warm!)
+    } catch (error) {
+      console.error('[main] the engine host could not be restarted:', (error as Error).message)
+    }
+  }
+
+  /**
+   * Starts the host now, if none runs, and has it get ready for jobs with `settings` (providers,
+   * onnxruntime, calibration); keeps one warm from now on (see the class).
+   */
+  warm(settings: Settings): void {
+    this.#warm = settings
+    this.#disposed = false
+    this.#send({ type: 'warm', settings })
   }
 
   #send(request: EngineRequest): void {
@@ -178,11 +207,17 @@ export class EngineClient {
     if (this.#job?.jobId === jobId) this.#process?.send({ type: 'cancel', jobId })
   }
 
-  async info(settings: Settings): Promise<EngineInfo> {
+  /** What the engine runs on; `reprobe` probes every provider again instead of trusting the probe cache. */
+  async info(settings: Settings, options: { reprobe?: boolean } = {}): Promise<EngineInfo> {
     const requestId = randomUUID()
     const result = await new Promise<unknown>((resolve, reject) => {
       this.#replies.set(requestId, { resolve, reject })
-      this.#send({ type: 'info', requestId, settings })
+      this.#send({
+        type: 'info',
+        requestId,
+        settings,
+        ...(options.reprobe ? { reprobe: true } : {})
+      })
     })
     const parsed = EngineInfoSchema.safeParse(result)
     if (!parsed.success)
@@ -196,6 +231,7 @@ export class EngineClient {
   }
 
   dispose(): void {
+    this.#disposed = true
     const child = this.#process
     this.#process = undefined
     this.#job = undefined

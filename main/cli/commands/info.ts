@@ -1,8 +1,6 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { SettingsSchema } from '../../contract'
-import { EngineClient } from '../../jobs/engine-client'
-import { spawnNodeEngine } from '../../jobs/engine-process'
 import { deviceValue } from '../flags'
 
 export function registerInfoCommand(program: Command, exit: (code: number) => void): void {
@@ -15,10 +13,20 @@ export function registerInfoCommand(program: Command, exit: (code: number) => vo
         .default('auto')
     )
     .option('--json', 'print JSON')
-    .action(async (values: { device: 'auto'; json?: boolean }) => {
+    .option(
+      '--reprobe',
+      'probe every provider again (the engine remembers which ones this machine lacks)'
+    )
+    .action(async (values: { device: 'auto'; json?: boolean; reprobe?: boolean }) => {
+      const [{ EngineClient }, { spawnNodeEngine }] = await Promise.all([
+        import('../../jobs/engine-client'),
+        import('../../jobs/engine-process')
+      ])
       const engine = new EngineClient(spawnNodeEngine)
       try {
-        const info = await engine.info(SettingsSchema.parse({ device: values.device }))
+        const info = await engine.info(SettingsSchema.parse({ device: values.device }), {
+          reprobe: values.reprobe === true
+        })
         if (values.json) {
           process.stdout.write(JSON.stringify(info, null, 2) + '\n')
           return exit(0)
@@ -30,7 +38,7 @@ export function registerInfoCommand(program: Command, exit: (code: number) => vo
           'providers:',
           ...info.providers.map(
             (p) =>
-              `  ${p.name.padEnd(7)} ${p.available ? 'available' : 'unavailable'}${p.reason ? ` — ${p.reason}` : ''}`
+              `  ${p.name.padEnd(7)} ${p.available ? 'available' : 'unavailable'}${p.reason ? ` — ${p.reason}` : ''}${p.cached ? ' (known from an earlier probe; --reprobe probes again)' : ''}`
           ),
           'versions:',
           ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(12)} ${v}`)

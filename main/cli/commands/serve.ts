@@ -17,7 +17,7 @@ export async function serve(values: { port?: number; dataDir?: string }): Promis
     import('../../jobs/engine-process'),
     import('../../web-host/server')
   ])
-  const studio = createStudio({ dataDir: folder, spawnEngine: spawnNodeEngine })
+  const studio = createStudio({ dataDir: folder, spawnEngine: spawnNodeEngine, warm: true })
   let host
   try {
     host = await startWebHost({ studio, rendererDir: rendererDir(), port: values.port ?? 0 })

@@ -11,6 +11,10 @@ import type { Calibration } from '../preflight/preflight'
 import { calibrate } from '../runtime/calibrate'
 import type { ProviderName } from '../runtime'
 import { CalibrationStore } from './calibration-store'
+import { ProviderProbeCache, probeKey } from '../runtime/provider-cache'
+
+const ortVersion = (): string =>
+  (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version
 
 /** What the engine host keeps between jobs: the model registry and one runtime per device setting. */
 export class EngineState {
@@ -18,6 +22,10 @@ export class EngineState {
   readonly #calibrations = new CalibrationStore(
     join(dataDir(), 'calibration.json'),
     (provider, name) => calibrate(provider as ProviderName, name)
+  )
+  readonly #probes = new ProviderProbeCache(
+    join(dataDir(), 'providers.json'),
+    probeKey(ortVersion())
   )
   #runtime: { key: string; value: Promise<Runtime> } | undefined
 
@@ -27,11 +35,14 @@ export class EngineState {
       const previous = this.#runtime?.value
       const value = (async () => {
         await previous?.then((r) => r.release()).catch(() => undefined)
-        return Runtime.create({
-          device: settings.device,
-          cpuThreads: fittedThreads(settings.cpuThreads),
-          memoryBudgetMB: settings.memoryBudgetMB
-        })
+        return Runtime.create(
+          {
+            device: settings.device,
+            cpuThreads: fittedThreads(settings.cpuThreads),
+            memoryBudgetMB: settings.memoryBudgetMB
+          },
+          { cache: this.#probes }
+        )
       })()
       // A failed creation is not cached: the next job tries again.
       value.catch(() => {
@@ -51,16 +62,26 @@ export class EngineState {
     })
   }
 
+  /** Ready for a job with `settings`: providers chosen, onnxruntime started, the device calibrated. */
+  async warm(settings: Settings): Promise<void> {
+    await this.calibration(await this.runtime(settings))
+  }
+
   /**
    * What the engine runs on. While a job runs, the current runtime answers (switching would release the
-   * sessions under the running job); the next job switches to the new settings.
+   * sessions under the running job); the next job switches to the new settings. `reprobe` forgets the
+   * probe cache and, when no job runs, probes every provider now.
    */
-  async info(settings: Settings, jobRunning = false): Promise<EngineInfo> {
+  async info(settings: Settings, jobRunning = false, reprobe = false): Promise<EngineInfo> {
+    if (reprobe) {
+      this.#probes.clear()
+      if (!jobRunning) {
+        await this.#runtime?.value.then((r) => r.release()).catch(() => undefined)
+        this.#runtime = undefined
+      }
+    }
     const runtime =
       jobRunning && this.#runtime ? await this.#runtime.value : await this.runtime(settings)
-    const ortVersion = createRequire(import.meta.url)('onnxruntime-node/package.json') as {
-      version: string
-    }
     return {
       version: studioVersion,
       providers: [...runtime.providers],
@@ -68,7 +89,7 @@ export class EngineState {
       deviceName: runtime.execution.deviceName,
       fallbackReason: runtime.execution.fallbackReason,
       versions: {
-        onnxruntime: ortVersion.version,
+        onnxruntime: ortVersion(),
         node: process.versions.node,
         electron: process.versions.electron ?? 'none',
         platform: `${platform()}-${arch()}`,

@@ -1,114 +1,32 @@
 // The engine host process: owns onnxruntime-node, runs one job at a time, reports typed updates.
 // A crash here (a native abort in ORT, out of memory) never takes main down: main restarts it.
-import {
-  EngineRequestSchema,
-  StudioError,
-  describeIssues,
-  type EngineJobUpdate,
-  type EngineRequest
-} from '../../contract'
+// It says it is ready as soon as it can take requests; onnxruntime and the pipelines (requests.ts) load
+// right after, and requests that come meanwhile wait for them in order.
+import type { EngineMessage } from '../../contract'
 import { connectToParent } from './port'
-import { EngineState } from './engine-state'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { runPipeline } from '../pipelines'
-import { createSink } from '../pipelines/common/sink'
-import { SamplingCancelled } from '../../diffusion/types'
-import { taskDefinition } from '../../tasks'
 
 const port = connectToParent()
-const state = new EngineState()
-const running = new Map<string, AbortController>()
-
-function update(jobId: string, message: EngineJobUpdate): void {
-  port.send({ type: 'job', jobId, update: message })
-}
-
-async function run(request: Extract<EngineRequest, { type: 'run' }>): Promise<void> {
-  const { jobId } = request
-  const controller = new AbortController()
-  running.set(jobId, controller)
-  try {
-    const runtime = await state.runtime(request.settings)
-    update(jobId, { type: 'started', execution: runtime.execution })
-    const emit = (message: EngineJobUpdate) => update(jobId, message)
-    const formats = taskDefinition(request.spec.task).formats
-    const format = request.spec.format ?? formats[0].ext
-    if (!formats.some((f) => f.ext === format)) {
-      throw new StudioError(
-        'invalid-request',
-        `${request.spec.task} writes ${formats.map((f) => f.ext).join(' or ')}, not ${format}.`
-      )
-    }
-    await runPipeline(request.spec, {
-      runtime,
-      calibration: await state.calibration(runtime),
-      registry: state.registry,
-      settings: request.settings,
-      sink: createSink(request.outputDir, request.fileStem ?? jobId, emit),
-      format,
-      readInput: (ref) => readInputFile(request.inputsDir, ref),
-      signal: controller.signal,
-      emit
-    })
-    update(jobId, { type: 'done' })
-  } catch (error) {
-    if (error instanceof SamplingCancelled || controller.signal.aborted) {
-      update(jobId, { type: 'cancelled' })
-    } else {
-      const typed = StudioError.from(error)
-      if (typed.code === 'internal') console.error('[engine] job failed:', error)
-      update(jobId, { type: 'failed', error: typed.toData() })
-    }
-  } finally {
-    running.delete(jobId)
-  }
-}
-
-/** An input's bytes from the content-addressed store. @throws StudioError not-found. */
-async function readInputFile(inputsDir: string | undefined, ref: string): Promise<Buffer> {
-  if (!inputsDir || !/^[0-9a-f]{64}$/.test(ref)) {
-    throw new StudioError('not-found', `Input ${ref.slice(0, 12)} is not in the input store.`)
-  }
-  try {
-    return await readFile(join(inputsDir, ref))
-  } catch {
-    throw new StudioError('not-found', `Input ${ref.slice(0, 12)} is gone from the input store.`)
-  }
-}
-
-async function reply(requestId: string, work: () => Promise<unknown>): Promise<void> {
-  try {
-    port.send({ type: 'reply', requestId, result: await work() })
-  } catch (error) {
-    port.send({ type: 'reply', requestId, error: StudioError.from(error).toData() })
-  }
-}
-
+const loading = import('./requests').then(({ handleRequests }) => handleRequests(port))
 port.onMessage((raw) => {
-  const parsed = EngineRequestSchema.safeParse(raw)
-  if (!parsed.success) {
-    const why = describeIssues(parsed.error)
-    console.error('[engine] dropped a malformed request:', why)
-    const jobId = (raw as { type?: unknown; jobId?: unknown } | null)?.jobId
-    if (typeof jobId === 'string' && (raw as { type?: unknown }).type === 'run') {
-      update(jobId, { type: 'failed', error: { code: 'invalid-request', message: why } })
-    }
-    return
-  }
-  const request = parsed.data
-  switch (request.type) {
-    case 'run':
-      void run(request)
-      break
-    case 'cancel':
-      running.get(request.jobId)?.abort()
-      break
-    case 'info':
-      void reply(request.requestId, () => state.info(request.settings, running.size > 0))
-      break
-  }
+  loading.then(
+    (handle) => handle(raw),
+    (error: unknown) => refuse(raw, error)
+  )
 })
+
+/** When the engine's code cannot load (a broken onnxruntime install), every request says why. */
+function refuse(raw: unknown, error: unknown): void {
+  const message = `The engine could not load: ${error instanceof Error ? error.message : String(error)}. Reinstall the studio (npm ci).`
+  const request = raw as { type?: unknown; jobId?: unknown; requestId?: unknown } | null
+  const failure = { code: 'runtime-failure', message } as const
+  let reply: EngineMessage | undefined
+  if (request?.type === 'run' && typeof request.jobId === 'string') {
+    reply = { type: 'job', jobId: request.jobId, update: { type: 'failed', error: failure } }
+  } else if (request?.type === 'info' && typeof request.requestId === 'string') {
+    reply = { type: 'reply', requestId: request.requestId, error: failure }
+  }
+  if (reply) port.send(reply)
+}
 
 // Main decides what Ctrl+C means (cancel between calls); the host only leaves when main goes away.
 process.on('SIGINT', () => undefined)

@@ -20,6 +20,7 @@ import {
   type ProviderProbeFn
 } from './providers'
 import { SessionPool, type SessionTiming } from './session-pool'
+import type { ProviderProbeCache } from './provider-cache'
 import { checkExternalData, inspectOnnx, sessionMemoryFactor } from '../../onnx/inspect'
 import { assertInterface, type FoundValue } from '../../onnx/interface-check'
 import { classifyOrtError } from './ort-errors'
@@ -115,8 +116,14 @@ export class Runtime {
     this.#pool = new SessionPool(options.memoryBudgetMB)
   }
 
-  /** Probes the providers (see providers.ts) and starts an empty session pool. */
-  static async create(options: RuntimeOptions, probe?: ProviderProbeFn): Promise<Runtime> {
+  /**
+   * Probes the providers (see providers.ts) and starts an empty session pool. With `cache`, providers
+   * this machine is known to lack are not probed again, and what this probe found is recorded.
+   */
+  static async create(
+    options: RuntimeOptions,
+    { probe, cache }: { probe?: ProviderProbeFn; cache?: ProviderProbeCache } = {}
+  ): Promise<Runtime> {
     // onnxruntime's own logger would print a provider that fails to load (CUDA libraries absent) as an
     // error on every start; failures reach the user as typed errors and probe reasons instead.
     // STUDIO_ORT_LOG_LEVEL=warning brings the log back (it only takes effect before the first session).
@@ -125,7 +132,11 @@ export class Runtime {
       level === 'verbose' || level === 'info' || level === 'warning' || level === 'error'
         ? level
         : 'fatal'
-    const choice = await chooseProvider(options.device, probe ? { tryCreate: probe } : {})
+    const choice = await chooseProvider(options.device, {
+      ...(probe ? { tryCreate: probe } : {}),
+      ...(cache ? { known: cache.missing() } : {})
+    })
+    cache?.write(choice.providers)
     return new Runtime(choice.execution, choice.providers, options)
   }
 

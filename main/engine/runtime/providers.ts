@@ -95,6 +95,11 @@ export interface ChooseOptions {
   platform?: NodeJS.Platform
   /** Device name of a provider that worked and did not name its device. */
   deviceName?: (provider: ProviderName) => string
+  /**
+   * Providers an earlier probe on this machine found missing, with its reasons (provider-cache.ts):
+   * passed over without a probe, marked `cached`. A device asked for by name is always probed.
+   */
+  known?: ReadonlyMap<ProviderName, string>
 }
 
 /**
@@ -127,6 +132,12 @@ export async function chooseProvider(
     if (gate) {
       results.set(name, { name, available: false, reason: gate })
       if (name === device) failures.push(`${name}: ${gate}`)
+      continue
+    }
+    const cached = name === device ? undefined : options.known?.get(name)
+    if (cached !== undefined) {
+      results.set(name, { name, available: false, reason: cached, cached: true })
+      failures.push(`${name}: ${cached}`)
       continue
     }
     try {
