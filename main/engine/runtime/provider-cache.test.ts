@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -104,5 +104,31 @@ describe('the provider probe cache', () => {
     expect(probeKey('1.30.0', { LD_LIBRARY_PATH: '/a' })).toBe(base)
     expect(probeKey('1.31.0', { LD_LIBRARY_PATH: '/a' })).not.toBe(base)
     expect(probeKey('1.30.0', { LD_LIBRARY_PATH: '/usr/local/cuda/lib64' })).not.toBe(base)
+  })
+
+  it('keys on the NVIDIA driver version and onnxruntime-node’s native files', () => {
+    const driverFile = join(work, 'nvidia-version')
+    const ortBinDir = join(work, 'ort-bin')
+    mkdirSync(ortBinDir)
+    writeFileSync(join(ortBinDir, 'onnxruntime_binding.node'), 'abc')
+    writeFileSync(driverFile, 'NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.14\nGCC\n')
+    const key = () => probeKey('1.30.0', {}, { driverFile, ortBinDir })
+    const base = key()
+    expect(key()).toBe(base)
+    writeFileSync(driverFile, 'NVRM version: NVIDIA UNIX x86_64 Kernel Module  560.35.03\nGCC\n')
+    const newDriver = key()
+    expect(newDriver).not.toBe(base)
+    writeFileSync(join(ortBinDir, 'libonnxruntime_providers_cuda.so'), 'cuda')
+    const newProvider = key()
+    expect(newProvider).not.toBe(newDriver)
+    writeFileSync(join(ortBinDir, 'libonnxruntime_providers_cuda.so'), 'cuda 12')
+    expect(key()).not.toBe(newProvider)
+    // A cache written under the old key is not trusted under the new one.
+    const file = cacheFile()
+    new ProviderProbeCache(file, base).write([
+      { name: 'cuda', available: false, reason: 'cuda failed to load' }
+    ])
+    expect(new ProviderProbeCache(file, base).missing().has('cuda')).toBe(true)
+    expect(new ProviderProbeCache(file, key()).missing().size).toBe(0)
   })
 })
