@@ -159,12 +159,27 @@ module.exports = {
     },
     {
       name: 'chemistry-packages',
-      comment: 'Chemistry may use openchemlib and nothing else from npm; no Node built-ins.',
+      comment:
+        'Chemistry may use openchemlib and nothing else from npm; no Node built-ins but node:module in ' +
+        'chemistry/openchemlib.ts (it requires openchemlib at its first use).',
       severity: 'error',
-      from: { path: '^main/chemistry/', pathNot: testOnly },
+      from: {
+        path: '^main/chemistry/',
+        pathNot: ['(\\.test\\.ts$|/testing/)', '^main/chemistry/openchemlib\\.ts$']
+      },
       to: {
         dependencyTypesNot: ['local'],
         pathNot: ['node_modules/openchemlib/', 'node_modules/zod/']
+      }
+    },
+    {
+      name: 'chemistry-openchemlib-loader',
+      comment: 'The lazy loader of openchemlib: node:module and openchemlib, nothing else.',
+      severity: 'error',
+      from: { path: '^main/chemistry/openchemlib\\.ts$' },
+      to: {
+        dependencyTypesNot: ['local'],
+        pathNot: ['node_modules/openchemlib/', '^(node:)?module$']
       }
     },
     {

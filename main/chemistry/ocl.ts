@@ -2,7 +2,8 @@
 // identities, and EDM's validity / uniqueness / novelty over a set of generated molecules
 // (Hoogeboom et al. 2022, qm9/rdkit_functions.py `BasicMolecularMetrics`, with OCL in place of
 // RDKit: see `validMolecule` for what differs).
-import { Molecule } from 'openchemlib'
+import type { Molecule } from 'openchemlib'
+import { ocl } from './openchemlib'
 import { StudioError } from '../contract'
 import { elementOf } from './elements'
 import { checkGraph, fragments, subgraph } from './molecule'
@@ -14,14 +15,14 @@ export function atomicNumberOf(symbol: string): number {
   const known = elementOf(symbol)
   if (known) return known.atomicNumber
   if (!/^[A-Z][a-z]{0,2}$/.test(symbol)) return 0
-  const z = Molecule.getAtomicNoFromLabel(symbol)
-  return z > 0 && Molecule.cAtomLabel[z] === symbol ? z : 0
+  const z = ocl().Molecule.getAtomicNoFromLabel(symbol)
+  return z > 0 && ocl().Molecule.cAtomLabel[z] === symbol ? z : 0
 }
 
 /** The element symbol of an atomic number (OCL's table; '' when unknown). */
 export function symbolOf(z: number): string {
-  return Number.isInteger(z) && z > 0 && z < Molecule.cAtomLabel.length
-    ? Molecule.cAtomLabel[z]
+  return Number.isInteger(z) && z > 0 && z < ocl().Molecule.cAtomLabel.length
+    ? ocl().Molecule.cAtomLabel[z]
     : ''
 }
 
@@ -43,7 +44,7 @@ export function toOclMolecule(
   options: OclOptions = {}
 ): Molecule {
   checkGraph(graph)
-  const mol = new Molecule(graph.elements.length, graph.bonds.length)
+  const mol = new (ocl().Molecule)(graph.elements.length, graph.bonds.length)
   graph.elements.forEach((symbol, i) => {
     const z = atomicNumberOf(symbol)
     if (z === 0) throw new StudioError('bad-input', `Atom ${i} has an unknown element "${symbol}".`)
@@ -70,7 +71,7 @@ export function fromOclMolecule(
   mol: Molecule,
   options: { hydrogens?: boolean } = {}
 ): MoleculeGraph {
-  mol.ensureHelperArrays(Molecule.cHelperNeighbours)
+  mol.ensureHelperArrays(ocl().Molecule.cHelperNeighbours)
   const elements: string[] = []
   const charges: number[] = []
   const bonds: Bond[] = []
@@ -118,7 +119,7 @@ export function withExplicitHydrogens<T extends MoleculeGraph>(
     bonds: heavy.graph.bonds,
     ...(heavy.graph.charges ? { charges: heavy.graph.charges } : {})
   })
-  mol.ensureHelperArrays(Molecule.cHelperNeighbours)
+  mol.ensureHelperArrays(ocl().Molecule.cHelperNeighbours)
   const explicit = new Int32Array(graph.elements.length)
   for (const { a, b } of graph.bonds) {
     if (graph.elements[b] === 'H') explicit[a]++
@@ -272,7 +273,7 @@ export function trainingSet(smiles: Iterable<string>): TrainingSet {
   for (const s of smiles) {
     try {
       // Without coordinates OCL would give double bonds an E/Z parity; with them, none.
-      const mol = Molecule.fromSmiles(s, { noStereo: true })
+      const mol = ocl().Molecule.fromSmiles(s, { noStereo: true })
       mol.stripStereoInformation()
       if (mol.getAllAtoms() === 0) unreadable++
       else idcodes.add(mol.getIDCode())

@@ -1,6 +1,7 @@
 // Molecular graphs from SMILES, for conformer generation: every atom explicit (hydrogens included),
 // bonds kekulised, formal charges kept. Parsing and kekulisation are openchemlib's.
-import { Molecule } from 'openchemlib'
+import type { Molecule } from 'openchemlib'
+import { ocl } from './openchemlib'
 import { StudioError } from '../contract'
 import { elements as elementTable } from './elements'
 import { fragments } from './molecule'
@@ -57,7 +58,7 @@ export function graphFromSmiles(smiles: string, options: SmilesOptions = {}): Sm
   let mol: Molecule
   try {
     // With coordinates: OCL's stereo perception (and so the canonical SMILES) is only stable then.
-    mol = Molecule.fromSmiles(text)
+    mol = ocl().Molecule.fromSmiles(text)
   } catch (error) {
     const reason = (error as Error).message.replace(/^.*?SmilesParser:\s*/, '')
     throw new StudioError('bad-input', `The SMILES "${clip(text)}" could not be read: ${reason}.`)
@@ -69,7 +70,7 @@ export function graphFromSmiles(smiles: string, options: SmilesOptions = {}): Sm
       `The SMILES "${clip(text)}" has wildcard or query atoms (*); give a complete molecule.`
     )
   }
-  mol.ensureHelperArrays(Molecule.cHelperNeighbours)
+  mol.ensureHelperArrays(ocl().Molecule.cHelperNeighbours)
   for (let a = 0; a < mol.getAllAtoms(); a++) {
     if (mol.getAtomRadical(a) !== 0) {
       throw new StudioError(

@@ -5,7 +5,8 @@
 // lowest-indexed neighbour, hydrogens counted as highest), so both sides must number atoms alike. Here
 // they do: heavy atoms in the graph's order, then hydrogens in the graph's order — the order OCL itself
 // keeps (it moves hydrogens last), with hydrogens a file leaves implicit appended after it.
-import { Molecule } from 'openchemlib'
+import type { Molecule } from 'openchemlib'
+import { ocl } from './openchemlib'
 import type { MoleculeGraph } from './molecule'
 import { symbolOf, toOclMolecule } from './ocl'
 
@@ -32,7 +33,7 @@ export function stereoOfOcl(
   mol: Molecule,
   atomOf: (ocl: number) => number = (i) => i
 ): StereoElement[] {
-  mol.ensureHelperArrays(Molecule.cHelperParities)
+  mol.ensureHelperArrays(ocl().Molecule.cHelperParities)
   const out: StereoElement[] = []
   for (let a = 0; a < mol.getAtoms(); a++) {
     const parity = mol.getAtomParity(a)
@@ -61,8 +62,8 @@ export function stereoOfMolfile(
   text: string,
   molecule: MoleculeGraph & { readonly positions: Float32Array }
 ): StereoElement[] {
-  const file = Molecule.fromMolfile(text)
-  file.ensureHelperArrays(Molecule.cHelperNeighbours)
+  const file = ocl().Molecule.fromMolfile(text)
+  file.ensureHelperArrays(ocl().Molecule.cHelperNeighbours)
   const n = molecule.elements.length
   if (file.getAllAtoms() !== n) return []
   const p = molecule.positions
@@ -90,7 +91,7 @@ export function stereoOfMolfile(
   order.forEach((atom, k) => (rank[atom] = k))
   const oclOf = new Int32Array(n)
   ours.forEach((i, k) => (oclOf[i] = k))
-  const mol = new Molecule(n, file.getAllBonds())
+  const mol = new (ocl().Molecule)(n, file.getAllBonds())
   for (const atom of order) {
     const k = oclOf[atom]
     const a = mol.addAtom(file.getAtomicNo(k))
@@ -128,7 +129,7 @@ export function perceiveStereo(
     mol.setAtomY(k, positions[atom * 3 + 1])
     mol.setAtomZ(k, positions[atom * 3 + 2])
   })
-  mol.ensureHelperArrays(Molecule.cHelperParities)
+  mol.ensureHelperArrays(ocl().Molecule.cHelperParities)
   const parityOf = (p: number): 0 | 1 | 2 => (p === 1 || p === 2 ? p : 0)
   return wanted.map((element) => {
     if (element.kind === 'centre') {

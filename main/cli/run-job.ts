@@ -27,6 +27,8 @@ export interface JobRun {
   readonly json?: boolean
   /** The engine host (tests inject one). */
   readonly spawn?: SpawnEngine
+  /** A client whose host is already starting (the task command starts it before validating). */
+  readonly engine?: EngineClient
 }
 
 const say = (line: string) => void process.stderr.write(line + '\n')
@@ -40,7 +42,8 @@ export async function runJob(run: JobRun): Promise<number> {
   }
   const before = jobFiles(run.out)
   // The host's native lines stay out of the terminal unless --verbose (then they were shown as they came).
-  const engine = new EngineClient(run.spawn ?? spawnNodeEngine, { log: () => undefined })
+  const engine =
+    run.engine ?? new EngineClient(run.spawn ?? spawnNodeEngine, { log: () => undefined })
   const progress = createProgress()
   const started = performance.now()
   const artifacts: Artifact[] = []

@@ -123,12 +123,13 @@ const heavy = [
   /node_modules[\\/]sharp[\\/]/,
   /node_modules[\\/]@img[\\/]/,
   /node_modules[\\/]better-sqlite3[\\/]/,
+  /node_modules[\\/]openchemlib[\\/]/,
   /^main\/engine\//,
   /^main\/codecs\//
 ]
 
 describe('what a command loads', () => {
-  it('--version, --help, samplers and models list load neither onnxruntime, sharp nor the pipelines', async () => {
+  it('--version, --help, samplers and models list load neither onnxruntime, sharp, openchemlib nor the pipelines', async () => {
     for (const args of [['--version'], ['--help'], ['samplers'], ['models', 'list']]) {
       const { run, modules } = await loaded(args)
       expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0)

@@ -154,6 +154,14 @@ export class EngineClient {
     this.#send({ type: 'warm', settings })
   }
 
+  /**
+   * Starts the host now, if none runs, without asking it for anything: it loads its code and
+   * onnxruntime while the caller is still busy (the CLI validates its job meanwhile). Touches no file.
+   */
+  start(): void {
+    this.#ensure()
+  }
+
   #send(request: EngineRequest): void {
     this.#ensure().send(request)
   }

@@ -59,26 +59,31 @@ export function followOutput(
  * Forks the engine host as a Node process (web host, CLI, tests), with structured-clone messages (so
  * previews cross as bytes) and only the environment it needs.
  */
-export const spawnNodeEngine: SpawnEngine = () => {
-  const child = fork(engineHostEntry(), [], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: engineEnv(),
-    serialization: 'advanced'
-  })
-  const recent = followOutput([child.stdout, child.stderr], (line) =>
-    process.stderr.write(line + '\n')
-  )
-  return {
-    get pid() {
-      return child.pid
-    },
-    send: (request) => {
-      if (child.connected) child.send(request)
-    },
-    onMessage: (listener) => child.on('message', listener),
-    onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
-    onError: (listener) => child.on('error', listener),
-    recentOutput: recent,
-    kill: () => child.kill('SIGKILL')
+export const spawnNodeEngine: SpawnEngine = () => nodeEngineSpawner(engineHostEntry())()
+
+/** A spawner of Node engine hosts from `entry` (bench:startup compares the sources' entry and the bundle's). */
+export const nodeEngineSpawner =
+  (entry: string): SpawnEngine =>
+  () => {
+    const child = fork(entry, [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: engineEnv(),
+      serialization: 'advanced'
+    })
+    const recent = followOutput([child.stdout, child.stderr], (line) =>
+      process.stderr.write(line + '\n')
+    )
+    return {
+      get pid() {
+        return child.pid
+      },
+      send: (request) => {
+        if (child.connected) child.send(request)
+      },
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+      onError: (listener) => child.on('error', listener),
+      recentOutput: recent,
+      kill: () => child.kill('SIGKILL')
+    }
   }
-}

@@ -287,6 +287,28 @@ export function registerBenchCommand(program: Command, exit: (code: number) => v
       }
     )
   bench
+    .command('startup')
+    .description(
+      'how fast a command and the engine host start: sources (tsx) against the built bundle'
+    )
+    .addOption(
+      new Option('--rounds <int>', 'timed runs of every case, after one warm-up')
+        .argParser(wholeValue('rounds', 1, 100))
+        .default(3)
+    )
+    .action(async (values: { rounds: number }) => {
+      const { runStartupBench } = await import('./startup-bench')
+      const markdown = await runStartupBench(values)
+      process.stdout.write(markdown + '\n')
+      await writeSection(
+        'startup',
+        'Startup: a command and the engine host, before and after the built bundle',
+        'npm run bench:startup',
+        markdown
+      )
+      exit(0)
+    })
+  bench
     .command('runtime')
     .description('engine overhead, and ORT CPU against PyTorch CPU on the starter model')
     .addOption(

@@ -142,62 +142,79 @@ async function runTaskCommand(
       `${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more output file${existing.length > 2 ? 's' : ''})` : ''} already exists; pass --overwrite to replace it, or choose another --out.`
     )
   }
-  // What only a run needs (sharp's decoders among them) loads here, not for --help.
-  const [{ InputStore }, { inputValidators }, { ModelRegistry }, { validateSpec }, { runJob }] =
+  // What only a run needs loads here, not for --help; the input decoders (sharp, openchemlib) only when
+  // an input is given.
+  const options = [...definition.cli.options, ...samplingOptions]
+  const givesInput = options.some((o) => o.input && values[camel(o.flag)] !== undefined)
+  const [{ InputStore }, validators, { ModelRegistry }, { validateSpec }, { runJob }, engines] =
     await Promise.all([
       import('../../storage/inputs'),
-      import('../../codecs/input-validators'),
+      givesInput ? import('../../codecs/input-validators').then((m) => m.inputValidators) : {},
       import('../../models/registry'),
       import('../../jobs/validate-spec'),
-      import('../run-job')
+      import('../run-job'),
+      Promise.all([import('../../jobs/engine-client'), import('../../jobs/engine-process')])
     ])
-  const inputs = new InputStore(join(dataDir(), 'inputs'), inputValidators)
-  const fields: Record<string, unknown> = { task, format: out.ext }
-  for (const option of [...definition.cli.options, ...samplingOptions]) {
-    const value = values[camel(option.flag)]
-    if (value === undefined) continue
-    const field = option.field ?? camel(option.flag)
-    if (option.input) {
-      const path = resolve(String(value))
-      // Checked by stat before a byte is read (a 114 MiB PLY is refused without reading it).
-      const info = await inputs.addFile(option.input, path).catch((error: unknown) => {
-        throw error instanceof StudioError
-          ? new StudioError(error.code, `--${option.flag} ${error.message}`)
-          : error
-      })
-      fields[field] = info.ref
-    } else setField(fields, field, option.negate ? value !== true : value)
+  // The engine host boots (Node, its code, onnxruntime) while this process validates the job.
+  const [{ EngineClient }, { spawnNodeEngine }] = engines
+  const engine = new EngineClient(spawnNodeEngine, { log: () => undefined })
+  engine.start()
+  try {
+    return await validateAndRun()
+  } finally {
+    engine.dispose()
   }
-  const parsed = JobSpecSchema.safeParse(fields, { reportInput: true })
-  if (!parsed.success) {
-    // Name fields as the user typed them: the option that sets each.
-    const flags = new Map(
-      [...definition.cli.options, ...samplingOptions].map((o) => [
-        o.field ?? camel(o.flag),
-        `--${o.flag}`
-      ])
-    )
-    throw new StudioError(
-      'invalid-request',
-      describeIssues(parsed.error, (path) => flags.get(path) ?? path, definition.schema)
-    )
+
+  async function validateAndRun(): Promise<number> {
+    const inputs = new InputStore(join(dataDir(), 'inputs'), validators)
+    const fields: Record<string, unknown> = { task, format: out.ext }
+    for (const option of options) {
+      const value = values[camel(option.flag)]
+      if (value === undefined) continue
+      const field = option.field ?? camel(option.flag)
+      if (option.input) {
+        const path = resolve(String(value))
+        // Checked by stat before a byte is read (a 114 MiB PLY is refused without reading it).
+        const info = await inputs.addFile(option.input, path).catch((error: unknown) => {
+          throw error instanceof StudioError
+            ? new StudioError(error.code, `--${option.flag} ${error.message}`)
+            : error
+        })
+        fields[field] = info.ref
+      } else setField(fields, field, option.negate ? value !== true : value)
+    }
+    const parsed = JobSpecSchema.safeParse(fields, { reportInput: true })
+    if (!parsed.success) {
+      // Name fields as the user typed them: the option that sets each.
+      const flags = new Map(
+        [...definition.cli.options, ...samplingOptions].map((o) => [
+          o.field ?? camel(o.flag),
+          `--${o.flag}`
+        ])
+      )
+      throw new StudioError(
+        'invalid-request',
+        describeIssues(parsed.error, (path) => flags.get(path) ?? path, definition.schema)
+      )
+    }
+    const registry = new ModelRegistry(modelRoots())
+    const { spec, warnings, inputNotes } = validateSpec(parsed.data, await registry.list(), inputs)
+    assertThreadsFit(values.threads as number)
+    const settings = SettingsSchema.parse({
+      device: spec.device,
+      cpuThreads: values.threads as number
+    })
+    // Everything is accepted: only now is the output folder created.
+    writableFolder(out.dir, '--out')
+    return runJob({
+      spec,
+      warnings,
+      inputNotes,
+      settings,
+      out,
+      inputsDir: inputs.dir,
+      json: Boolean(values.json),
+      engine
+    })
   }
-  const registry = new ModelRegistry(modelRoots())
-  const { spec, warnings, inputNotes } = validateSpec(parsed.data, await registry.list(), inputs)
-  assertThreadsFit(values.threads as number)
-  const settings = SettingsSchema.parse({
-    device: spec.device,
-    cpuThreads: values.threads as number
-  })
-  // Everything is accepted: only now is the output folder created.
-  writableFolder(out.dir, '--out')
-  return runJob({
-    spec,
-    warnings,
-    inputNotes,
-    settings,
-    out,
-    inputsDir: inputs.dir,
-    json: Boolean(values.json)
-  })
 }

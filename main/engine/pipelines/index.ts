@@ -1,15 +1,8 @@
 // The engine's pipeline table: one readable pipeline per runnable task. Exhaustive: a task whose spec is
-// in the contract's JobSpec union but has no pipeline here fails typecheck.
+// in the contract's JobSpec union but has no pipeline here fails typecheck. Each pipeline loads when its
+// first job comes, so an image job's host does not parse the point-cloud and molecule pipelines.
 import type { JobSpec, RunnableTaskId, SpecOf } from '../../contract'
 import type { PipelineContext } from './context'
-import { generateImage } from './image/generate'
-import { imageToImage } from './image/img2img'
-import { inpaintImage } from './image/inpaint'
-import { upscaleImage } from './image/upscale'
-import { findConformers } from './molecule/conformer'
-import { generateMolecules } from './molecule/generate'
-import { completePointClouds } from './point-cloud/complete'
-import { generatePointClouds } from './point-cloud/generate'
 
 export type { PipelineContext } from './context'
 export type Pipeline<T extends RunnableTaskId> = (
@@ -17,18 +10,19 @@ export type Pipeline<T extends RunnableTaskId> = (
   context: PipelineContext
 ) => Promise<void>
 
-export const pipelines: { readonly [T in RunnableTaskId]: Pipeline<T> } = {
-  'image.generate': generateImage,
-  'image.img2img': imageToImage,
-  'image.inpaint': inpaintImage,
-  'image.upscale': upscaleImage,
-  'point-cloud.generate': generatePointClouds,
-  'point-cloud.complete': completePointClouds,
-  'molecule.generate': generateMolecules,
-  'molecule.conformer': findConformers
+export const pipelines: { readonly [T in RunnableTaskId]: () => Promise<Pipeline<T>> } = {
+  'image.generate': async () => (await import('./image/generate')).generateImage,
+  'image.img2img': async () => (await import('./image/img2img')).imageToImage,
+  'image.inpaint': async () => (await import('./image/inpaint')).inpaintImage,
+  'image.upscale': async () => (await import('./image/upscale')).upscaleImage,
+  'point-cloud.generate': async () => (await import('./point-cloud/generate')).generatePointClouds,
+  'point-cloud.complete': async () => (await import('./point-cloud/complete')).completePointClouds,
+  'molecule.generate': async () => (await import('./molecule/generate')).generateMolecules,
+  'molecule.conformer': async () => (await import('./molecule/conformer')).findConformers
 }
 
-/** Runs the pipeline of a job's task. */
-export function runPipeline(spec: JobSpec, context: PipelineContext): Promise<void> {
-  return (pipelines[spec.task] as Pipeline<typeof spec.task>)(spec, context)
+/** Runs the pipeline of a job's task (loading it first). */
+export async function runPipeline(spec: JobSpec, context: PipelineContext): Promise<void> {
+  const load = pipelines[spec.task] as () => Promise<Pipeline<typeof spec.task>>
+  return (await load())(spec, context)
 }
