@@ -32,6 +32,12 @@ export const EngineRequestSchema = z.discriminatedUnion('type', [
 ])
 export type EngineRequest = z.infer<typeof EngineRequestSchema>
 
+/**
+ * The least time between two updates of one job that a window shows (20 a second): main's step throttle
+ * (ipc/step-throttle.ts) coalesces steps to it, and the engine computes previews no more often.
+ */
+export const stepIntervalMs = 50
+
 export const EngineJobUpdateSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), execution: ExecutionSchema }),
   z.object({

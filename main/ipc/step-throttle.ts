@@ -2,7 +2,7 @@
 // falls seconds behind the engine: its progress, timer and Cancel then act on a job that has already
 // ended. Listeners that feed a window get at most one step per job per interval, always the newest,
 // carrying the newest preview seen; any other event of the job first flushes the step it holds.
-import type { JobEvent } from '../contract'
+import { stepIntervalMs, type JobEvent } from '../contract'
 
 type StepEvent = Extract<JobEvent, { type: 'step' }>
 
@@ -23,7 +23,7 @@ export function throttleSteps(
   listener: (event: JobEvent) => void,
   options: StepThrottleOptions = {}
 ): { listener: (event: JobEvent) => void; dispose: () => void } {
-  const interval = options.intervalMs ?? 50
+  const interval = options.intervalMs ?? stepIntervalMs
   const now = options.now ?? Date.now
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms))
   const clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>))

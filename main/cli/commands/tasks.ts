@@ -202,7 +202,9 @@ async function runTaskCommand(
     assertThreadsFit(values.threads as number)
     const settings = SettingsSchema.parse({
       device: spec.device,
-      cpuThreads: values.threads as number
+      cpuThreads: values.threads as number,
+      // A terminal shows no previews: none is made.
+      previewEvery: 0
     })
     // Everything is accepted: only now is the output folder created.
     writableFolder(out.dir, '--out')

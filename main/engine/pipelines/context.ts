@@ -21,6 +21,8 @@ export interface PipelineContext {
   readonly readInput: (ref: string) => Promise<Buffer>
   readonly signal: AbortSignal
   readonly emit: (update: EngineJobUpdate) => void
+  /** The clock previews are spaced by, in ms (default performance.now; tests pass their own). */
+  readonly now?: () => number
 }
 
 /**

@@ -1,6 +1,6 @@
 // The one sampling loop every pipeline runs: step events with previews, cancellation between denoiser
 // calls, typed errors (a bad sampler knob, NaN from the model) that name the step.
-import { StudioError, type Preview } from '../../../contract'
+import { StudioError, stepIntervalMs, type Preview } from '../../../contract'
 import type { ResolvedSampling } from '../../../tasks'
 import type { Denoiser, NoiseSource, Sampler, StepInfo, Tensor } from '../../../diffusion/types'
 import type { PipelineContext } from '../context'
@@ -40,13 +40,23 @@ export async function runSampling(context: PipelineContext, run: SamplingRun): P
   const n = sigmas.length - 1
   const offset = run.stepOffset ?? 0
   const every = context.settings.previewEvery
+  // A preview costs a decode of x0 (a VAE call for latent models): made every `every` steps, but no more
+  // often than a window shows them (stepIntervalMs), and always at the last step.
+  const now = context.now ?? (() => performance.now())
+  let previewedAt = -Infinity
   let completed = 0
   const onStep = (info: StepInfo) => {
     completed = info.i + 1
     run.onStep?.(info)
     const last = info.i === info.n - 1
-    const preview =
-      every > 0 && (info.i % every === 0 || last) ? run.preview?.(info.denoised) : undefined
+    let preview: Preview | undefined
+    if (run.preview && every > 0 && (info.i % every === 0 || last)) {
+      const at = now()
+      if (last || at - previewedAt >= stepIntervalMs) {
+        previewedAt = at
+        preview = run.preview(info.denoised)
+      }
+    }
     context.emit({
       type: 'step',
       i: offset + info.i + 1,
