@@ -67,7 +67,7 @@ export function createStudio(options: StudioOptions): Studio {
     settings: () => settings.get(),
     hardCancelMs: options.hardCancelMs
   })
-  if (options.warm) engine.warm(settings.get())
+  if (options.warm) engine.warm(() => settings.get())
   const models: ModelsContext = { ...options.models, roots }
   const downloads = new DownloadManager(models)
   return {

@@ -68,3 +68,54 @@ describe('EngineClient when the host dies mid-job', () => {
     for (const line of vulkan) expect(logged[0]).toContain(line)
   })
 })
+
+describe('EngineClient keeping a host warm', () => {
+  /** Fake hosts: what each was sent, and a way to make it die. */
+  function fakeHosts() {
+    const hosts: { sent: unknown[]; die: () => void }[] = []
+    const spawn = (): EngineProcess => {
+      let exit: ((code: number | null, signal: string | null) => void) | undefined
+      const host = { sent: [] as unknown[], die: () => exit?.(null, 'SIGKILL') }
+      hosts.push(host)
+      return {
+        pid: hosts.length,
+        send: (request) => host.sent.push(request),
+        onMessage: () => undefined,
+        onExit: (listener) => (exit = listener),
+        kill: () => host.die()
+      }
+    }
+    return { hosts, spawn }
+  }
+
+  it('warms the host it starts, and a new one with the settings of the moment when it dies', () => {
+    const { hosts, spawn } = fakeHosts()
+    let current = SettingsSchema.parse({ device: 'cpu' })
+    const client = new EngineClient(spawn, { log: () => undefined })
+    client.warm(() => current)
+    expect(hosts[0]!.sent).toEqual([{ type: 'warm', settings: current }])
+    current = SettingsSchema.parse({ device: 'webgpu', cpuThreads: 1 })
+    hosts[0]!.die()
+    expect(hosts).toHaveLength(2)
+    expect(hosts[1]!.sent).toEqual([{ type: 'warm', settings: current }])
+    // Hosts that die at once, three in a row, are not restarted forever.
+    hosts[1]!.die()
+    hosts[2]!.die()
+    expect(hosts).toHaveLength(3)
+    client.dispose()
+  })
+
+  it('start() only starts the host; a disposed client restarts nothing', () => {
+    const { hosts, spawn } = fakeHosts()
+    const client = new EngineClient(spawn, { log: () => undefined })
+    client.start()
+    expect(hosts).toHaveLength(1)
+    expect(hosts[0]!.sent).toEqual([])
+    hosts[0]!.die()
+    expect(hosts).toHaveLength(1)
+    const warm = new EngineClient(spawn, { log: () => undefined })
+    warm.warm(SettingsSchema.parse({}))
+    warm.dispose()
+    expect(hosts).toHaveLength(2)
+  })
+})

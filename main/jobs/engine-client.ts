@@ -84,8 +84,8 @@ export class EngineClient {
   readonly #log: (text: string) => void
   #process: EngineProcess | undefined
   #job: RunningJob | undefined
-  /** The settings to keep a host warm with (studios); undefined: start hosts on demand only (the CLI). */
-  #warm: Settings | undefined
+  /** The settings to keep a host warm with (studios: their current ones); undefined: on demand only (the CLI). */
+  #warm: (() => Settings) | undefined
   #disposed = false
   /** Hosts in a row that died within QUICK_DEATH_MS of starting: a host that cannot start is not restarted forever. */
   #quickDeaths = 0
@@ -146,12 +146,14 @@ export class EngineClient {
 
   /**
    * Starts the host now, if none runs, and has it get ready for jobs with `settings` (providers,
-   * onnxruntime, calibration); keeps one warm from now on (see the class).
+   * onnxruntime, calibration); keeps one warm from now on (see the class). A function is asked again at
+   * each restart (a studio's settings may have changed since).
    */
-  warm(settings: Settings): void {
-    this.#warm = settings
+  warm(settings: Settings | (() => Settings)): void {
+    const current = typeof settings === 'function' ? settings : () => settings
+    this.#warm = current
     this.#disposed = false
-    this.#send({ type: 'warm', settings })
+    this.#send({ type: 'warm', settings: current() })
   }
 
   /**
