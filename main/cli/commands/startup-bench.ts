@@ -4,7 +4,7 @@
 // Every case runs `rounds` times after one warm-up, interleaved, so a busy machine slows all alike; the
 // tables give medians of wall time and of CPU time (user + system, from bash's `times`). Not a test.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -101,7 +101,28 @@ function bareModelScript(dir: string, threads: number): string {
 
 const ms = (v: number) => `${v.toFixed(0)} ms`
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
+/** Wall and CPU ratios of two medians ("2.10× · 1.40×"; CPU — where `times` was missing). */
+const ratios = (
+  a: { wallMs: number; cpuMs: number | undefined },
+  b: { wallMs: number; cpuMs: number | undefined }
+) =>
+  `${ratio(a.wallMs, b.wallMs)} · ${a.cpuMs !== undefined && b.cpuMs !== undefined ? ratio(a.cpuMs, b.cpuMs) : '—'}`
 const cpuText = (v: number | undefined) => (v === undefined ? '—' : ms(v))
+
+/** CPU time a live process has used so far (Linux: /proc/<pid>/stat, 10 ms ticks); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of stat(5); here counted from field 3 (the state).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
+}
+
+const medianOrNone = (values: readonly (number | undefined)[]) =>
+  values.every((v) => v !== undefined) ? median(values as number[]) : undefined
 
 /** Engine host timings: fork → 'ready', fork → first info answered, and a crash → next job's first step. */
 async function engineTimes(spawn: SpawnEngine, settings: Settings, rounds: number, out: string) {
@@ -115,6 +136,8 @@ async function engineTimes(spawn: SpawnEngine, settings: Settings, rounds: numbe
   const ready: number[] = []
   const info: number[] = []
   const restart: number[] = []
+  const infoCpu: (number | undefined)[] = []
+  const restartCpu: (number | undefined)[] = []
   for (let round = 0; round <= rounds; round++) {
     // Start: fork → the host's 'ready' message, and → its first answer (onnxruntime loaded, providers chosen).
     let readyAt = 0
@@ -128,6 +151,7 @@ async function engineTimes(spawn: SpawnEngine, settings: Settings, rounds: numbe
     })
     await engine.info(settings)
     const infoAt = performance.now()
+    const infoCpuMs = processCpuMs(engine.pid)
     // A warm client (the web host's, the window's): the host dies; time to the next job's first step.
     engine.warm(settings)
     await engine.info(settings)
@@ -138,10 +162,13 @@ async function engineTimes(spawn: SpawnEngine, settings: Settings, rounds: numbe
       await new Promise((resolve) => setTimeout(resolve, 2))
     }
     let stepAt = 0
+    let stepCpuMs: number | undefined
     const final = await engine.run(
       { jobId: `bench-${round}`, spec, settings, outputDir: out },
       (u) => {
-        if (u.type === 'step' && !stepAt) stepAt = performance.now()
+        if (u.type !== 'step' || stepAt) return
+        stepAt = performance.now()
+        stepCpuMs = processCpuMs(engine.pid)
       }
     )
     engine.dispose()
@@ -150,8 +177,16 @@ async function engineTimes(spawn: SpawnEngine, settings: Settings, rounds: numbe
     ready.push(readyAt - started)
     info.push(infoAt - started)
     restart.push(stepAt - killedAt)
+    infoCpu.push(infoCpuMs)
+    restartCpu.push(stepCpuMs)
   }
-  return { readyMs: median(ready), infoMs: median(info), restartMs: median(restart) }
+  return {
+    readyMs: median(ready),
+    infoMs: median(info),
+    restartMs: median(restart),
+    infoCpuMs: medianOrNone(infoCpu),
+    restartCpuMs: medianOrNone(restartCpu)
+  }
 }
 
 /**
@@ -208,7 +243,7 @@ export async function runStartupBench(options: StartupBenchOptions): Promise<str
     const rows = commands.map((c) => {
       const src = m.get(`src ${c.name}`)!
       const built = m.get(`built ${c.name}`)!
-      return `| \`${c.name}\` | ${ms(src.wallMs)} / ${cpuText(src.cpuMs)} | ${ms(built.wallMs)} / ${cpuText(built.cpuMs)} | ${ratio(src.wallMs, built.wallMs)} | ${ratio(built.wallMs, nodeRun.wallMs)} | ${c.name.startsWith('generate') ? ratio(built.wallMs, bare.wallMs) : '—'} | ${c.target ?? '—'} |`
+      return `| \`${c.name}\` | ${ms(src.wallMs)} / ${cpuText(src.cpuMs)} | ${ms(built.wallMs)} / ${cpuText(built.cpuMs)} | ${ratios(src, built)} | ${ratios(built, nodeRun)} | ${c.name.startsWith('generate') ? ratios(built, bare) : '—'} | ${c.target ?? '—'} |`
     })
 
     // The engine host, from its TypeScript entry (tsx) and from the bundle.
@@ -226,12 +261,17 @@ export async function runStartupBench(options: StartupBenchOptions): Promise<str
       options.rounds,
       work
     )
-    const engineRow = (label: string, key: keyof typeof source, target: string) =>
-      `| ${label} | ${ms(source[key])} | ${ms(built[key])} | ${ratio(source[key], built[key])} | ${target} |`
+    type Timed = 'readyMs' | 'infoMs' | 'restartMs'
+    const cpuOf = { readyMs: undefined, infoMs: 'infoCpuMs', restartMs: 'restartCpuMs' } as const
+    const engineRow = (label: string, key: Timed, target: string) => {
+      const cpu = cpuOf[key]
+      const at = (r: typeof source) => ({ wallMs: r[key], cpuMs: cpu ? r[cpu] : undefined })
+      return `| ${label} | ${ms(source[key])} / ${cpuText(at(source).cpuMs)} | ${ms(built[key])} / ${cpuText(at(built).cpuMs)} | ${ratios(at(source), at(built))} | ${target} |`
+    }
 
     return [
       `Machine: ${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus().length} cores, load average ${load.toFixed(1)} at the start; Node ${process.versions.node}; ${threads} threads for onnxruntime.`,
-      `Medians of ${options.rounds} runs after one warm-up, every case interleaved with the others in each round. Wall / CPU (user + system of the whole process).`,
+      `Medians of ${options.rounds} runs after one warm-up, every case interleaved with the others in each round. Times are wall / CPU (user + system of the whole process, its children included); ratios are wall · CPU. On a loaded machine the CPU figures are the steadier ones.`,
       '',
       `**Whole process.** \`node -e 0\`: ${ms(nodeRun.wallMs)} / ${cpuText(nodeRun.cpuMs)}. Bare model work (a plain script: onnxruntime-node, session creation and 40 \`session.run\` calls at batch 2 on emoji-32): ${ms(bare.wallMs)} / ${cpuText(bare.cpuMs)}.`,
       '',
@@ -239,7 +279,7 @@ export async function runStartupBench(options: StartupBenchOptions): Promise<str
       '|---|---|---|---|---|---|---|',
       ...rows,
       '',
-      '**Engine host** (forked by main; wall time, probe cache in place).',
+      "**Engine host** (forked by main, probe cache in place; wall / CPU of the host process, from /proc at that moment, 10 ms ticks; the restart's CPU is the new host's).",
       '',
       '| from fork to … | sources through tsx | built bundle | before / after | target |',
       '|---|---|---|---|---|',
