@@ -269,6 +269,25 @@ export async function runStartupBench(options: StartupBenchOptions): Promise<str
       return `| ${label} | ${ms(source[key])} / ${cpuText(at(source).cpuMs)} | ${ms(built[key])} / ${cpuText(at(built).cpuMs)} | ${ratios(at(source), at(built))} | ${target} |`
     }
 
+    const met = (value: number | undefined, limit: number) =>
+      value === undefined ? 'not measured' : value <= limit ? 'met' : 'missed'
+    const quick = ['--version', '--help'].map((name) => {
+      const run = m.get(`built ${name}`)!
+      const wall = run.wallMs / nodeRun.wallMs
+      const cpu = run.cpuMs !== undefined && nodeRun.cpuMs ? run.cpuMs / nodeRun.cpuMs : undefined
+      return `\`${name}\` ${wall.toFixed(2)}× wall (${met(wall, 1.5)}), ${cpu?.toFixed(2) ?? '—'}× CPU (${met(cpu, 1.5)})`
+    })
+    const gen = m.get('built generate (emoji, 20 steps)')!
+    const busy = load > cpus().length
+    const verdict = [
+      `**Targets.** ≤ 1.5× \`node -e 0\`: ${quick.join('; ')}. Generate ≤ 1.0 s wall: ${ms(gen.wallMs)} (${met(gen.wallMs, 1000)}); ≤ 3× the bare model work: ${ratio(gen.wallMs, bare.wallMs)} wall (${met(gen.wallMs / bare.wallMs, 3)}). Engine host first answer ≤ 300 ms: ${ms(built.infoMs)} (${met(built.infoMs, 300)}); crash → next job's first step ≤ 500 ms: ${ms(built.restartMs)} (${met(built.restartMs, 500)}).`,
+      ...(busy
+        ? [
+            '',
+            `The machine was busy (load average ${load.toFixed(1)} on ${cpus().length} cores): every process waited for a core, so wall times are inflated several fold and the wall targets (written for an idle machine) cannot be judged from this run; the CPU columns and the ratios within a round can.`
+          ]
+        : [])
+    ]
     return [
       `Machine: ${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${cpus().length} cores, load average ${load.toFixed(1)} at the start; Node ${process.versions.node}; ${threads} threads for onnxruntime.`,
       `Medians of ${options.rounds} runs after one warm-up, every case interleaved with the others in each round. Times are wall / CPU (user + system of the whole process, its children included); ratios are wall · CPU. On a loaded machine the CPU figures are the steadier ones.`,
@@ -290,6 +309,8 @@ export async function runStartupBench(options: StartupBenchOptions): Promise<str
         'restartMs',
         '≤ 500 ms'
       ),
+      '',
+      ...verdict,
       ''
     ].join('\n')
   } finally {
