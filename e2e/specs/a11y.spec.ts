@@ -163,7 +163,9 @@ test('model chips say what they measure, as the Models screen does; limits show 
   expect(chips).toHaveLength(2)
   expect(chips[0]).toMatch(/^[\d.]+ MB on disk$/)
   expect(chips[1]).toMatch(/^~\d+ MB to run$/)
-  await expect(page.getByTestId('model-limits')).toContainText('slightly worse than a plain blur fill')
+  await expect(page.getByTestId('model-limits')).toContainText(
+    'slightly worse than a plain blur fill'
+  )
   await page.getByTestId('open-models').click()
   const row = page.locator('[data-testid=installed-model][data-model-id="photo-inpaint"]')
   await expect(row.getByTestId('model-size')).toHaveText(chips)
