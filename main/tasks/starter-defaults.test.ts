@@ -18,8 +18,12 @@ import {
   buildSpec,
   emptyForm,
   modelDefaults,
-  startingModel
+  startingModel,
+  type TaskFormDefinitions
 } from '../../renderer/src/lib/state/recipe'
+import * as image from '../../renderer/src/features/image/forms'
+import * as molecule from '../../renderer/src/features/molecule/forms'
+import * as pointCloud from '../../renderer/src/features/point-cloud/forms'
 import { samplerDescriptors, validateJob } from '.'
 
 const ref = (c: string) => c.repeat(64)
@@ -34,6 +38,18 @@ const inputsOf: Record<RunnableTaskId, Record<string, unknown>> = {
   'point-cloud.complete': { partial: ref('c') },
   'molecule.generate': {},
   'molecule.conformer': { smiles: 'CCO' }
+}
+
+/** The window's form of each task (the panels' definitions). */
+const forms: TaskFormDefinitions = {
+  'image.generate': image.generateForm,
+  'image.img2img': image.img2imgForm,
+  'image.inpaint': image.inpaintForm,
+  'image.upscale': image.upscaleForm,
+  'point-cloud.generate': pointCloud.generateForm,
+  'point-cloud.complete': pointCloud.completeForm,
+  'molecule.generate': molecule.generateForm,
+  'molecule.conformer': molecule.conformerForm
 }
 
 let models: InstalledModel[] = []
@@ -87,12 +103,13 @@ describe('no starter default trips a warning', () => {
     expect(pairs().length).toBeGreaterThanOrEqual(9)
     for (const [model, task] of pairs()) {
       const what = `${model.manifest.id} × ${task}`
-      const values = modelDefaults(model, samplers, emptyForm(task))
+      const form = forms[task]
+      const values = modelDefaults(form, model, samplers, emptyForm(form))
       const sampler = samplers.find((s) => s.name === values.sampler)
       expect(sampler, what).toBeDefined()
       expect(fewStepsWarning(sampler!, values.steps, model.manifest.defaults), what).toBe('')
       const spec = JobSpecSchema.parse({
-        ...buildSpec(task, values, model),
+        ...buildSpec(form, values, model),
         ...inputsOf[task]
       } as JobSpecInput)
       expect(validateJob(spec, models).warnings, what).toEqual([])

@@ -1,6 +1,7 @@
 // The image modality: its task panels, how its results, previews and thumbnails look, its recipe rows.
 import type { JobSpec } from '../../lib/contract'
-import type { ModalityModule, RecipeRow } from '../types'
+import { taskPanel, type ModalityModule, type RecipeRow } from '../types'
+import { generateForm, img2imgForm, inpaintForm, upscaleForm } from './forms'
 import GeneratePanel from './GeneratePanel.svelte'
 import ImagePreview from './ImagePreview.svelte'
 import ImageResults from './ImageResults.svelte'
@@ -52,40 +53,44 @@ function recipe(spec: JobSpec): RecipeRow[] {
   return rows
 }
 
-export const imageModule: ModalityModule = {
+export const imageModule: ModalityModule<'image'> = {
   id: 'image',
   label: 'Image',
   icon: 'image',
-  tasks: [
-    {
+  panels: {
+    'image.generate': taskPanel({
       task: 'image.generate',
       label: 'Generate',
       icon: 'sparkles',
       hint: 'From noise, by class or prompt',
-      Panel: GeneratePanel
-    },
-    {
+      Panel: GeneratePanel,
+      form: generateForm
+    }),
+    'image.img2img': taskPanel({
       task: 'image.img2img',
       label: 'Image to image',
       icon: 'reuse',
       hint: 'Rework an image you bring',
-      Panel: Img2ImgPanel
-    },
-    {
+      Panel: Img2ImgPanel,
+      form: img2imgForm
+    }),
+    'image.inpaint': taskPanel({
       task: 'image.inpaint',
       label: 'Inpaint',
       icon: 'mask',
       hint: 'Regenerate a painted area, or extend the canvas',
-      Panel: InpaintPanel
-    },
-    {
+      Panel: InpaintPanel,
+      form: inpaintForm
+    }),
+    'image.upscale': taskPanel({
       task: 'image.upscale',
       label: 'Upscale',
       icon: 'upscale',
       hint: 'Super-resolve an image, tile by tile',
-      Panel: UpscalePanel
-    }
-  ],
+      Panel: UpscalePanel,
+      form: upscaleForm
+    })
+  },
   Results: ImageResults,
   Preview: ImagePreview,
   Thumb: ImageThumb,

@@ -1,7 +1,8 @@
 // The molecule modality: its task panels, how its results, previews and thumbnails look, its recipe rows.
 import type { JobSpec } from '../../lib/contract'
 import { trajectoryText } from '../../lib/three/recipe'
-import type { ModalityModule, RecipeRow } from '../types'
+import { taskPanel, type ModalityModule, type RecipeRow } from '../types'
+import { conformerForm, generateForm } from './forms'
 import ConformerPanel from './ConformerPanel.svelte'
 import GeneratePanel from './GeneratePanel.svelte'
 import MoleculePreview from './MoleculePreview.svelte'
@@ -29,26 +30,28 @@ function recipe(spec: JobSpec): RecipeRow[] {
   return rows
 }
 
-export const moleculeModule: ModalityModule = {
+export const moleculeModule: ModalityModule<'molecule'> = {
   id: 'molecule',
   label: 'Molecules',
   icon: 'molecule',
-  tasks: [
-    {
+  panels: {
+    'molecule.generate': taskPanel({
       task: 'molecule.generate',
       label: 'Generate',
       icon: 'sparkles',
       hint: 'New molecules from noise (EDM)',
-      Panel: GeneratePanel
-    },
-    {
+      Panel: GeneratePanel,
+      form: generateForm
+    }),
+    'molecule.conformer': taskPanel({
       task: 'molecule.conformer',
       label: 'Conformers',
       icon: 'molecule',
       hint: '3D shapes of a molecule you name by SMILES',
-      Panel: ConformerPanel
-    }
-  ],
+      Panel: ConformerPanel,
+      form: conformerForm
+    })
+  },
   Results: MoleculeResults,
   Preview: MoleculePreview,
   Thumb: MoleculeThumb,

@@ -2,7 +2,8 @@
 // thumbnails look, its recipe rows.
 import type { JobSpec } from '../../lib/contract'
 import { trajectoryText } from '../../lib/three/recipe'
-import type { ModalityModule, RecipeRow } from '../types'
+import { taskPanel, type ModalityModule, type RecipeRow } from '../types'
+import { completeForm, generateForm } from './forms'
 import CompletePanel from './CompletePanel.svelte'
 import GeneratePanel from './GeneratePanel.svelte'
 import PointCloudPreview from './PointCloudPreview.svelte'
@@ -37,26 +38,28 @@ function recipe(spec: JobSpec): RecipeRow[] {
   return rows
 }
 
-export const pointCloudModule: ModalityModule = {
+export const pointCloudModule: ModalityModule<'point-cloud'> = {
   id: 'point-cloud',
   label: '3D',
   icon: 'cube',
-  tasks: [
-    {
+  panels: {
+    'point-cloud.generate': taskPanel({
       task: 'point-cloud.generate',
       label: 'Generate',
       icon: 'sparkles',
       hint: 'Shapes from noise, by class',
-      Panel: GeneratePanel
-    },
-    {
+      Panel: GeneratePanel,
+      form: generateForm
+    }),
+    'point-cloud.complete': taskPanel({
       task: 'point-cloud.complete',
       label: 'Complete',
       icon: 'cube',
       hint: 'Finish a partial cloud you bring',
-      Panel: CompletePanel
-    }
-  ],
+      Panel: CompletePanel,
+      form: completeForm
+    })
+  },
   Results: PointCloudResults,
   Preview: PointCloudPreview,
   Thumb: PointCloudThumb,

@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { ImageInputsSchema, type ModelManifest } from '../contract'
+import {
+  ImageInputsSchema,
+  type JobSpec,
+  type ModelManifest,
+  type RunnableTaskId,
+  type SpecOf
+} from '../contract'
+import {
+  generateForm,
+  img2imgForm,
+  inpaintForm,
+  upscaleForm,
+  upscaleScales
+} from '../../features/image/forms'
+import { conformerForm, generateForm as moleculeGenerateForm } from '../../features/molecule/forms'
+import {
+  completeForm,
+  generateForm as pointCloudGenerateForm
+} from '../../features/point-cloud/forms'
 import { model, sampler, spec } from '../testing/fixtures'
 import {
   buildSpec,
@@ -11,10 +29,21 @@ import {
   runCalls,
   sizesOf,
   stepsRun,
-  upscaleScales,
   validateSpec,
-  valuesFromSpec
+  valuesFromSpec,
+  type TaskFormDefinition
 } from './recipe'
+
+const forms = {
+  'image.generate': generateForm,
+  'image.img2img': img2imgForm,
+  'image.inpaint': inpaintForm,
+  'image.upscale': upscaleForm,
+  'point-cloud.generate': pointCloudGenerateForm,
+  'point-cloud.complete': completeForm,
+  'molecule.generate': moleculeGenerateForm,
+  'molecule.conformer': conformerForm
+}
 
 const samplers = [
   sampler('euler'),
@@ -28,9 +57,15 @@ const samplers = [
   })
 ]
 
+/** The values "Reuse recipe" gives a fresh form of the spec's task. */
+const reuse = (s: JobSpec): Record<string, unknown> => {
+  const form = forms[s.task] as TaskFormDefinition<RunnableTaskId, object>
+  return valuesFromSpec(form, s, emptyForm(form))
+}
+
 describe('modelDefaults', () => {
   it("takes the manifest's sampler, steps, guidance, schedule and first class", () => {
-    const values = modelDefaults(model(), samplers, emptyForm())
+    const values = modelDefaults(generateForm, model(), samplers, emptyForm(generateForm))
     expect(values).toMatchObject({
       model: 'emoji',
       sampler: 'heun',
@@ -43,7 +78,10 @@ describe('modelDefaults', () => {
 
   it('keeps the chosen class when the new model has it, and falls back to a known sampler', () => {
     const m = model({ defaults: { sampler: 'nope', steps: 5, guidance: 1, schedule: 'karras' } })
-    const values = modelDefaults(m, samplers, { ...emptyForm(), label: 'dog' })
+    const values = modelDefaults(generateForm, m, samplers, {
+      ...emptyForm(generateForm),
+      label: 'dog'
+    })
     expect(values.label).toBe('dog')
     expect(values.sampler).toBe('euler')
     expect(values.schedule).toBe('karras')
@@ -58,20 +96,23 @@ describe('modelDefaults', () => {
       tasks: ['image.upscale'],
       imageInputs: { upscale: { scale: 4, lowRes: { kind: 'input', input: 'low_res' } } }
     } as Partial<ModelManifest>)
-    const previous = { ...emptyForm(), inpaintMethod: 'repaint', upscaleMethod: 'ddrm' } as const
-    expect(modelDefaults(inpainter, samplers, previous).inpaintMethod).toBe('auto')
-    expect(modelDefaults(upscaler, samplers, previous).upscaleMethod).toBe('auto')
-    expect(modelDefaults(model(), samplers, previous)).toMatchObject({
-      inpaintMethod: 'repaint',
-      upscaleMethod: 'ddrm'
-    })
+    const inpaint = { ...emptyForm(inpaintForm), inpaintMethod: 'repaint' } as const
+    const upscale = { ...emptyForm(upscaleForm), upscaleMethod: 'ddrm' } as const
+    expect(modelDefaults(inpaintForm, inpainter, samplers, inpaint).inpaintMethod).toBe('auto')
+    expect(modelDefaults(upscaleForm, upscaler, samplers, upscale).upscaleMethod).toBe('auto')
+    expect(modelDefaults(inpaintForm, model(), samplers, inpaint).inpaintMethod).toBe('repaint')
+    expect(modelDefaults(upscaleForm, model(), samplers, upscale).upscaleMethod).toBe('ddrm')
   })
 })
 
 describe('buildSpec', () => {
   it('sends label and guidance for class models, not the prompt', () => {
-    const values = { ...modelDefaults(model(), samplers, emptyForm()), prompt: 'ignored', seed: 7 }
-    const s = buildSpec('image.generate', values, model())
+    const values = {
+      ...modelDefaults(generateForm, model(), samplers, emptyForm(generateForm)),
+      prompt: 'ignored',
+      seed: 7
+    }
+    const s = buildSpec(forms['image.generate'], values, model())
     expect(s).toMatchObject({
       task: 'image.generate',
       model: 'emoji',
@@ -84,19 +125,24 @@ describe('buildSpec', () => {
 
   it('sends prompts for text models and leaves guidance out for unconditional ones', () => {
     const text = model({ conditioning: { type: 'text', maxTokens: 77, input: 'ids' } })
-    const values = { ...emptyForm(), model: 'emoji', prompt: 'a fox', negativePrompt: 'blur' }
-    expect(buildSpec('image.generate', values, text)).toMatchObject({
+    const values = {
+      ...emptyForm(generateForm),
+      model: 'emoji',
+      prompt: 'a fox',
+      negativePrompt: 'blur'
+    }
+    expect(buildSpec(forms['image.generate'], values, text)).toMatchObject({
       prompt: 'a fox',
       negativePrompt: 'blur'
     })
     const uncond = model({ conditioning: { type: 'none' } })
-    expect(buildSpec('image.generate', values, uncond).guidance).toBeUndefined()
+    expect(buildSpec(forms['image.generate'], values, uncond).guidance).toBeUndefined()
   })
 
   it('passes the chosen size as width and height', () => {
     const s = buildSpec(
-      'image.generate',
-      { ...emptyForm(), model: 'emoji', size: '64x48' },
+      forms['image.generate'],
+      { ...emptyForm(generateForm), model: 'emoji', size: '64x48' },
       model()
     )
     expect(s).toMatchObject({ width: 64, height: 48 })
@@ -106,10 +152,16 @@ describe('buildSpec', () => {
 describe('validateSpec', () => {
   it('accepts a good spec and names the field of a bad one', () => {
     expect(
-      validateSpec(buildSpec('image.generate', { ...emptyForm(), model: 'emoji' }, model())).ok
+      validateSpec(
+        buildSpec(forms['image.generate'], { ...emptyForm(generateForm), model: 'emoji' }, model())
+      ).ok
     ).toBe(true)
     const bad = validateSpec(
-      buildSpec('image.generate', { ...emptyForm(), model: 'emoji', steps: 5000 }, model())
+      buildSpec(
+        forms['image.generate'],
+        { ...emptyForm(generateForm), model: 'emoji', steps: 5000 },
+        model()
+      )
     )
     expect(bad.ok).toBe(false)
     if (!bad.ok) {
@@ -121,15 +173,15 @@ describe('validateSpec', () => {
   })
 
   it('rejects a cleared number field (null from an empty input)', () => {
-    const values = { ...emptyForm(), model: 'emoji', count: null as unknown as number }
-    const result = validateSpec(buildSpec('image.generate', values, model()))
+    const values = { ...emptyForm(generateForm), model: 'emoji', count: null as unknown as number }
+    const result = validateSpec(buildSpec(forms['image.generate'], values, model()))
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.fields.count).toBe('Count is a whole number from 1 to 64.')
   })
 
   it('asks for the input image of image to image in plain words', () => {
     const result = validateSpec(
-      buildSpec('image.img2img', { ...emptyForm(), model: 'emoji' }, model())
+      buildSpec(img2imgForm, { ...emptyForm(img2imgForm), model: 'emoji' }, model())
     )
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.fields.image).toMatch(/Choose an input image/)
@@ -151,7 +203,11 @@ describe('valuesFromSpec (reuse recipe)', () => {
       width: 64,
       height: 64
     })
-    const values = valuesFromSpec(s, emptyForm())
+    const values = valuesFromSpec(
+      generateForm,
+      s as SpecOf<'image.generate'>,
+      emptyForm(generateForm)
+    )
     expect(values).toMatchObject({
       model: 'emoji',
       label: 'dog',
@@ -166,7 +222,7 @@ describe('valuesFromSpec (reuse recipe)', () => {
       size: '64x64'
     })
     // And the round trip gives the same spec back.
-    expect(buildSpec('image.generate', values, model())).toMatchObject({
+    expect(buildSpec(forms['image.generate'], values, model())).toMatchObject({
       seed: 99,
       steps: 30,
       sampler: 'ddim',
@@ -224,21 +280,21 @@ describe('inpainting and upscaling forms', () => {
   })
 
   it('starts inpainting at strength 1 and image to image at 0.6', () => {
-    expect(emptyForm('image.inpaint').strength).toBe(1)
-    expect(emptyForm('image.img2img').strength).toBe(0.6)
-    expect(stepsRun('image.inpaint', { steps: 20, strength: 0.5 })).toBe(10)
-    expect(stepsRun('image.upscale', { steps: 20, strength: 0.5 })).toBe(20)
+    expect(emptyForm(forms['image.inpaint']).strength).toBe(1)
+    expect(emptyForm(img2imgForm).strength).toBe(0.6)
+    expect(stepsRun(inpaintForm, { ...emptyForm(inpaintForm), steps: 20, strength: 0.5 })).toBe(10)
+    expect(stepsRun(img2imgForm, { ...emptyForm(img2imgForm), steps: 20, strength: 0.5 })).toBe(10)
+    expect(stepsRun(upscaleForm, { ...emptyForm(upscaleForm), steps: 20 })).toBe(20)
     // Completion runs the strength's share from a mirror start (auto may be one), all steps from noise.
-    expect(stepsRun('point-cloud.complete', { steps: 13, strength: 0.5 })).toBe(6)
-    expect(stepsRun('point-cloud.complete', { steps: 13, strength: 0.01 })).toBe(1)
-    expect(
-      stepsRun('point-cloud.complete', { steps: 13, strength: 0.5, completionStart: 'noise' })
-    ).toBe(13)
+    const complete = { ...emptyForm(completeForm), steps: 13, strength: 0.5 }
+    expect(stepsRun(completeForm, complete)).toBe(6)
+    expect(stepsRun(completeForm, { ...complete, strength: 0.01 })).toBe(1)
+    expect(stepsRun(completeForm, { ...complete, completionStart: 'noise' })).toBe(13)
   })
 
   it('builds an inpainting spec with its mask, method and outpainting frame', () => {
     const values = {
-      ...emptyForm('image.inpaint'),
+      ...emptyForm(forms['image.inpaint']),
       model: 'emoji',
       image: ref,
       mask: maskRef,
@@ -246,10 +302,9 @@ describe('inpainting and upscaling forms', () => {
       feather: 8,
       maskedOnly: false,
       padding: 16,
-      outpaintRight: 24,
-      size: '64x64'
+      outpaintRight: 24
     }
-    const built = buildSpec('image.inpaint', values, model())
+    const built = buildSpec(forms['image.inpaint'], values, model())
     expect(built).toMatchObject({
       task: 'image.inpaint',
       image: ref,
@@ -266,7 +321,7 @@ describe('inpainting and upscaling forms', () => {
     expect(checked.ok).toBe(true)
     if (!checked.ok) return
     // Reuse gives the same values back.
-    const back = valuesFromSpec(checked.spec, emptyForm('image.inpaint'))
+    const back = reuse(checked.spec)
     expect(back).toMatchObject({
       image: ref,
       mask: maskRef,
@@ -278,8 +333,13 @@ describe('inpainting and upscaling forms', () => {
   })
 
   it('names a bad feather or outpainting side in plain words', () => {
-    const values = { ...emptyForm('image.inpaint'), image: ref, feather: 999, outpaintTop: -1 }
-    const result = validateSpec(buildSpec('image.inpaint', values, model()))
+    const values = {
+      ...emptyForm(forms['image.inpaint']),
+      image: ref,
+      feather: 999,
+      outpaintTop: -1
+    }
+    const result = validateSpec(buildSpec(forms['image.inpaint'], values, model()))
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.fields.feather).toMatch(/0 to 256/)
@@ -290,10 +350,13 @@ describe('inpainting and upscaling forms', () => {
     expect(upscaleScales(sr)).toEqual({ preferred: 4, options: [2, 3, 4] })
     // DDRM with a 32-pixel model: the scales 32 divides by.
     expect(upscaleScales(model())).toEqual({ preferred: null, options: [2, 4, 8] })
-    const values = modelDefaults(sr, samplers, { ...emptyForm('image.upscale'), scale: 2 })
+    const values = modelDefaults(upscaleForm, sr, samplers, {
+      ...emptyForm(forms['image.upscale']),
+      scale: 2
+    })
     expect(values.scale).toBe(4)
     expect(values.noiseLevel).toBe(20)
-    const built = buildSpec('image.upscale', { ...values, image: ref, tile: 256 }, sr)
+    const built = buildSpec(forms['image.upscale'], { ...values, image: ref, tile: 256 }, sr)
     expect(built).toMatchObject({
       task: 'image.upscale',
       image: ref,
@@ -305,12 +368,12 @@ describe('inpainting and upscaling forms', () => {
     })
     expect(built).not.toHaveProperty('guidance')
     // A model without a noise level gets none.
-    expect(buildSpec('image.upscale', { ...values, image: ref }, model())).not.toHaveProperty(
-      'noiseLevel'
-    )
+    expect(
+      buildSpec(forms['image.upscale'], { ...values, image: ref }, model())
+    ).not.toHaveProperty('noiseLevel')
     const checked = validateSpec(built)
     if (!checked.ok) throw new Error(checked.message)
-    expect(valuesFromSpec(checked.spec, emptyForm('image.upscale'))).toMatchObject({
+    expect(reuse(checked.spec)).toMatchObject({
       scale: 4,
       tile: 256,
       noiseLevel: 20,
@@ -320,8 +383,12 @@ describe('inpainting and upscaling forms', () => {
 
   it('keeps a scale DDRM can do, else picks ×4 or the nearest above', () => {
     const m = model()
-    expect(modelDefaults(m, samplers, { ...emptyForm(), scale: 2 }).scale).toBe(2)
-    expect(modelDefaults(m, samplers, { ...emptyForm(), scale: 3 }).scale).toBe(4)
+    expect(
+      modelDefaults(upscaleForm, m, samplers, { ...emptyForm(upscaleForm), scale: 2 }).scale
+    ).toBe(2)
+    expect(
+      modelDefaults(upscaleForm, m, samplers, { ...emptyForm(upscaleForm), scale: 3 }).scale
+    ).toBe(4)
   })
 })
 
@@ -329,14 +396,14 @@ describe('point-cloud and molecule forms', () => {
   const ref = 'b'.repeat(64)
 
   it('starts each modality on its own first format', () => {
-    expect(emptyForm('image.generate').format).toBe('png')
-    expect(emptyForm('point-cloud.generate').format).toBe('ply')
-    expect(emptyForm('molecule.conformer').format).toBe('sdf')
+    expect(emptyForm(forms['image.generate']).format).toBe('png')
+    expect(emptyForm(forms['point-cloud.generate']).format).toBe('ply')
+    expect(emptyForm(forms['molecule.conformer']).format).toBe('sdf')
   })
 
   it('sends the partial cloud, its placement and the trajectory for completion', () => {
-    const values = { ...emptyForm('point-cloud.complete'), partial: ref, trajectoryEvery: 0 }
-    const s = buildSpec('point-cloud.complete', values, undefined)
+    const values = { ...emptyForm(forms['point-cloud.complete']), partial: ref, trajectoryEvery: 0 }
+    const s = buildSpec(forms['point-cloud.complete'], values, undefined)
     expect(s).toMatchObject({
       task: 'point-cloud.complete',
       partial: ref,
@@ -347,35 +414,41 @@ describe('point-cloud and molecule forms', () => {
       format: 'ply'
     })
     expect(validateSpec(s).ok).toBe(true)
-    const missing = validateSpec(buildSpec('point-cloud.complete', emptyForm(), undefined))
+    const missing = validateSpec(buildSpec(completeForm, emptyForm(completeForm), undefined))
     expect(!missing.ok && missing.fields.partial).toMatch(/partial point cloud/)
   })
 
   it('asks for more points per shape only when set (a dense stage), and reuses it', () => {
-    const base = emptyForm('point-cloud.generate')
-    expect('points' in buildSpec('point-cloud.generate', base, undefined)).toBe(false)
-    const dense = buildSpec('point-cloud.generate', { ...base, points: 8192 }, undefined)
+    const base = emptyForm(forms['point-cloud.generate'])
+    expect('points' in buildSpec(forms['point-cloud.generate'], base, undefined)).toBe(false)
+    const dense = buildSpec(forms['point-cloud.generate'], { ...base, points: 8192 }, undefined)
     expect(dense).toMatchObject({ points: 8192 })
     const check = validateSpec(dense)
     if (!check.ok) throw new Error(check.message)
-    expect(valuesFromSpec(check.spec, base).points).toBe(8192)
+    expect(reuse(check.spec).points).toBe(8192)
   })
 
   it('leaves the atom count out when it comes from the training distribution', () => {
-    const drawn = buildSpec('molecule.generate', emptyForm('molecule.generate'), undefined)
+    const drawn = buildSpec(
+      forms['molecule.generate'],
+      emptyForm(forms['molecule.generate']),
+      undefined
+    )
     expect('atoms' in drawn).toBe(false)
     const fixed = buildSpec(
-      'molecule.generate',
-      { ...emptyForm('molecule.generate'), atoms: 19 },
+      forms['molecule.generate'],
+      { ...emptyForm(forms['molecule.generate']), atoms: 19 },
       undefined
     )
     expect(fixed).toMatchObject({ atoms: 19, trajectoryEvery: 1, format: 'sdf' })
   })
 
   it('trims the SMILES and names the field when it is empty', () => {
-    const values = { ...emptyForm('molecule.conformer'), smiles: '  CCO \n' }
-    expect(buildSpec('molecule.conformer', values, undefined)).toMatchObject({ smiles: 'CCO' })
-    const empty = validateSpec(buildSpec('molecule.conformer', emptyForm(), undefined))
+    const values = { ...emptyForm(forms['molecule.conformer']), smiles: '  CCO \n' }
+    expect(buildSpec(forms['molecule.conformer'], values, undefined)).toMatchObject({
+      smiles: 'CCO'
+    })
+    const empty = validateSpec(buildSpec(conformerForm, emptyForm(conformerForm), undefined))
     expect(!empty.ok && empty.fields.smiles).toMatch(/SMILES/)
   })
 
@@ -387,21 +460,21 @@ describe('point-cloud and molecule forms', () => {
       format: 'xyz'
     })
     if (!conf.ok) throw new Error(conf.message)
-    const values = valuesFromSpec(conf.spec, emptyForm('molecule.conformer'))
+    const values = reuse(conf.spec)
     expect(values).toMatchObject({ smiles: 'CCO', count: 4, format: 'xyz', seedLocked: true })
     const fromFile = validateSpec({ task: 'molecule.conformer', molecule: ref })
     if (!fromFile.ok) throw new Error(fromFile.message)
-    expect(valuesFromSpec(fromFile.spec, emptyForm())).toMatchObject({
+    expect(reuse(fromFile.spec)).toMatchObject({
       molecule: ref,
       conformerFrom: 'file'
     })
     const file = {
-      ...emptyForm('molecule.conformer'),
+      ...emptyForm(forms['molecule.conformer']),
       conformerFrom: 'file' as const,
       molecule: ref
     }
-    expect(buildSpec('molecule.conformer', file, undefined)).toMatchObject({ molecule: ref })
-    expect('smiles' in buildSpec('molecule.conformer', file, undefined)).toBe(false)
+    expect(buildSpec(forms['molecule.conformer'], file, undefined)).toMatchObject({ molecule: ref })
+    expect('smiles' in buildSpec(forms['molecule.conformer'], file, undefined)).toBe(false)
     const done = validateSpec({
       task: 'point-cloud.complete',
       partial: ref,
@@ -410,7 +483,7 @@ describe('point-cloud and molecule forms', () => {
       strength: 0.35
     })
     if (!done.ok) throw new Error(done.message)
-    expect(valuesFromSpec(done.spec, emptyForm())).toMatchObject({
+    expect(reuse(done.spec)).toMatchObject({
       partial: ref,
       placement: 'as-is',
       completionStart: 'mirror',
@@ -424,16 +497,18 @@ describe('runCalls', () => {
   it("counts RePaint's resampling where inpainting runs RePaint, the sampler's calls elsewhere", () => {
     const pixel = model({ tasks: ['image.inpaint'] })
     const values = {
-      ...modelDefaults(pixel, samplers, emptyForm('image.inpaint')),
+      ...modelDefaults(inpaintForm, pixel, samplers, emptyForm(inpaintForm)),
       steps: 20,
       guidance: 2,
       samplerExtra: {}
     }
     // 20 levels, jumps of 5 resampled 4 times: 20 + 3 × 3 × 5 = 65 calls, × 2 with guidance.
-    expect(runCalls('image.inpaint', values, pixel, samplers[1])).toBe(130)
+    expect(runCalls(forms['image.inpaint'], values, pixel, samplers[1])).toBe(130)
     expect(
-      runCalls('image.inpaint', { ...values, inpaintMethod: 'blend' }, pixel, samplers[1])
+      runCalls(forms['image.inpaint'], { ...values, inpaintMethod: 'blend' }, pixel, samplers[1])
     ).toBe(80)
-    expect(runCalls('image.generate', values, pixel, samplers[1])).toBe(80)
+    expect(
+      runCalls(generateForm, { ...emptyForm(generateForm), ...values }, pixel, samplers[1])
+    ).toBe(80)
   })
 })

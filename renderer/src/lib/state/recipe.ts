@@ -1,13 +1,8 @@
 import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
-  autoInpaintMethod,
   defaultModel,
-  inpaintMethodChoices,
   modalityOf,
-  repaintNfe,
-  upscaleMethodChoices,
-  upscaleScales as upscaleScalesOf,
   type Device,
   type ImageSample,
   type InstalledModel,
@@ -15,7 +10,8 @@ import {
   type JobSpecInput,
   type RunnableTaskId,
   type SamplerDescriptor,
-  type ScheduleName
+  type ScheduleName,
+  type SpecOf
 } from '../contract'
 
 /**
@@ -25,7 +21,12 @@ import {
 
 export type ExtraValue = number | boolean | string
 
-export type FormValues = {
+/**
+ * The fields every task form shares: the model, conditioning and the sampling fields of
+ * `contract/sampling.ts`. A task's own fields (its inputs, strength, method, …) are declared by its
+ * panel's `TaskFormDefinition` in `features/<modality>/forms.ts`.
+ */
+export type SharedValues = {
   model: string
   /** Whether the user picked `model` (or a recipe named it); otherwise the task's default is used. */
   modelChosen: boolean
@@ -42,60 +43,48 @@ export type FormValues = {
   schedule: ScheduleName
   guidance: number
   count: number
-  /** `${width}x${height}`, or '' for the model's native size. */
-  size: string
   device: Device
-  /**
-   * Output format, one the task writes: images png (recipe in text chunks) or webp (lossless, recipe
-   * in XMP); point clouds ply, obj or glb; molecules sdf, xyz or pdb.
-   */
+  /** Output format, one the task writes (its first by default). */
   format: string
-  /** The input image (an input ref), for image-to-image and the editing tasks. */
-  image: string
-  /** Image to image and inpainting: how much of the schedule to run, (0, 1]. */
-  strength: number
-  /** Inpainting: the mask as last uploaded (an input ref; '' before the first run, or none). */
-  mask: string
-  inpaintMethod: InpaintMethod
-  /** Inpainting: soft edge of the mask, pixels. */
-  feather: number
-  /** Inpainting: work on the masked area plus `padding` only. */
-  maskedOnly: boolean
-  padding: number
-  /** Outpainting: pixels added on each side. */
-  outpaintLeft: number
-  outpaintTop: number
-  outpaintRight: number
-  outpaintBottom: number
-  /** Upscaling: output side / input side. */
-  scale: number
-  upscaleMethod: UpscaleMethod
-  /** Upscaling: output tile side (0: from the memory budget) and overlap, pixels. */
-  tile: number
-  tileOverlap: number
-  /** Upscaling: the latent ×4 upscaler's noise level (sent only to models that take one). */
-  noiseLevel: number
-  /** Point clouds and molecules: keep every n-th denoising step for replay (0 keeps none). */
-  trajectoryEvery: number
-  /** Shape generation: points per shape; 0 is the model's own N (more adds a dense stage). */
-  points: number
-  /** Shape completion: the partial cloud (an input ref of kind point-cloud). */
-  partial: string
-  placement: Placement
-  /** Shape completion: where the missing points start (the mirror image runs `strength` of the schedule). */
-  completionStart: CompletionStart
-  /** Molecule generation: atoms per molecule as the model counts them (heavy atoms for a model that adds its hydrogens); 0 draws them from the model's histogram. */
-  atoms: number
-  /** Conformers: the molecule as SMILES, or as a MOL/SDF file (an input ref of kind molecule). */
-  smiles: string
-  molecule: string
-  conformerFrom: 'smiles' | 'file'
 }
 
-export const placements = ['auto', 'as-is', 'normalise'] as const
-export type Placement = (typeof placements)[number]
-export const completionStarts = ['auto', 'noise', 'mirror'] as const
-export type CompletionStart = (typeof completionStarts)[number]
+/** A task form's values: the shared fields and the task's own (`F`, from its definition). */
+export type FormValues<F extends object = object> = SharedValues & F
+
+/** The task's own fields of a spec, as its definition's `toSpec` gives them (the schema's input type). */
+export type TaskSpecFields<T extends RunnableTaskId> = Partial<
+  Omit<Extract<JobSpecInput, { task: T }>, 'task'>
+>
+
+/**
+ * One task's form, beside its panel in `features/<modality>/forms.ts`: its own fields and their
+ * defaults, how they become the task's part of a spec and how a spec fills them back. Pure, so each is
+ * unit-tested. Listed, through its panel, in the exhaustive registry (`features/registry.ts`).
+ */
+export interface TaskFormDefinition<T extends RunnableTaskId, F extends object> {
+  readonly task: T
+  /** The task's own fields with their defaults. */
+  defaults(): F
+  /** The task's own spec fields (the shared ones are added by `buildSpec`); left out where they do not apply. */
+  toSpec(values: FormValues<F>, model: InstalledModel | undefined): TaskSpecFields<T>
+  /** The task's own form values that reproduce a spec ("Reuse recipe", drop to restore). */
+  fromSpec(spec: SpecOf<T>): Partial<F>
+  /** What changes when a model is chosen (a method it cannot run is dropped, its own scale taken…). */
+  onModel?(values: FormValues<F>, model: InstalledModel): Partial<F>
+  /** Steps the sampler actually runs (default: all of them). */
+  stepsRun?(values: FormValues<F>): number
+  /** Model calls (NFE) without guidance, where the task's own solver replaces the sampler's count. */
+  calls?(
+    values: FormValues<F>,
+    model: InstalledModel | undefined,
+    steps: number
+  ): number | undefined
+}
+
+/** Every runnable task's form definition, the shape `features/registry.ts` hands the studio state. */
+export type TaskFormDefinitions = {
+  readonly [T in RunnableTaskId]: TaskFormDefinition<T, object>
+}
 
 /** The output format a task writes unless told otherwise (the first its definition lists). */
 export function defaultFormat(task?: RunnableTaskId): string {
@@ -104,13 +93,8 @@ export function defaultFormat(task?: RunnableTaskId): string {
   return modality === 'point-cloud' ? 'ply' : modality === 'molecule' ? 'sdf' : 'png'
 }
 
-export const inpaintMethods = ['auto', 'dedicated', 'repaint', 'blend'] as const
-export type InpaintMethod = (typeof inpaintMethods)[number]
-export const upscaleMethods = ['auto', 'model', 'ddrm'] as const
-export type UpscaleMethod = (typeof upscaleMethods)[number]
-
-/** A fresh form; a task's own defaults where they differ (inpainting regenerates fully: strength 1). */
-export const emptyForm = (task?: RunnableTaskId): FormValues => ({
+/** The shared fields of a fresh form. */
+export const sharedDefaults = (task?: RunnableTaskId): SharedValues => ({
   model: '',
   modelChosen: false,
   prompt: '',
@@ -124,91 +108,42 @@ export const emptyForm = (task?: RunnableTaskId): FormValues => ({
   schedule: 'model',
   guidance: 1,
   count: 1,
-  size: '',
   device: 'auto',
-  format: defaultFormat(task),
-  image: '',
-  strength: task === 'image.inpaint' ? 1 : task === 'point-cloud.complete' ? 0.5 : 0.6,
-  mask: '',
-  inpaintMethod: 'auto',
-  feather: 4,
-  maskedOnly: true,
-  padding: 32,
-  outpaintLeft: 0,
-  outpaintTop: 0,
-  outpaintRight: 0,
-  outpaintBottom: 0,
-  scale: 4,
-  upscaleMethod: 'auto',
-  tile: 0,
-  tileOverlap: 32,
-  noiseLevel: 0,
-  trajectoryEvery: 1,
-  points: 0,
-  partial: '',
-  placement: 'auto',
-  completionStart: 'auto',
-  atoms: 0,
-  smiles: '',
-  molecule: '',
-  conformerFrom: 'smiles'
+  format: defaultFormat(task)
 })
 
-/** Tasks whose strength runs a share of the steps (the rest of the schedule is the input's). */
-export const strengthTasks: readonly RunnableTaskId[] = [
-  'image.img2img',
-  'image.inpaint',
-  'point-cloud.complete'
-]
+/** A fresh form of a task: the shared fields and the task's own defaults. */
+export function emptyForm<T extends RunnableTaskId, F extends object>(
+  definition: TaskFormDefinition<T, F>
+): FormValues<F> {
+  return { ...sharedDefaults(definition.task), ...definition.defaults() }
+}
 
 /**
- * Steps a run actually samples: image to image and inpainting run the strength's share, and so does
- * shape completion unless it starts from noise (at least one step).
+ * Takes from `patch` only the fields `base` has, with the same type (a saved form is user-editable,
+ * a dropped recipe may name fields another task has).
  */
-export function stepsRun(
-  task: RunnableTaskId,
-  values: Pick<FormValues, 'steps' | 'strength'> & Partial<Pick<FormValues, 'completionStart'>>
+export function mergeKnown<V extends object>(base: V, patch: unknown): V {
+  if (typeof patch !== 'object' || patch === null) return base
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) }
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined && key in base && typeof value === typeof out[key]) out[key] = value
+  }
+  return out as V
+}
+
+/** Steps an edit of `strength` runs of `steps` (image to image, inpainting: SDEdit's share). */
+export function strengthSteps(steps: number, strength: number): number {
+  return Math.min(steps, Math.floor(steps * strength + 1e-9))
+}
+
+/** Steps a run actually samples: the task's rule (an edit runs the strength's share), else all. */
+export function stepsRun<F extends object>(
+  definition: TaskFormDefinition<RunnableTaskId, F>,
+  values: FormValues<F>
 ): number {
-  if (task === 'point-cloud.complete') {
-    return values.completionStart === 'noise'
-      ? values.steps
-      : Math.max(1, Math.min(values.steps, Math.floor(values.steps * values.strength + 1e-9)))
-  }
-  return strengthTasks.includes(task)
-    ? Math.min(values.steps, Math.floor(values.steps * values.strength + 1e-9))
-    : values.steps
+  return definition.stepsRun ? definition.stepsRun(values) : values.steps
 }
-
-/**
- * The scales an upscale form offers for a model (the contract's rule: up to a super-resolution model's
- * own; DDRM, what its tile side divides by), and the one it starts at.
- */
-export function upscaleScales(model: InstalledModel | undefined): {
-  preferred: number | null
-  options: number[]
-} {
-  if (!model) return { preferred: null, options: [2, 3, 4, 5, 6, 7, 8] }
-  const own = model.manifest.imageInputs.upscale
-  return { preferred: own ? own.scale : null, options: upscaleScalesOf(model.manifest) }
-}
-
-/** The outpainting border as the spec takes it. */
-export function outpaintOf(values: FormValues): {
-  left: number
-  top: number
-  right: number
-  bottom: number
-} {
-  return {
-    left: values.outpaintLeft,
-    top: values.outpaintTop,
-    right: values.outpaintRight,
-    bottom: values.outpaintBottom
-  }
-}
-
-export const hasOutpaint = (values: FormValues): boolean =>
-  values.outpaintLeft + values.outpaintTop + values.outpaintRight + values.outpaintBottom > 0
 
 export const MAX_SEED = 2 ** 32 - 1
 
@@ -308,57 +243,38 @@ export function startingModel(
   return defaultModel(task, models)
 }
 
-/** Form values a model starts from: its manifest defaults, first class, native size. */
-export function modelDefaults(
+/** Form values a model starts from: its manifest defaults, first class, and the task's own rule. */
+export function modelDefaults<F extends object>(
+  definition: TaskFormDefinition<RunnableTaskId, F>,
   model: InstalledModel,
   samplers: SamplerDescriptor[],
-  previous: FormValues
-): FormValues {
+  previous: FormValues<F>
+): FormValues<F> {
   const d = model.manifest.defaults
   const sampler = samplers.find((s) => s.name === d.sampler) ?? samplers[0]
   const classes = classesOf(model)
-  const scales = upscaleScales(model)
-  const own = model.manifest.imageInputs.upscale
-  const runs = (choices: readonly { method: string; available: boolean }[], method: string) =>
-    method === 'auto' || choices.some((c) => c.method === method && c.available)
-  const image = model.manifest.sample.kind === 'image'
-  return {
+  const shared: FormValues<F> = {
     ...previous,
-    // A method the new model cannot run is not kept (the field offers only what it can).
-    inpaintMethod:
-      image && !runs(inpaintMethodChoices(model.manifest), previous.inpaintMethod)
-        ? 'auto'
-        : previous.inpaintMethod,
-    upscaleMethod:
-      image && !runs(upscaleMethodChoices(model.manifest), previous.upscaleMethod)
-        ? 'auto'
-        : previous.upscaleMethod,
-    scale:
-      scales.preferred ??
-      (scales.options.includes(previous.scale)
-        ? previous.scale
-        : (scales.options.find((s) => s >= 4) ?? scales.options[0] ?? previous.scale)),
-    noiseLevel: own?.noiseLevel ? own.noiseLevel.default : previous.noiseLevel,
     model: model.manifest.id,
     steps: d.steps,
     guidance: d.guidance,
     schedule: isScheduleName(d.schedule) ? d.schedule : 'model',
     sampler: sampler?.name ?? d.sampler,
     samplerExtra: carryExtra(previous.samplerExtra, sampler),
-    label: classes.includes(previous.label) ? previous.label : (classes[0] ?? ''),
-    size: ''
+    label: classes.includes(previous.label) ? previous.label : (classes[0] ?? '')
   }
+  return { ...shared, ...definition.onModel?.(shared, model) }
 }
 
 /** The spec a task form sends; fields that do not apply to the task or model are left out. */
-export function buildSpec(
-  task: RunnableTaskId,
-  values: FormValues,
+export function buildSpec<T extends RunnableTaskId, F extends object>(
+  definition: TaskFormDefinition<T, F>,
+  values: FormValues<F>,
   model: InstalledModel | undefined
 ): JobSpecInput {
   const kind = conditioningKind(model)
   const spec: Record<string, unknown> = {
-    task,
+    task: definition.task,
     model: values.model || undefined,
     seed: values.seed,
     steps: values.steps,
@@ -369,65 +285,25 @@ export function buildSpec(
     device: values.device,
     format: values.format
   }
-  if (task === 'image.img2img') {
-    spec.image = values.image || undefined
-    spec.strength = values.strength
-  }
-  if (task === 'image.inpaint') {
-    spec.image = values.image || undefined
-    if (values.mask) spec.mask = values.mask
-    spec.method = values.inpaintMethod
-    spec.feather = values.feather
-    spec.maskedOnly = values.maskedOnly
-    spec.padding = values.padding
-    spec.outpaint = outpaintOf(values)
-    spec.strength = values.strength
-  }
-  if (task === 'image.upscale') {
-    spec.image = values.image || undefined
-    spec.scale = values.scale
-    spec.method = values.upscaleMethod
-    spec.tile = values.tile
-    spec.tileOverlap = values.tileOverlap
-    if (model?.manifest.imageInputs.upscale?.noiseLevel) spec.noiseLevel = values.noiseLevel
-  }
-  const modality = modalityOf(task)
-  if (modality === 'point-cloud' || modality === 'molecule') {
-    spec.trajectoryEvery = values.trajectoryEvery
-  }
-  const fixedPoints = typeof model?.manifest.components.denoiser?.inputs[0]?.shape[1] === 'number'
-  if (task === 'point-cloud.generate' && values.points > 0 && !fixedPoints)
-    spec.points = values.points
-  if (task === 'point-cloud.complete') {
-    spec.partial = values.partial || undefined
-    spec.placement = values.placement
-    spec.start = values.completionStart
-    spec.strength = values.strength
-  }
-  if (task === 'molecule.generate' && values.atoms > 0) spec.atoms = values.atoms
-  if (task === 'molecule.conformer') {
-    if (values.conformerFrom === 'file') spec.molecule = values.molecule || undefined
-    else spec.smiles = values.smiles.trim()
-  }
   if (kind !== 'none') spec.guidance = values.guidance
   if (kind === 'class' && values.label) spec.label = values.label
   if (kind === 'text') {
     spec.prompt = values.prompt
     if (values.negativePrompt) spec.negativePrompt = values.negativePrompt
   }
-  const size = task === 'image.generate' || task === 'image.img2img' ? parseSize(values.size) : null
-  if (size) {
-    spec.width = size.width
-    spec.height = size.height
-  }
+  Object.assign(spec, definition.toSpec(values, model))
   return spec as JobSpecInput
 }
 
 /** "Reuse recipe": the form values that reproduce a finished job (the seed is locked). */
-export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues {
+export function valuesFromSpec<T extends RunnableTaskId, F extends object>(
+  definition: TaskFormDefinition<T, F>,
+  spec: SpecOf<T>,
+  previous: FormValues<F>
+): FormValues<F> {
   return {
     ...previous,
-    ...taskValues(spec),
+    ...definition.fromSpec(spec),
     model: spec.model ?? previous.model,
     modelChosen: spec.model !== undefined || previous.modelChosen,
     prompt: 'prompt' in spec ? spec.prompt : previous.prompt,
@@ -441,61 +317,8 @@ export function valuesFromSpec(spec: JobSpec, previous: FormValues): FormValues 
     schedule: spec.schedule ?? 'model',
     guidance: spec.guidance ?? previous.guidance,
     count: spec.count,
-    size: 'width' in spec && spec.width && spec.height ? sizeKey(spec.width, spec.height) : '',
     device: spec.device,
     format: spec.format ?? defaultFormat(spec.task)
-  }
-}
-
-/** The task's own fields of a spec, as form values. */
-function taskValues(spec: JobSpec): Partial<FormValues> {
-  switch (spec.task) {
-    case 'image.img2img':
-      return { image: spec.image, strength: spec.strength }
-    case 'image.inpaint':
-      return {
-        image: spec.image,
-        mask: spec.mask ?? '',
-        inpaintMethod: spec.method,
-        feather: spec.feather,
-        maskedOnly: spec.maskedOnly,
-        padding: spec.padding,
-        outpaintLeft: spec.outpaint.left,
-        outpaintTop: spec.outpaint.top,
-        outpaintRight: spec.outpaint.right,
-        outpaintBottom: spec.outpaint.bottom,
-        strength: spec.strength
-      }
-    case 'image.upscale':
-      return {
-        image: spec.image,
-        scale: spec.scale,
-        upscaleMethod: spec.method,
-        tile: spec.tile,
-        tileOverlap: spec.tileOverlap,
-        ...(spec.noiseLevel !== undefined ? { noiseLevel: spec.noiseLevel } : {})
-      }
-    case 'point-cloud.generate':
-      return { trajectoryEvery: spec.trajectoryEvery, points: spec.points ?? 0 }
-    case 'point-cloud.complete':
-      return {
-        trajectoryEvery: spec.trajectoryEvery,
-        partial: spec.partial,
-        placement: spec.placement,
-        completionStart: spec.start,
-        strength: spec.strength
-      }
-    case 'molecule.generate':
-      return { trajectoryEvery: spec.trajectoryEvery, atoms: spec.atoms ?? 0 }
-    case 'molecule.conformer':
-      return {
-        trajectoryEvery: spec.trajectoryEvery,
-        smiles: spec.smiles ?? '',
-        molecule: spec.molecule ?? '',
-        conformerFrom: spec.molecule && !spec.smiles ? 'file' : 'smiles'
-      }
-    default:
-      return {}
   }
 }
 
@@ -534,8 +357,7 @@ export const fieldRules: Readonly<Record<string, string>> = {
   points: 'Points per shape is a whole number from 16 to 16384.',
   partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
   placement: 'Choose how the partial cloud is placed.',
-  start: 'Choose where the missing points start.',
-  atoms: 'Atoms is a whole number from 1 to 256 (as the model counts them).',
+  atoms: 'Atoms is a whole number from 1 to 256 (hydrogens included).',
   smiles: 'Enter a molecule as SMILES (at most 500 characters).',
   molecule: 'Choose a MOL or SDF file: drop it here or pick a file.'
 }
@@ -563,26 +385,19 @@ export function modelCalls(
 }
 
 /**
- * Model calls (NFE) a form's run makes: its sampler's, or RePaint's own count where the inpainting runs
- * RePaint (it resamples, and its solver replaces the sampler); × 2 with classifier-free guidance.
+ * Model calls (NFE) a form's run makes: its sampler's, or the task's own count where its solver
+ * replaces the sampler (inpainting by RePaint resamples); × 2 with classifier-free guidance.
  */
-export function runCalls(
-  task: RunnableTaskId,
-  values: FormValues,
+export function runCalls<F extends object>(
+  definition: TaskFormDefinition<RunnableTaskId, F>,
+  values: FormValues<F>,
   model: InstalledModel | undefined,
   sampler: SamplerDescriptor | undefined
 ): number {
   const guided = conditioningKind(model) !== 'none' && values.guidance !== 1
-  const steps = stepsRun(task, values)
-  const manifest = model?.manifest
-  const repaint =
-    task === 'image.inpaint' &&
-    manifest?.sample.kind === 'image' &&
-    (values.inpaintMethod === 'auto' ? autoInpaintMethod(manifest) : values.inpaintMethod) ===
-      'repaint'
-  return repaint
-    ? repaintNfe(steps, values.samplerExtra) * (guided ? 2 : 1)
-    : modelCalls(steps, sampler, guided)
+  const steps = stepsRun(definition, values)
+  const own = definition.calls?.(values, model, steps)
+  return own !== undefined ? own * (guided ? 2 : 1) : modelCalls(steps, sampler, guided)
 }
 
 /** One-line summary of a job's recipe for lists: "Euler a · 20 steps · seed 42". */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { generateForm, img2imgForm, inpaintForm, upscaleForm } from '../../features/image/forms'
 import { model, sampler } from '../testing/fixtures'
 import { describeRestore, planRestore, type RestoreContext } from './restore'
 
@@ -11,7 +12,12 @@ const text = model({
 const ctx: RestoreContext = {
   models: [emoji, text],
   samplers: [sampler('euler'), sampler('euler-ancestral'), sampler('dpmpp-2m')],
-  formModel: () => 'emoji'
+  formModel: () => 'emoji',
+  takes: (task, field) => {
+    const forms = [generateForm, img2imgForm, inpaintForm, upscaleForm]
+    const form = forms.find((f) => f.task === task)
+    return form !== undefined && field in form.defaults()
+  }
 }
 const ref = 'a'.repeat(64)
 

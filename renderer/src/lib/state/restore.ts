@@ -16,8 +16,7 @@ import {
   nativeSizeOf,
   sizeKey,
   sizesOf,
-  strengthTasks,
-  type FormValues
+  type SharedValues
 } from './recipe'
 
 /**
@@ -32,7 +31,12 @@ export interface RestoreContext {
   readonly samplers: readonly SamplerDescriptor[]
   /** The model a task's form has now (for a recipe that names none installed). */
   readonly formModel: (task: RunnableTaskId) => string
+  /** Whether a task's form has a field of its own (`size`, `strength`): its definition's defaults. */
+  readonly takes: (task: RunnableTaskId, field: string) => boolean
 }
+
+/** What an A1111 line fills in: shared fields, and the size and strength where the task's form has them. */
+export type A1111Values = Partial<SharedValues> & { size?: string; strength?: number }
 
 export type RestorePlan =
   | {
@@ -44,7 +48,7 @@ export type RestorePlan =
   | {
       readonly kind: 'values'
       readonly task: RunnableTaskId
-      readonly values: Partial<FormValues>
+      readonly values: A1111Values
       readonly restored: readonly string[]
       readonly ignored: readonly string[]
     }
@@ -135,7 +139,7 @@ function planFromA1111(text: string, ctx: RestoreContext): RestorePlan {
   }
   const restored: string[] = []
   const ignored: string[] = []
-  const values: Partial<FormValues> = {}
+  const values: A1111Values = {}
 
   const asked = s.Task as RunnableTaskId | undefined
   const task: RunnableTaskId = asked && runnableTaskIds.includes(asked) ? asked : 'image.generate'
@@ -227,7 +231,7 @@ function planFromA1111(text: string, ctx: RestoreContext): RestorePlan {
     const m = /^(\d+)\s*x\s*(\d+)$/i.exec(s.Size.trim())
     const want = m ? sizeKey(Number(m[1]), Number(m[2])) : ''
     const native = nativeSizeOf(model)
-    const sized = task === 'image.generate' || task === 'image.img2img'
+    const sized = ctx.takes(task, 'size')
     if (m && sized && native && want === sizeKey(native.width, native.height)) {
       values.size = ''
       restored.push(`size ${m[1]}×${m[2]}`)
@@ -242,7 +246,7 @@ function planFromA1111(text: string, ctx: RestoreContext): RestorePlan {
 
   if (s['Denoising strength'] !== undefined) {
     const strength = Number(s['Denoising strength'])
-    if (strengthTasks.includes(task) && strength > 0 && strength <= 1) {
+    if (ctx.takes(task, 'strength') && strength > 0 && strength <= 1) {
       values.strength = strength
       restored.push(`strength ${strength}`)
     } else ignored.push(`denoising strength ${s['Denoising strength']}`)

@@ -17,6 +17,7 @@ import { ModelsState } from './models.svelte'
 import { describeRestore, planRestore } from './restore'
 import { SamplersState } from './samplers.svelte'
 import { SettingsState } from './settings.svelte'
+import type { TaskFormDefinitions } from './recipe'
 import { TaskForm } from './task-form.svelte'
 import { ToastsState } from './toasts.svelte'
 
@@ -49,7 +50,8 @@ export class Studio {
   /** Set when the studio cannot work at all (e.g. the web host refused the token). */
   fatal = $state<ErrorView | null>(null)
 
-  constructor(api: StudioClient) {
+  /** `forms`: every runnable task's form definition (`taskForms` of features/registry.ts). */
+  constructor(api: StudioClient, forms: TaskFormDefinitions) {
     this.api = api
     this.engine = new EngineState(api)
     this.models = new ModelsState(api)
@@ -60,7 +62,7 @@ export class Studio {
     this.forms = Object.fromEntries(
       runnableTaskIds.map((task) => [
         task,
-        new TaskForm(task, this.models, this.samplers, this.jobs)
+        new TaskForm(forms[task], this.models, this.samplers, this.jobs)
       ])
     ) as Record<RunnableTaskId, TaskForm>
     this.modelManager = new ModelManagerState(api, this.models, this.toasts)
@@ -105,7 +107,8 @@ export class Studio {
     const plan = planRestore(info.recipe, {
       models: this.models.list,
       samplers: this.samplers.list,
-      formModel: (task) => this.forms[task].values.model
+      formModel: (task) => this.forms[task].values.model,
+      takes: (task, field) => field in this.forms[task].definition.defaults()
     })
     if (plan.kind === 'none') {
       return { ok: false, title: 'Nothing to restore', message: plan.reason }

@@ -15,6 +15,7 @@ import {
   classesOf,
   conditioningKind,
   emptyForm,
+  mergeKnown,
   modelDefaults,
   randomSeed,
   runCalls,
@@ -22,18 +23,21 @@ import {
   stepsRun,
   validateSpec,
   valuesFromSpec,
-  type FormValues
+  type FormValues,
+  type SharedValues,
+  type TaskFormDefinition
 } from './recipe'
 import type { SamplersState } from './samplers.svelte'
 
 /**
- * One task's form (Generate, Image to image, …): its values (remembered per task across reloads), the
- * models that do the task, the selected sampler, and the Run action (roll the seed unless locked → build
- * the spec → check it → enqueue). Problems are shown beside their field, and a refusal from the studio
- * beside the Run button; nothing here opens a toast.
+ * One task's form (Generate, Image to image, …): its values — the shared fields and the task's own `F`,
+ * as its definition declares them — remembered per task across reloads, the models that do the task,
+ * the selected sampler, and the Run action (roll the seed unless locked → build the spec → check it →
+ * enqueue). Problems are shown beside their field, and a refusal from the studio beside the Run
+ * button; nothing here opens a toast. Shared fields' components take a `TaskForm` (any task's).
  */
-export class TaskForm {
-  values = $state<FormValues>(emptyForm())
+export class TaskForm<F extends object = object> {
+  values = $state<FormValues<F>>({} as FormValues<F>)
   /** Field → what it must be, from the last failed check. */
   fieldErrors = $state<Partial<Record<string, string>>>({})
   /** Why the studio refused the last run (unknown label, too many steps, …), until the next change. */
@@ -53,10 +57,10 @@ export class TaskForm {
   kind = $derived(conditioningKind(this.model))
   classes: string[] = $derived(classesOf(this.model))
   canRun = $derived(this.model?.status === 'ready')
-  calls = $derived.by(() => runCalls(this.task, this.values, this.model, this.sampler))
+  calls = $derived.by(() => runCalls(this.definition, this.values, this.model, this.sampler))
   /** Steps the sampler actually runs (image to image and inpainting run the strength's share). */
   get stepsRun(): number {
-    return stepsRun(this.task, this.values)
+    return stepsRun(this.definition, this.values)
   }
   /** Bumped whenever the values are replaced from outside (a reused or dropped recipe). */
   restored = $state(0)
@@ -82,13 +86,20 @@ export class TaskForm {
   )
 
   readonly task: RunnableTaskId
+  readonly definition: TaskFormDefinition<RunnableTaskId, F>
   readonly allModels: ModelsState
   readonly samplers: SamplersState
   readonly jobs: JobsState
 
-  constructor(task: RunnableTaskId, models: ModelsState, samplers: SamplersState, jobs: JobsState) {
-    this.task = task
-    this.values = emptyForm(task)
+  constructor(
+    definition: TaskFormDefinition<RunnableTaskId, F>,
+    models: ModelsState,
+    samplers: SamplersState,
+    jobs: JobsState
+  ) {
+    this.definition = definition
+    this.task = definition.task
+    this.values = emptyForm(definition)
     this.allModels = models
     this.samplers = samplers
     this.jobs = jobs
@@ -100,11 +111,11 @@ export class TaskForm {
 
   /** After models and samplers load: restore the last form if its model is still there, else defaults. */
   initialize = (): void => {
-    const saved = loadSaved(this.storageKey, this.task)
+    const saved = loadSaved(this.storageKey, emptyForm(this.definition))
     const model = startingModel(this.task, this.allModels.list, saved)
-    const base = saved ? { ...emptyForm(this.task), ...saved } : this.values
+    const base = saved ?? this.values
     if (model && model.manifest.id !== base.model) {
-      this.values = modelDefaults(model, this.samplers.list, base)
+      this.values = modelDefaults(this.definition, model, this.samplers.list, base)
     } else this.values = base
     if (!this.samplers.byName(this.values.sampler)) {
       this.selectSampler(this.samplers.list[0]?.name ?? '')
@@ -122,7 +133,10 @@ export class TaskForm {
   selectModel = (id: string): void => {
     const model = this.allModels.byId(id)
     if (!model) return
-    this.values = { ...modelDefaults(model, this.samplers.list, this.values), modelChosen: true }
+    this.values = {
+      ...modelDefaults(this.definition, model, this.samplers.list, this.values),
+      modelChosen: true
+    }
     this.touched()
   }
 
@@ -141,12 +155,6 @@ export class TaskForm {
     this.values.seedLocked = true
   }
 
-  setImage = (ref: string): void => {
-    this.values.image = ref
-    this.touched()
-    this.save()
-  }
-
   /**
    * Fills the form with a finished job's recipe (seed locked, so Run reproduces it; its inputs come back
    * by hash). Returns false, with the reason in `formError`, when its model is gone.
@@ -161,7 +169,8 @@ export class TaskForm {
       }
       return false
     }
-    this.values = valuesFromSpec(spec, this.values)
+    if (spec.task !== this.task) return false
+    this.values = valuesFromSpec(this.definition, spec, this.values)
     this.fieldErrors = {}
     this.formError = null
     this.restored++
@@ -169,11 +178,19 @@ export class TaskForm {
     return true
   }
 
-  /** Fills in some values from outside (a dropped A1111 recipe); the seed given is locked. */
-  restore = (patch: Partial<FormValues>): void => {
+  /**
+   * Fills in some values from outside (a dropped A1111 recipe); the seed given is locked. Fields this
+   * task's form does not have are not taken.
+   */
+  restore = (patch: Partial<SharedValues> & Readonly<Record<string, unknown>>): void => {
     const model = patch.model ? this.allModels.byId(patch.model) : undefined
-    const base = model ? modelDefaults(model, this.samplers.list, this.values) : this.values
-    this.values = { ...base, ...patch, modelChosen: model !== undefined || base.modelChosen }
+    const base = model
+      ? modelDefaults(this.definition, model, this.samplers.list, this.values)
+      : this.values
+    this.values = {
+      ...mergeKnown(base, patch),
+      modelChosen: model !== undefined || base.modelChosen
+    }
     if (patch.sampler !== undefined) {
       const sampler = this.samplers.byName(this.values.sampler)
       this.values.samplerExtra = carryExtra(this.values.samplerExtra, sampler)
@@ -188,7 +205,7 @@ export class TaskForm {
   run = async (): Promise<JobRecord | null> => {
     if (this.prepare && !(await this.prepare())) return null
     if (!this.values.seedLocked) this.values.seed = randomSeed()
-    const spec = buildSpec(this.task, this.values, this.model)
+    const spec = buildSpec(this.definition, this.values, this.model)
     const check = validateSpec(spec)
     if (!check.ok) {
       this.fieldErrors = check.fields
@@ -216,24 +233,20 @@ export class TaskForm {
   }
 }
 
-function loadSaved(key: string, task: RunnableTaskId): FormValues | null {
+function loadSaved<V extends SharedValues>(key: string, base: V): V | null {
   try {
     const raw = localStorage.getItem(key)
-    return raw ? mergeSaved(JSON.parse(raw) as unknown, task) : null
+    return raw ? mergeSaved(JSON.parse(raw) as unknown, base) : null
   } catch {
     return null
   }
 }
 
 /** Takes only the saved fields whose type matches the form's (storage is user-editable). */
-function mergeSaved(saved: unknown, task: RunnableTaskId): FormValues | null {
+function mergeSaved<V extends SharedValues>(saved: unknown, base: V): V | null {
   if (typeof saved !== 'object' || saved === null) return null
-  const base = emptyForm(task)
-  const out: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(saved)) {
-    if (key in base && typeof value === typeof base[key as keyof FormValues]) out[key] = value
-  }
-  const extra = out.samplerExtra
+  const out = mergeKnown(base, saved)
+  const extra: unknown = out.samplerExtra
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) out.samplerExtra = {}
-  return out as FormValues
+  return out
 }
