@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process'
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -484,6 +485,43 @@ describe('outputs and messages a user can act on', () => {
     expect(readFileSync(out).equals(before)).toBe(true)
     expect((await cli([...args, '--seed', '9', '--overwrite'])).code).toBe(0)
     expect(readFileSync(out).equals(before)).toBe(false)
+  })
+
+  it("refuses an option the chosen task does not take (exit 2), naming the task's options", async () => {
+    const out = join(work, 'foreign', 'm.sdf')
+    const both = await cli([
+      'generate',
+      ...['--modality', 'molecule', '--prompt', 'a cat', '--width', '64', '--out', out]
+    ])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toBe(
+      'error: --prompt, --width are not options of generate --modality molecule (molecule.generate). ' +
+        'It takes --atoms, --trajectory-every, and the sampling options --model, --seed, --steps, ' +
+        '--sampler, --schedule, --extra, --guidance, --count, --device (see --help).\n'
+    )
+    const shape = await cli([
+      'generate',
+      ...[
+        '--modality',
+        'point-cloud',
+        '--negative',
+        'blur',
+        '--out',
+        join(work, 'foreign', 's.ply')
+      ]
+    ])
+    expect(shape.code).toBe(2)
+    expect(shape.stderr).toMatch(
+      /^error: --negative is not an option of generate --modality point-cloud \(point-cloud\.generate\)\. It takes --label, --points, --trajectory-every, and the sampling options/
+    )
+    // An image's own options are refused on the other side too.
+    const image = await cli(['generate', '--atoms', '9', '--out', join(work, 'foreign', 'i.png')])
+    expect(image.code).toBe(2)
+    expect(image.stderr).toMatch(
+      /--atoms is not an option of generate --modality image \(image\.generate\)\. It takes --prompt, --negative, --label, --width, --height,/
+    )
+    // Refused before anything is created.
+    expect(existsSync(join(work, 'foreign'))).toBe(false)
   })
 
   it('names options as typed: a missing required one, a bad value, an unreadable mask', async () => {

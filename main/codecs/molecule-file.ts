@@ -1,5 +1,5 @@
 // What the molecule codecs (MOL/SDF, XYZ, PDB) share: limits, element symbols, fixed-width numbers.
-import { StudioError, inputSizeCaps, textOf } from '../contract'
+import { StudioError, inputSizeCaps, outputFormats, textOf } from '../contract'
 import { atomicNumberOf, checkGraph, symbolOf } from '../chemistry'
 import type { Molecule3D } from '../chemistry'
 
@@ -18,12 +18,12 @@ export interface MoleculeReadOptions {
   readonly maxRecords?: number
 }
 
-/** File formats for the artifact sink: extension and MIME type. */
+/** The molecule files the codecs read and write: extension and MIME type (written ones: the contract's). */
 export const moleculeFormats = {
   mol: { ext: 'mol', mime: 'chemical/x-mdl-molfile' },
-  sdf: { ext: 'sdf', mime: 'chemical/x-mdl-sdfile' },
-  xyz: { ext: 'xyz', mime: 'chemical/x-xyz' },
-  pdb: { ext: 'pdb', mime: 'chemical/x-pdb' }
+  sdf: outputFormats.sdf,
+  xyz: outputFormats.xyz,
+  pdb: outputFormats.pdb
 } as const
 
 /**

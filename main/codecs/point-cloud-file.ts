@@ -1,6 +1,6 @@
 // What the point-cloud codecs (PLY, OBJ, GLB) share: the decoded file, the limits every reader
 // checks before allocating, and exact float text.
-import { StudioError, inputSizeCaps } from '../contract'
+import { StudioError, inputSizeCaps, outputFormats } from '../contract'
 
 /** A point cloud as read from a file. */
 export interface PointCloudFile {
@@ -80,11 +80,11 @@ export interface PointCloudReadOptions {
   readonly maxBytes?: number
 }
 
-/** File formats for the artifact sink: extension and MIME type. */
+/** The point-cloud files the codecs read and write (the contract's formats): extension and MIME type. */
 export const pointCloudFormats = {
-  ply: { ext: 'ply', mime: 'model/ply' },
-  obj: { ext: 'obj', mime: 'model/obj' },
-  glb: { ext: 'glb', mime: 'model/gltf-binary' }
+  ply: outputFormats.ply,
+  obj: outputFormats.obj,
+  glb: outputFormats.glb
 } as const
 
 /** @throws StudioError bad-input when a file is over the byte limit. */

@@ -13,7 +13,7 @@ import {
   type InputInfo,
   type InputKind
 } from './inputs'
-import { JobRecordSchema, JobSpecSchema, JobStatusSchema, type JobEvent } from './jobs'
+import { JobRecordSchema, JobSpecRequestSchema, JobStatusSchema, type JobEvent } from './jobs'
 import { ProviderNameSchema } from './sampling'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 import { TaskIdSchema } from './tasks'
@@ -105,7 +105,7 @@ export const invokeContract = {
   info: { request: none, response: EngineInfoSchema },
   listSamplers: { request: none, response: z.array(SamplerDescriptorSchema) },
   listModels: { request: none, response: z.array(InstalledModelSchema) },
-  enqueueJob: { request: JobSpecSchema, response: JobRecordSchema },
+  enqueueJob: { request: JobSpecRequestSchema, response: JobRecordSchema },
   /** Answers when the job has ended: `cancelled` only if it ended cancelled, and how it ended. */
   cancelJob: {
     request: z.object({ jobId: z.string().min(1).max(64) }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { StudioErrorDataSchema } from './errors'
 import { ArtifactSchema, PreviewSchema } from './artifacts'
-import { ExecutionSchema, JobMetricsSchema, JobSpecSchema } from './jobs'
+import { ExecutionSchema, JobMetricsSchema, JobSpecRequestSchema } from './jobs'
 import { SettingsSchema } from './settings'
 
 // Messages between main and the engine host process. Both ends parse what they receive.
@@ -10,7 +10,7 @@ export const EngineRequestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run'),
     jobId: z.string(),
-    spec: JobSpecSchema,
+    spec: JobSpecRequestSchema,
     settings: SettingsSchema,
     /** Folder the artifacts go to; files appear there only complete (written, then renamed). */
     outputDir: z.string(),

@@ -16,6 +16,19 @@ export const JobSpecSchema = z.discriminatedUnion('task', [
   ...moleculeSpecSchemas
 ])
 export type JobSpec = z.infer<typeof JobSpecSchema>
+
+/**
+ * A job spec as a request carries it across a transport (the enqueueJob verb, the engine protocol):
+ * the same union with unknown keys refused, so a misspelt or foreign field (`--width` of a molecule,
+ * `strenght`) is an error naming it, never dropped in silence. Stored records and recipes read in
+ * files keep the lenient `JobSpecSchema` (a recipe carries where it ran).
+ */
+export const JobSpecRequestSchema = z.discriminatedUnion(
+  'task',
+  JobSpecSchema.options.map((o) =>
+    (o as z.ZodObject).strict()
+  ) as unknown as typeof JobSpecSchema.options
+)
 export type JobSpecInput = z.input<typeof JobSpecSchema>
 /** The tasks that have a spec (and so a pipeline); a subset of the vocabulary in tasks.ts. */
 export type RunnableTaskId = JobSpec['task'] & TaskId

@@ -50,11 +50,28 @@ describe('dispatch of untrusted messages', () => {
     expect(calls).toHaveLength(0)
   })
 
-  it('passes parsed requests with defaults filled in and extra keys stripped', async () => {
-    await dispatch('enqueueJob', { task: 'image.generate', seed: 7, evil: '<script>' })
+  it('passes parsed requests with defaults filled in', async () => {
+    await dispatch('enqueueJob', { task: 'image.generate', seed: 7 })
     const [verb, request] = calls.at(-1) as [string, Record<string, unknown>]
     expect(verb).toBe('enqueueJob')
     expect(request).toMatchObject({ task: 'image.generate', seed: 7, count: 1, device: 'auto' })
-    expect(request).not.toHaveProperty('evil')
+  })
+
+  it('refuses a job spec with a key its task does not have, naming it, instead of dropping it', async () => {
+    const before = calls.length
+    const refused = (spec: Record<string, unknown>) => dispatch('enqueueJob', spec)
+    await expect(refused({ task: 'image.generate', seed: 7, evil: '<script>' })).rejects.toThrow(
+      /evil/
+    )
+    expect(await codeOf(refused({ task: 'image.generate', seed: 7, evil: 1 }))).toBe(
+      'invalid-request'
+    )
+    // A field of another task is foreign too: molecules have no width, generation no strength.
+    await expect(refused({ task: 'molecule.generate', width: 64 })).rejects.toThrow(/width/)
+    await expect(refused({ task: 'image.generate', strength: 0.5 })).rejects.toThrow(/strength/)
+    await expect(
+      refused({ task: 'image.inpaint', image: 'a'.repeat(64), outpaint: { lft: 8 } })
+    ).rejects.toThrow(/lft/)
+    expect(calls.length).toBe(before)
   })
 })

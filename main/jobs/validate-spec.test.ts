@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { JobSpecSchema, ModelManifestSchema, type InstalledModel } from '../contract'
+import { JobSpecSchema, ModelManifestSchema, StudioError, type InstalledModel } from '../contract'
 import { modelRoots } from '../platform/paths'
 import { validateSpec } from './validate-spec'
 
@@ -51,6 +51,24 @@ describe('validateSpec', () => {
     )
     expect(message({ width: 64 })).toMatch(/makes 32×32 images; 64×32 was asked/)
     expect(message({ model: 'sd-xl' })).toMatch(/Unknown model "sd-xl"\. Installed: emoji-32/)
+  })
+
+  it('refuses a format the task cannot write as bad input, naming the ones it writes', () => {
+    for (const format of ['sdf', 'ply', 'jpg']) {
+      let caught: unknown
+      try {
+        validateSpec(spec({ format }), models)
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(StudioError)
+      expect((caught as StudioError).code).toBe('bad-input')
+      expect((caught as StudioError).message).toBe(
+        `format: image.generate writes png, webp, not "${format}".`
+      )
+    }
+    expect(message({ format: 'webp' })).toBe('accepted')
+    expect(message({})).toBe('accepted')
   })
 
   it('matches labels case-insensitively and returns them in their own spelling', () => {

@@ -3,6 +3,7 @@
 // definition (here), its pipeline (engine/pipelines) and its modality module (renderer/src/features).
 import {
   StudioError,
+  formatFor,
   modalityOf,
   runnableTaskIds,
   type InstalledModel,
@@ -23,7 +24,7 @@ import { pointCloudGenerate } from './point-cloud/generate'
 import { pickModel } from './models'
 import type { TaskDefinition, Validated } from './types'
 
-export type { CliOption, OutputFormat, TaskCli, TaskDefinition, Validated } from './types'
+export type { CliOption, TaskCli, TaskDefinition, Validated } from './types'
 export { pickModel } from './models'
 export {
   chainSigmas,
@@ -72,7 +73,7 @@ export function fitsJob(spec: JobSpec): (manifest: ModelManifest) => boolean {
 
 /**
  * Checks a parsed spec against what is installed: picks its model (the default for its task when none is
- * named) and runs the task's own validation. Returns the spec with its model id and settled fields,
+ * named), checks the format is one the task writes, and runs the task's own validation. Returns the spec with its model id and settled fields,
  * plus warnings in plain words. Inputs are checked by the caller (they live in main's input store).
  * @throws StudioError with the field and the fix.
  */
@@ -81,6 +82,7 @@ export function validateJob<S extends JobSpec>(
   models: readonly InstalledModel[]
 ): Validated<S['task']> {
   const model = pickModel(spec.task, models, spec.model, fitsJob(spec))
+  formatFor(spec.task, spec.format)
   const definition = taskDefinition(spec.task) as TaskDefinition<S['task']>
   return definition.validate(spec as unknown as SpecOf<S['task']>, model.manifest)
 }

@@ -1,14 +1,6 @@
 import type { z } from 'zod'
 import type { InputKind, Modality, ModelManifest, RunnableTaskId, SpecOf } from '../contract'
 
-/** An output format a task can write: the first of a task's list is its default. */
-export interface OutputFormat {
-  /** File extension without the dot. */
-  readonly ext: string
-  readonly mime: string
-  readonly label: string
-}
-
 /**
  * One command-line option of a task, mapped onto a spec field. `input` options take a file path that
  * the CLI stores in the input store; the spec gets its hash.
@@ -61,7 +53,6 @@ export interface TaskDefinition<T extends RunnableTaskId> {
     readonly kind: InputKind
     readonly optional?: boolean
   }[]
-  readonly formats: readonly OutputFormat[]
   readonly cli: TaskCli
   /**
    * The sampling request of a spec when the task runs a solver of its own (RePaint, DDRM) whose knobs

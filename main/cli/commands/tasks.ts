@@ -12,6 +12,7 @@ import {
   fieldSchema,
   modalityOf,
   runnableTaskIds,
+  taskFormats,
   type RunnableTaskId
 } from '../../contract'
 import { dataDir, modelRoots } from '../../platform/paths'
@@ -82,12 +83,16 @@ export function registerTaskCommands(program: Command, exit: (code: number) => v
         )
       )
     }
-    const formats = [...new Set(definitions.flatMap((d) => d.formats.map((f) => f.ext)))]
+    // What each task writes (contract/formats.ts), by modality where a command has several.
+    const writes = tasks.map((t) => {
+      const exts = taskFormats[t].map((f) => `.${f.ext}`).join(', ')
+      return tasks.length > 1 ? `${modalityOf(t)} ${exts}` : exts
+    })
     command
       .addOption(
         new Option(
           '-o, --out <file>',
-          `output file (${formats.map((f) => `.${f}`).join(', ')}); --count N writes FILE-1, FILE-2, …`
+          `output file (${writes.join('; ')}); --count N writes FILE-1, FILE-2, …`
         ).makeOptionMandatory()
       )
       .addOption(
@@ -106,12 +111,48 @@ export function registerTaskCommands(program: Command, exit: (code: number) => v
         `\nExamples:\n${examples.map((e) => `  diffusion-studio ${e}`).join('\n')}`
       )
     }
-    command.action(async (values: Record<string, unknown>) => {
+    command.action(async (values: Record<string, unknown>, self: Command) => {
       const modality = values.modality as string | undefined
       const task = tasks.find((t) => !modality || modalityOf(t) === modality) ?? tasks[0]
+      refuseForeignOptions(task, tasks, (flag) => self.getOptionValueSource(camel(flag)))
       exit(await runTaskCommand(task, values))
     })
   }
+}
+
+/**
+ * A command shared by several tasks (`generate`) has every one's options; the chosen task takes only
+ * its own and the sampling ones. One given for another task is refused before anything is read or
+ * created, naming the task and the options it takes (never dropped in silence).
+ * @throws StudioError invalid-request (exit 2).
+ */
+export function refuseForeignOptions(
+  task: RunnableTaskId,
+  tasks: readonly RunnableTaskId[],
+  sourceOf: (flag: string) => string | undefined
+): void {
+  const own = new Set([...taskDefinition(task).cli.options, ...samplingOptions].map((o) => o.flag))
+  const foreign = [
+    ...new Set(
+      tasks
+        .flatMap((t) => taskDefinition(t).cli.options)
+        .map((o) => o.flag)
+        .filter((flag) => !own.has(flag) && sourceOf(flag) === 'cli')
+    )
+  ]
+  if (foreign.length === 0) return
+  const definition = taskDefinition(task)
+  const command =
+    tasks.length > 1
+      ? `${definition.cli.command} --modality ${modalityOf(task)}`
+      : definition.cli.command
+  const options = definition.cli.options.map((o) => `--${o.flag}`)
+  throw new StudioError(
+    'invalid-request',
+    `${foreign.map((f) => `--${f}`).join(', ')} ${foreign.length > 1 ? 'are not options' : 'is not an option'} of ${command} (${task}). ` +
+      `It takes ${options.length > 0 ? options.join(', ') : 'no options of its own'}, ` +
+      `and the sampling options ${samplingOptions.map((o) => `--${o.flag}`).join(', ')} (see --help).`
+  )
 }
 
 /** Sets `field` ("a" or "a.b") of a spec under construction. */
@@ -132,7 +173,7 @@ async function runTaskCommand(
   const definition = taskDefinition(task)
   const out = outputTarget(
     String(values.out),
-    definition.formats.map((f) => f.ext),
+    taskFormats[task].map((f) => f.ext),
     definition.label.toLowerCase()
   )
   const existing = values.overwrite ? [] : existingOutputs(out)

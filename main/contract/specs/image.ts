@@ -61,7 +61,7 @@ export const ImageInpaintSpecSchema = z.object({
   padding: px(1024).default(32),
   /** Pixels added on each side before inpainting (outpainting). */
   outpaint: z
-    .object({
+    .strictObject({
       left: px(2048).default(0),
       top: px(2048).default(0),
       right: px(2048).default(0),

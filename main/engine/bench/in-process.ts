@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   JobSpecSchema,
+  formatFor,
   SettingsSchema,
   type Artifact,
   type EngineJobUpdate,
@@ -71,6 +72,7 @@ export async function createBenchRunner(threads: number): Promise<BenchRunner> {
           settings: SettingsSchema.parse({ previewEvery: 0, cpuThreads: threads }),
           outputDir: out,
           fileStem: `job-${jobs++}`,
+          format: formatFor(valid.task, valid.format).ext,
           inputsDir: inputs,
           emit: (u) => {
             updates.push(u)

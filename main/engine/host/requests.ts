@@ -3,6 +3,7 @@
 import {
   EngineRequestSchema,
   StudioError,
+  formatFor,
   describeIssues,
   type EngineJobUpdate,
   type EngineRequest
@@ -14,7 +15,6 @@ import { join } from 'node:path'
 import { runPipeline } from '../pipelines'
 import { createSink } from '../pipelines/common/sink'
 import { SamplingCancelled } from '../../diffusion/types'
-import { taskDefinition } from '../../tasks'
 
 const state = new EngineState()
 const running = new Map<string, AbortController>()
@@ -32,14 +32,7 @@ async function run(request: Extract<EngineRequest, { type: 'run' }>): Promise<vo
     const runtime = await state.runtime(request.settings)
     update(jobId, { type: 'started', execution: runtime.execution })
     const emit = (message: EngineJobUpdate) => update(jobId, message)
-    const formats = taskDefinition(request.spec.task).formats
-    const format = request.spec.format ?? formats[0].ext
-    if (!formats.some((f) => f.ext === format)) {
-      throw new StudioError(
-        'invalid-request',
-        `${request.spec.task} writes ${formats.map((f) => f.ext).join(' or ')}, not ${format}.`
-      )
-    }
+    const format = formatFor(request.spec.task, request.spec.format).ext
     await runPipeline(request.spec, {
       runtime,
       calibration: await state.calibration(runtime),

@@ -35,6 +35,7 @@ export function createPipelineContext(options: {
   readonly settings: Settings
   readonly outputDir: string
   readonly fileStem: string
+  /** The job's format (`formatFor` of its spec); default png, for the image benches. */
   readonly format?: string
   readonly inputsDir?: string
   readonly signal?: AbortSignal

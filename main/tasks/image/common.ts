@@ -1,11 +1,5 @@
 import { StudioError, type ImageSample, type ModelManifest } from '../../contract'
 import { resolveLabel } from '../sampling'
-import type { OutputFormat } from '../types'
-
-export const imageFormats: readonly OutputFormat[] = [
-  { ext: 'png', mime: 'image/png', label: 'PNG (recipe in text chunks)' },
-  { ext: 'webp', mime: 'image/webp', label: 'WebP, lossless (recipe in XMP)' }
-]
 
 /** The image sample of a manifest. @throws StudioError model-mismatch for a non-image model. */
 export function imageSample(manifest: ModelManifest): ImageSample {

@@ -2,7 +2,7 @@ import { ImageGenerateSpecSchema } from '../../contract'
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkConditioning, checkSize, imageFormats } from './common'
+import { checkConditioning, checkSize } from './common'
 
 /** Text-, class- or unconditional image generation. */
 export const imageGenerate: TaskDefinition<'image.generate'> = {
@@ -11,7 +11,6 @@ export const imageGenerate: TaskDefinition<'image.generate'> = {
   label: 'Generate',
   schema: ImageGenerateSpecSchema,
   inputs: [],
-  formats: imageFormats,
   cli: {
     command: 'generate',
     summary: 'generate images from noise (text, class label or unconditional)',

@@ -2,7 +2,7 @@ import { ImageImg2ImgSpecSchema } from '../../contract'
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkConditioning, checkSize, imageFormats } from './common'
+import { checkConditioning, checkSize } from './common'
 
 /**
  * Image to image (SDEdit, Meng et al. 2022): the input image, resized to the output size, is noised to
@@ -14,7 +14,6 @@ export const imageImg2Img: TaskDefinition<'image.img2img'> = {
   label: 'Image to image',
   schema: ImageImg2ImgSpecSchema,
   inputs: [{ field: 'image', kind: 'image' }],
-  formats: imageFormats,
   cli: {
     command: 'img2img',
     summary: 'rework an image: noise it to a strength, then denoise it toward the conditioning',

@@ -9,7 +9,7 @@ import {
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkConditioning, imageFormats } from './common'
+import { checkConditioning } from './common'
 
 export type InpaintMethod = 'dedicated' | 'repaint' | 'blend'
 
@@ -52,7 +52,6 @@ export const imageInpaint: TaskDefinition<'image.inpaint'> = {
     { field: 'image', kind: 'image' },
     { field: 'mask', kind: 'mask', optional: true }
   ],
-  formats: imageFormats,
   cli: {
     command: 'inpaint',
     summary:

@@ -10,7 +10,7 @@ import {
 import { conditioningOptions } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkConditioning, imageFormats, imageSample } from './common'
+import { checkConditioning, imageSample } from './common'
 import { withoutKeys } from './inpaint'
 
 export type UpscaleMethod = 'model' | 'ddrm'
@@ -64,7 +64,6 @@ export const imageUpscale: TaskDefinition<'image.upscale'> = {
   label: 'Upscale',
   schema: ImageUpscaleSpecSchema,
   inputs: [{ field: 'image', kind: 'image' }],
-  formats: imageFormats,
   cli: {
     command: 'upscale',
     summary: 'super-resolve an image (a super-resolution model, or DDRM with a pixel model), tiled',

@@ -1,15 +1,4 @@
 import { StudioError, type ModelManifest } from '../../contract'
-import type { OutputFormat } from '../types'
-
-export const moleculeFormats: readonly OutputFormat[] = [
-  {
-    ext: 'sdf',
-    mime: 'chemical/x-mdl-sdfile',
-    label: 'SDF (V2000; recipe and measures as properties)'
-  },
-  { ext: 'xyz', mime: 'chemical/x-xyz', label: 'XYZ (coordinates only)' },
-  { ext: 'pdb', mime: 'chemical/x-pdb', label: 'PDB (HETATM with CONECT bonds)' }
-]
 
 type MoleculeSample = Extract<ModelManifest['sample'], { kind: 'molecule' }>
 

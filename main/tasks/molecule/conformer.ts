@@ -3,7 +3,7 @@ import { trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
 import { graphFromSmiles } from '../../chemistry'
-import { moleculeFormats, moleculeSample, trainingRangeWarnings } from './common'
+import { moleculeSample, trainingRangeWarnings } from './common'
 
 /** Conformers (3D coordinates) of a molecular graph given as SMILES; `count` of them. */
 export const moleculeConformer: TaskDefinition<'molecule.conformer'> = {
@@ -12,7 +12,6 @@ export const moleculeConformer: TaskDefinition<'molecule.conformer'> = {
   label: 'Conformers',
   schema: MoleculeConformerSpecSchema,
   inputs: [{ field: 'molecule', kind: 'molecule', optional: true }],
-  formats: moleculeFormats,
   cli: {
     command: 'conformer',
     summary: '3D conformers of a molecule given as SMILES (hydrogens added)',

@@ -2,7 +2,7 @@ import { heavyAtomModel, MoleculeGenerateSpecSchema, StudioError } from '../../c
 import { trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { atomCountWarning, moleculeFormats, moleculeSample } from './common'
+import { atomCountWarning, moleculeSample } from './common'
 
 /** Molecules from noise (EDM): positions and elements together, bonds perceived afterwards. */
 export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
@@ -11,7 +11,6 @@ export const moleculeGenerate: TaskDefinition<'molecule.generate'> = {
   label: 'Generate molecules',
   schema: MoleculeGenerateSpecSchema,
   inputs: [],
-  formats: moleculeFormats,
   cli: {
     command: 'generate',
     summary: 'generate 3D molecules (atoms and coordinates; bonds perceived, validity measured)',

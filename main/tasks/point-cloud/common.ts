@@ -1,12 +1,5 @@
 import { StudioError, type ModelManifest } from '../../contract'
 import { resolveLabel } from '../sampling'
-import type { OutputFormat } from '../types'
-
-export const pointCloudFormats: readonly OutputFormat[] = [
-  { ext: 'ply', mime: 'model/ply', label: 'PLY, binary (recipe in comments)' },
-  { ext: 'obj', mime: 'model/obj', label: 'OBJ, points (recipe in comments)' },
-  { ext: 'glb', mime: 'model/gltf-binary', label: 'glTF binary, points (recipe in extras)' }
-]
 
 type PointSample = Extract<ModelManifest['sample'], { kind: 'point-cloud' }>
 

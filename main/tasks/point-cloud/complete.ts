@@ -3,7 +3,7 @@ import { checkRepaintKnobs, repaintKeys, withoutKeys } from '../image/inpaint'
 import { shapeLabelOption, trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkLabel, pointCloudFormats, pointSample } from './common'
+import { checkLabel, pointSample } from './common'
 
 /**
  * Shape completion: the partial cloud's points are kept while the rest of the model's N points are
@@ -15,7 +15,6 @@ export const pointCloudComplete: TaskDefinition<'point-cloud.complete'> = {
   label: 'Complete a shape',
   schema: PointCloudCompleteSpecSchema,
   inputs: [{ field: 'partial', kind: 'point-cloud' }],
-  formats: pointCloudFormats,
   cli: {
     command: 'complete',
     summary: 'complete a partial point cloud (PLY or OBJ): its points are kept, the rest generated',

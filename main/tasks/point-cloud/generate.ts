@@ -3,7 +3,7 @@ import { checkRepaintKnobs, repaintKeys, withoutKeys } from '../image/inpaint'
 import { shapeLabelOption, trajectoryOption } from '../options'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
-import { checkLabel, pointCloudFormats, pointSample } from './common'
+import { checkLabel, pointSample } from './common'
 
 /** Shapes as point clouds from noise, class-conditional with classifier-free guidance. */
 export const pointCloudGenerate: TaskDefinition<'point-cloud.generate'> = {
@@ -12,7 +12,6 @@ export const pointCloudGenerate: TaskDefinition<'point-cloud.generate'> = {
   label: 'Generate shapes',
   schema: PointCloudGenerateSpecSchema,
   inputs: [],
-  formats: pointCloudFormats,
   cli: {
     command: 'generate',
     summary: 'generate 3D shapes as point clouds (a class label for class models)',

@@ -1,5 +1,12 @@
 // Image outputs: tensor → pixels → PNG (recipe in text chunks) or lossless WebP (recipe in XMP) → sink.
-import type { Artifact, ImageSample, Preview } from '../../../contract'
+import {
+  imageOutputFormats,
+  outputFormats,
+  writtenFormat,
+  type Artifact,
+  type ImageSample,
+  type Preview
+} from '../../../contract'
 import type { Tensor } from '../../../diffusion/types'
 import { tensorToRgba, type RgbaImage } from '../../../codecs/image'
 import { encodeWebp, probeImage } from '../../../codecs/image-io'
@@ -13,18 +20,22 @@ export function imagePreview(x0: Tensor, sample: ImageSample): Preview {
   return { kind: 'image', width: rgba.width, height: rgba.height, rgba: rgba.data }
 }
 
-/** Encodes one image with its recipe in `format` (png or webp). */
+/**
+ * Encodes one image with its recipe in `format` (one of the contract's image formats).
+ * @throws StudioError bad-input for a format no image task writes.
+ */
 export async function encodeImage(
   rgba: RgbaImage,
   format: string,
   recipe: Recipe
 ): Promise<{ ext: string; mime: string; bytes: Uint8Array }> {
   const json = JSON.stringify(recipe)
-  if (format === 'webp') {
-    return { ext: 'webp', mime: 'image/webp', bytes: await encodeWebp(rgba, json) }
-  }
-  const bytes = encodePng(rgba, { parameters: a1111Parameters(recipe), 'diffusion-studio': json })
-  return { ext: 'png', mime: 'image/png', bytes }
+  const { ext, mime } = outputFormats[writtenFormat(imageOutputFormats, format)]
+  const bytes =
+    ext === 'webp'
+      ? await encodeWebp(rgba, json)
+      : encodePng(rgba, { parameters: a1111Parameters(recipe), 'diffusion-studio': json })
+  return { ext, mime, bytes }
 }
 
 /** Writes image `output` of `outputs` through the sink. */

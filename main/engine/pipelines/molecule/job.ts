@@ -1,6 +1,6 @@
 // What both molecule pipelines share: noise that is zero on padding rows and has zero centre of mass
 // over the real atoms (EDM's translation-invariant prior), previews, output files and XYZ trajectories.
-import type { Preview } from '../../../contract'
+import { moleculeOutputFormats, writtenFormat, type Preview } from '../../../contract'
 import { atomicNumberOf, type Molecule3D } from '../../../chemistry'
 import type { NoiseSource, Tensor } from '../../../diffusion/types'
 import { writeMoleculeFile, type MoleculeFormat } from '../../../codecs/molecule-io'
@@ -60,9 +60,9 @@ export function moleculePreview(positions: Float32Array, elements: readonly stri
   }
 }
 
-/** The format a molecule job writes: the job's, when it is one of sdf/xyz/pdb, else sdf. */
+/** The format a molecule job writes (the contract's list). @throws StudioError bad-input otherwise. */
 export function moleculeFormat(context: PipelineContext): MoleculeFormat {
-  return (['sdf', 'xyz', 'pdb'].includes(context.format) ? context.format : 'sdf') as MoleculeFormat
+  return writtenFormat(moleculeOutputFormats, context.format)
 }
 
 /** Writes molecule b (and its trajectory frames as multi-frame XYZ, if any). */

@@ -2,6 +2,8 @@
 // the class, and how outputs, previews and trajectories are written.
 import {
   encodePointTrajectory,
+  pointCloudOutputFormats,
+  writtenFormat,
   type ModelManifest,
   type PointCloudCompleteSpec,
   type PointCloudGenerateSpec,
@@ -16,7 +18,7 @@ import {
 } from '../../../tasks'
 import { pointSample } from '../../../tasks/point-cloud/common'
 import type { Tensor } from '../../../diffusion/types'
-import { writePointCloudFile, type PointCloudFormat } from '../../../codecs/point-cloud-io'
+import { writePointCloudFile } from '../../../codecs/point-cloud-io'
 import type { Precision } from '../../../codecs/point-cloud-file'
 import type { PipelineContext } from '../context'
 import type { JobConditioning } from '../common/network'
@@ -85,9 +87,7 @@ export async function writePointCloud(
   frames: readonly TrajectoryFrame[],
   options: { precision?: Precision } = {}
 ): Promise<void> {
-  const format = (
-    ['ply', 'obj', 'glb'].includes(context.format) ? context.format : 'ply'
-  ) as PointCloudFormat
+  const format = writtenFormat(pointCloudOutputFormats, context.format)
   const file = writePointCloudFile(
     format,
     { points, ...(options.precision ? { precision: options.precision } : {}) },

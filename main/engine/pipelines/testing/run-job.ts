@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import {
   JobSpecSchema,
+  formatFor,
   SettingsSchema,
   type EngineJobUpdate,
   type JobSpec
@@ -47,6 +48,7 @@ export async function runJob(
       settings: SettingsSchema.parse({ previewEvery: 0 }),
       outputDir: bench.outputDir,
       fileStem: stem,
+      format: formatFor(valid.task, valid.format).ext,
       ...(bench.inputsDir ? { inputsDir: bench.inputsDir } : {}),
       emit: (u) => updates.push(u)
     })

@@ -1,5 +1,5 @@
 // The image modality: its task panels, how its results, previews and thumbnails look, its recipe rows.
-import type { JobSpec } from '../../lib/contract'
+import { defaultFormat, type JobSpec } from '../../lib/contract'
 import { taskPanel, type ModalityModule, type RecipeRow } from '../types'
 import { generateForm, img2imgForm, inpaintForm, upscaleForm } from './forms'
 import GeneratePanel from './GeneratePanel.svelte'
@@ -49,7 +49,8 @@ function recipe(spec: JobSpec): RecipeRow[] {
   }
   if ('width' in spec && spec.width && spec.height)
     rows.push({ label: 'Size', value: `${spec.width} × ${spec.height}`, mono: true })
-  if (spec.format && spec.format !== 'png') rows.push({ label: 'Format', value: spec.format })
+  if (spec.format && spec.format !== defaultFormat(spec.task).ext)
+    rows.push({ label: 'Format', value: spec.format })
   return rows
 }
 

@@ -1,5 +1,5 @@
 // The molecule modality: its task panels, how its results, previews and thumbnails look, its recipe rows.
-import type { JobSpec } from '../../lib/contract'
+import { defaultFormat, type JobSpec } from '../../lib/contract'
 import { trajectoryText } from '../../lib/three/recipe'
 import { taskPanel, type ModalityModule, type RecipeRow } from '../types'
 import { conformerForm, generateForm } from './forms'
@@ -26,7 +26,11 @@ function recipe(spec: JobSpec): RecipeRow[] {
   }
   if ('trajectoryEvery' in spec)
     rows.push({ label: 'Trajectory', value: trajectoryText(spec.trajectoryEvery) })
-  rows.push({ label: 'Format', value: (spec.format ?? 'sdf').toUpperCase(), mono: true })
+  rows.push({
+    label: 'Format',
+    value: (spec.format ?? defaultFormat(spec.task).ext).toUpperCase(),
+    mono: true
+  })
   return rows
 }
 

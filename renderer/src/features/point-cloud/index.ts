@@ -1,6 +1,6 @@
 // The point-cloud modality (the "3D" workspace): its task panels, how its results, previews and
 // thumbnails look, its recipe rows.
-import type { JobSpec } from '../../lib/contract'
+import { defaultFormat, type JobSpec } from '../../lib/contract'
 import { trajectoryText } from '../../lib/three/recipe'
 import { taskPanel, type ModalityModule, type RecipeRow } from '../types'
 import { completeForm, generateForm } from './forms'
@@ -34,7 +34,11 @@ function recipe(spec: JobSpec): RecipeRow[] {
   if ('trajectoryEvery' in spec) {
     rows.push({ label: 'Trajectory', value: trajectoryText(spec.trajectoryEvery) })
   }
-  rows.push({ label: 'Format', value: (spec.format ?? 'ply').toUpperCase(), mono: true })
+  rows.push({
+    label: 'Format',
+    value: (spec.format ?? defaultFormat(spec.task).ext).toUpperCase(),
+    mono: true
+  })
   return rows
 }
 

@@ -1,8 +1,9 @@
 import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
+  defaultFormat,
   defaultModel,
-  modalityOf,
+  taskFormats,
   type Device,
   type ImageSample,
   type InstalledModel,
@@ -86,15 +87,15 @@ export type TaskFormDefinitions = {
   readonly [T in RunnableTaskId]: TaskFormDefinition<T, object>
 }
 
-/** The output format a task writes unless told otherwise (the first its definition lists). */
-export function defaultFormat(task?: RunnableTaskId): string {
-  if (!task) return 'png'
-  const modality = modalityOf(task)
-  return modality === 'point-cloud' ? 'ply' : modality === 'molecule' ? 'sdf' : 'png'
+/** The formats a task writes, as a picker's choices (contract/formats.ts; the first is the default). */
+export function formatChoices(
+  task: RunnableTaskId
+): { value: string; label: string; about: string }[] {
+  return taskFormats[task].map((f) => ({ value: f.ext, label: f.label, about: f.about }))
 }
 
 /** The shared fields of a fresh form. */
-export const sharedDefaults = (task?: RunnableTaskId): SharedValues => ({
+export const sharedDefaults = (task: RunnableTaskId): SharedValues => ({
   model: '',
   modelChosen: false,
   prompt: '',
@@ -109,7 +110,7 @@ export const sharedDefaults = (task?: RunnableTaskId): SharedValues => ({
   guidance: 1,
   count: 1,
   device: 'auto',
-  format: defaultFormat(task)
+  format: defaultFormat(task).ext
 })
 
 /** A fresh form of a task: the shared fields and the task's own defaults. */
@@ -318,7 +319,7 @@ export function valuesFromSpec<T extends RunnableTaskId, F extends object>(
     guidance: spec.guidance ?? previous.guidance,
     count: spec.count,
     device: spec.device,
-    format: spec.format ?? defaultFormat(spec.task)
+    format: spec.format ?? defaultFormat(spec.task).ext
   }
 }
 
