@@ -123,7 +123,15 @@ interface ZodInternals {
       options?: z.ZodType[]
       shape?: Record<string, z.ZodType>
       checks?: {
-        _zod: { def: { check: string; value?: number; inclusive?: boolean; format?: string } }
+        _zod: {
+          def: {
+            check: string
+            value?: number
+            inclusive?: boolean
+            format?: string
+            maximum?: number
+          }
+        }
       }[]
     }
   }
@@ -184,6 +192,14 @@ export function describeRange(range: NumberRange): string {
   if (min !== undefined) return `${what} ${range.minInclusive ? 'of at least' : 'above'} ${min}`
   if (max !== undefined) return `${what} ${range.maxInclusive ? 'of at most' : 'below'} ${max}`
   return what
+}
+
+/** The most characters a string schema takes, or undefined for anything else (or no limit). */
+export function maxLength(schema: z.ZodType): number | undefined {
+  const def = unwrap(schema)
+  if (def.type !== 'string') return undefined
+  const check = def.checks?.find((c) => c._zod.def.check === 'max_length')
+  return check?._zod.def.maximum
 }
 
 /** Whether `value` lies in `range` (and is whole where the range says so). */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   ImageInputsSchema,
+  JobSpecSchema,
+  describeRange,
+  numberRange,
   type JobSpec,
   type ModelManifest,
   type RunnableTaskId,
@@ -23,6 +26,8 @@ import {
   buildSpec,
   carryExtra,
   emptyForm,
+  fieldLimits,
+  fieldRule,
   modelCalls,
   modelDefaults,
   randomSeed,
@@ -185,6 +190,39 @@ describe('validateSpec', () => {
     )
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.fields.image).toMatch(/Choose an input image/)
+  })
+})
+
+describe('field hints and limits come from the spec schemas', () => {
+  it('names each typed field with the range or length its schema declares', () => {
+    expect(fieldRule('image.generate', ['steps'])).toBe('Steps is a whole number from 1 to 1000.')
+    expect(fieldRule('image.generate', ['seed'])).toBe('The seed is a whole number of at least 0.')
+    expect(fieldRule('image.img2img', ['strength'])).toBe('Strength is a number above 0, up to 1.')
+    expect(fieldRule('image.inpaint', ['outpaint', 'top'])).toBe(
+      'Each side of the outpainting frame (pixels) is a whole number from 0 to 2048.'
+    )
+    expect(fieldRule('image.generate', ['prompt'])).toBe(
+      'The prompt can be at most 4000 characters.'
+    )
+    expect(fieldRule('molecule.conformer', ['smiles'])).toBe(
+      'Enter a molecule as SMILES (at most 500 characters).'
+    )
+    expect(fieldRule('point-cloud.complete', ['partial'])).toMatch(/Choose a partial point cloud/)
+  })
+
+  it('follows the schema: every numeric field of every task, its range as the schema gives it', () => {
+    for (const option of JobSpecSchema.options) {
+      const task = option.shape.task.value
+      for (const [key, field] of Object.entries(option.shape)) {
+        const range = numberRange(field as never)
+        // Width and height are picked from the model's sizes, not typed.
+        if (!range || key === 'width' || key === 'height') continue
+        expect(fieldRule(task, [key]), `${task} ${key}`).toContain(describeRange(range))
+        expect(fieldLimits(task, [key])).toEqual({ min: range.min, max: range.max })
+      }
+    }
+    expect(fieldLimits('image.upscale', ['tile'])).toEqual({ min: 0, max: 4096 })
+    expect(fieldLimits('image.generate', ['prompt'])).toEqual({})
   })
 })
 

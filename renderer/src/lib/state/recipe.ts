@@ -2,6 +2,11 @@ import { isScheduleName } from '../schedules'
 import {
   JobSpecSchema,
   defaultFormat,
+  describeRange,
+  fieldSchema,
+  maxLength,
+  numberRange,
+  runnableTaskIds,
   defaultModel,
   taskFormats,
   type Device,
@@ -327,40 +332,81 @@ export type Validation =
   | { ok: true; spec: JobSpec }
   | { ok: false; message: string; fields: Partial<Record<string, string>> }
 
-/** What each field must be, in plain words (shown beside the field instead of schema text). */
-export const fieldRules: Readonly<Record<string, string>> = {
+/**
+ * How a typed field is named beside it. What it must be (its range, its length) is read from the task's
+ * spec schema (`fieldRule`), so the window's hints never restate a limit the contract declares.
+ */
+const fieldNames: Readonly<Record<string, string>> = {
+  seed: 'The seed',
+  steps: 'Steps',
+  guidance: 'Guidance',
+  count: 'Count',
+  prompt: 'The prompt',
+  negativePrompt: 'The negative prompt',
+  strength: 'Strength',
+  feather: 'Feather (pixels)',
+  padding: 'Padding (pixels)',
+  outpaint: 'Each side of the outpainting frame (pixels)',
+  scale: 'The scale',
+  tile: 'The tile (pixels; 0 picks it from the memory budget)',
+  tileOverlap: 'The tile overlap (pixels)',
+  noiseLevel: 'The noise level',
+  trajectoryEvery: 'Keep every n-th step (0 keeps none)',
+  points: 'Points per shape',
+  atoms: 'Atoms (hydrogens included)',
+  smiles: 'The SMILES'
+}
+
+/** What a field that is chosen rather than typed asks for. */
+const choiceRules: Readonly<Record<string, string>> = {
   model: 'Choose a model.',
-  seed: 'The seed is a whole number from 0 up.',
-  steps: 'Steps is a whole number from 1 to 1000.',
   sampler: 'Choose a sampler.',
-  guidance: 'Guidance is a number from 0 to 50.',
-  count: 'Count is a whole number from 1 to 64.',
-  prompt: 'The prompt can be at most 4000 characters.',
-  negativePrompt: 'The negative prompt can be at most 4000 characters.',
   image: 'Choose an input image: drop it here, paste it, or pick a file.',
-  strength: 'Strength is above 0 and at most 1.',
   width: 'The width must be one the model makes.',
   height: 'The height must be one the model makes.',
   samplerExtra: 'A sampler setting is out of range.',
   mask: 'Paint the area to regenerate, or extend the canvas.',
   method: 'Choose a method.',
-  feather: 'Feather is a whole number of pixels from 0 to 256.',
   maskedOnly: 'Choose whether to work on the masked area only.',
-  padding: 'Padding is a whole number of pixels from 0 to 1024.',
-  outpaint: 'Each side of the outpainting frame is a whole number of pixels from 0 to 2048.',
-  scale: 'The scale is a whole number from 2 to 8.',
-  tile: 'The tile is a whole number of pixels from 0 (automatic) to 4096.',
-  tileOverlap: 'The tile overlap is a whole number of pixels from 0 to 512.',
-  noiseLevel: 'The noise level is a whole number from 0 to 1000.',
   label: 'Choose a class the model knows.',
   format: 'Choose an output format.',
-  trajectoryEvery: 'Keep every n-th step: a whole number from 0 (none) to 1000.',
-  points: 'Points per shape is a whole number from 16 to 16384.',
   partial: 'Choose a partial point cloud (PLY or OBJ): drop it here or pick a file.',
   placement: 'Choose how the partial cloud is placed.',
-  atoms: 'Atoms is a whole number from 1 to 256 (hydrogens included).',
-  smiles: 'Enter a molecule as SMILES (at most 500 characters).',
   molecule: 'Choose a MOL or SDF file: drop it here or pick a file.'
+}
+
+/** A task's spec schema (the union's option for it). */
+function specSchemaOf(task: RunnableTaskId) {
+  return JobSpecSchema.options.find((o) => o.shape.task.value === task)
+}
+
+/**
+ * What a field of a task's spec must be, in plain words: a typed field's range or length from the
+ * schema ("Steps is a whole number from 1 to 1000."), a chosen one's request. `path` reaches into an
+ * object field (outpaint.left).
+ */
+export function fieldRule(task: RunnableTaskId, path: readonly PropertyKey[]): string {
+  const key = String(path[0] ?? '')
+  const schema = specSchemaOf(task)
+  const field = schema ? fieldSchema(schema, path.length > 1 ? path : [key]) : undefined
+  const name = fieldNames[key]
+  const range = field ? numberRange(field) : undefined
+  if (name && range) return `${name} is ${describeRange(range)}.`
+  const length = field ? maxLength(field) : undefined
+  if (key === 'smiles') return `Enter a molecule as SMILES (at most ${length} characters).`
+  if (name && length !== undefined) return `${name} can be at most ${length} characters.`
+  return choiceRules[key] ?? 'This value is not valid.'
+}
+
+/** The range a number field of a task's spec takes (from its schema), for an input's min and max. */
+export function fieldLimits(
+  task: RunnableTaskId,
+  path: readonly PropertyKey[]
+): { min?: number; max?: number } {
+  const schema = specSchemaOf(task)
+  const field = schema ? fieldSchema(schema, path) : undefined
+  const range = field ? numberRange(field) : undefined
+  return range ? { min: range.min, max: range.max } : {}
 }
 
 /** Checks a spec against the contract before sending it, naming each offending field in plain words. */
@@ -368,9 +414,12 @@ export function validateSpec(spec: JobSpecInput): Validation {
   const parsed = JobSpecSchema.safeParse(spec)
   if (parsed.success) return { ok: true, spec: parsed.data }
   const fields: Partial<Record<string, string>> = {}
+  const task = (runnableTaskIds as readonly unknown[]).includes(spec.task)
+    ? (spec.task as RunnableTaskId)
+    : undefined
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? '')
-    fields[key] ??= fieldRules[key] ?? 'This value is not valid.'
+    fields[key] ??= task ? fieldRule(task, issue.path) : 'This value is not valid.'
   }
   const message = Object.values(fields).join(' ')
   return { ok: false, message, fields }
