@@ -18,6 +18,8 @@ describe('output formats, declared once', () => {
     expect(defaultFormat('molecule.conformer').ext).toBe('sdf')
     expect(taskFormats['molecule.generate'].map((f) => f.ext)).toEqual(['sdf', 'xyz', 'pdb'])
     for (const [ext, f] of Object.entries(outputFormats)) expect(f.ext).toBe(ext)
+    // A modality's first runnable task must bring its formats (modalityFormats).
+    for (const t of runnableTaskIds) expect(taskFormats[t].length, t).toBeGreaterThan(0)
   })
 
   it('gives the asked format, or the default, and refuses others as bad input naming the right ones', () => {

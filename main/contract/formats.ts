@@ -1,5 +1,6 @@
 import { StudioError } from './errors'
-import type { RunnableTaskId } from './jobs'
+import { runnableTaskIds, type RunnableTaskId } from './jobs'
+import { modalityOf, type Modality } from './tasks'
 
 // The output formats, declared once: what each task writes (the first its default). The task
 // definitions, the engine's writers, the CLI's help and --out check, main's validation and the
@@ -78,17 +79,26 @@ export type ImageOutputFormat = (typeof imageOutputFormats)[number]['ext']
 export type PointCloudOutputFormat = (typeof pointCloudOutputFormats)[number]['ext']
 export type MoleculeOutputFormat = (typeof moleculeOutputFormats)[number]['ext']
 
-/** What each runnable task writes, its default first. Exhaustive: a new task fails typecheck here. */
-export const taskFormats: { readonly [T in RunnableTaskId]: readonly OutputFormat[] } = {
-  'image.generate': imageOutputFormats,
-  'image.img2img': imageOutputFormats,
-  'image.inpaint': imageOutputFormats,
-  'image.upscale': imageOutputFormats,
-  'point-cloud.generate': pointCloudOutputFormats,
-  'point-cloud.complete': pointCloudOutputFormats,
-  'molecule.generate': moleculeOutputFormats,
-  'molecule.conformer': moleculeOutputFormats
+/**
+ * What each modality's tasks write, the default first. Exhaustive over modalities: a new modality fails
+ * typecheck here; a new task of an existing one writes its modality's formats unless `taskOwnFormats`
+ * says otherwise.
+ */
+export const modalityFormats: { readonly [M in Modality]: readonly OutputFormat[] } = {
+  image: imageOutputFormats,
+  'point-cloud': pointCloudOutputFormats,
+  molecule: moleculeOutputFormats,
+  audio: [],
+  video: []
 }
+
+/** Tasks that write other formats than their modality's. */
+const taskOwnFormats: { readonly [T in RunnableTaskId]?: readonly OutputFormat[] } = {}
+
+/** What each runnable task writes, its default first. */
+export const taskFormats = Object.fromEntries(
+  runnableTaskIds.map((t) => [t, taskOwnFormats[t] ?? modalityFormats[modalityOf(t)]])
+) as { readonly [T in RunnableTaskId]: readonly OutputFormat[] }
 
 /** The format a task writes when a spec names none: the first of its list. */
 export function defaultFormat(task: RunnableTaskId): OutputFormat {

@@ -64,7 +64,7 @@ const samplers = [
 
 /** The values "Reuse recipe" gives a fresh form of the spec's task. */
 const reuse = (s: JobSpec): Record<string, unknown> => {
-  const form = forms[s.task] as TaskFormDefinition<RunnableTaskId, object>
+  const form = forms[s.task as keyof typeof forms] as TaskFormDefinition<RunnableTaskId, object>
   return valuesFromSpec(form, s, emptyForm(form))
 }
 
