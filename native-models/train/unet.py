@@ -78,16 +78,17 @@ class SelfAttention(nn.Module):
 class EmojiUNet(nn.Module):
     """Channels 32/64/128 at 32/16/8 px; self-attention at 8x8.
 
-    forward(sample [B,3,32,32], timestep float [B], class_labels int64 [B]) -> epsilon.
+    forward(sample [B,C,H,W] (C = in_channels, default 3; H, W multiples of 4), timestep float [B],
+    class_labels int64 [B]) -> epsilon [B,C,H,W].
     class_labels == num_classes is the null (unconditional) class.
     """
 
-    def __init__(self, num_classes: int):
+    def __init__(self, num_classes: int, in_channels: int = 3):
         super().__init__()
         self.num_classes = num_classes
         self.time_mlp = nn.Sequential(nn.Linear(TIME_FEATURES, EMB_DIM), nn.SiLU(), nn.Linear(EMB_DIM, EMB_DIM))
         self.class_emb = nn.Embedding(num_classes + 1, EMB_DIM)
-        self.conv_in = nn.Conv2d(3, 32, 3, padding=1)
+        self.conv_in = nn.Conv2d(in_channels, 32, 3, padding=1)
         self.enc0 = ResBlock(32, 32)
         self.down0 = nn.Conv2d(32, 32, 3, stride=2, padding=1)
         self.enc1 = ResBlock(32, 64)
@@ -98,7 +99,7 @@ class EmojiUNet(nn.Module):
         self.dec1 = ResBlock(128 + 64, 64)
         self.dec0 = ResBlock(64 + 32, 32)
         self.norm_out = GroupNorm(32)
-        self.conv_out = nn.Conv2d(32, 3, 3, padding=1)
+        self.conv_out = nn.Conv2d(32, in_channels, 3, padding=1)
         nn.init.zeros_(self.conv_out.weight)
         nn.init.zeros_(self.conv_out.bias)
 
@@ -111,6 +112,18 @@ class EmojiUNet(nn.Module):
         h = self.dec1(torch.cat([F.interpolate(h, scale_factor=2.0, mode="nearest"), s1], dim=1), emb)
         h = self.dec0(torch.cat([F.interpolate(h, scale_factor=2.0, mode="nearest"), s0], dim=1), emb)
         return self.conv_out(F.silu(self.norm_out(h)))
+
+
+def space_to_depth(x: torch.Tensor, r: int) -> torch.Tensor:
+    """[B, C, H, W] -> [B, C*r*r, H/r, W/r]; channel index c*r*r + i*r + j holds x[c, r*h+i, r*w+j]."""
+    b, c, h, w = x.shape
+    return x.reshape(b, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(b, c * r * r, h // r, w // r)
+
+
+def depth_to_space(x: torch.Tensor, r: int) -> torch.Tensor:
+    b, crr, h, w = x.shape
+    c = crr // (r * r)
+    return x.reshape(b, c, r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(b, c, h * r, w * r)
 
 
 def count_params(model: nn.Module) -> int:

@@ -2,9 +2,11 @@
 // prints the max abs error against the stored PyTorch output. Passes when every value is within
 // tolerance + 1e-5·|PyTorch value| (numpy's allclose with rtol 1e-5: fp32 outputs of magnitude ~100
 // differ by ~1e-4 between runtimes through summation order alone). Generic over named inputs:
-//   parity.json = { model, tolerance, inputs: [{name, dtype, shape, data}], outputs: [{name, shape, data}] }
-// Usage (from the repo root): node native-models/train/shapes/check_parity.mjs native-models/starter/shapes-2k
-//   [parity file name in that folder, default parity.json; e.g. emoji-classifier-parity.json]
+//   parity.json = { model, tolerance, inputs: [{name, dtype, shape, data}], outputs: [{name, shape, stride?, data}] }
+// (stride: only every stride-th value of the flattened output is stored, for large video tensors)
+// Usage (from the repo root): node native-models/train/shapes/check_parity.mjs native-models/starter/shapes-2k [parity.json]
+// (the optional second argument names another fixture file in that folder, e.g. parity-classifier.json or
+// emoji-classifier-parity.json)
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import ort from 'onnxruntime-node'
@@ -28,8 +30,13 @@ for (const out of fx.outputs) {
     console.log(JSON.stringify({ ok: false, error: `output ${out.name} shape ${got?.dims} != ${out.shape}` }))
     process.exit(1)
   }
+  const stride = out.stride ?? 1 // every stride-th value of the flattened output is stored
+  if (out.data.length !== Math.ceil(got.data.length / stride)) {
+    console.log(JSON.stringify({ ok: false, error: `output ${out.name}: ${out.data.length} stored values, stride ${stride}` }))
+    process.exit(1)
+  }
   out.data.forEach((v, i) => {
-    const error = Math.abs(got.data[i] - v)
+    const error = Math.abs(got.data[i * stride] - v)
     maxAbs = Math.max(maxAbs, error)
     worst = Math.max(worst, error / (fx.tolerance + rtol * Math.abs(v)))
   })
