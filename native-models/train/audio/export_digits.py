@@ -9,7 +9,7 @@ by dsp.py from one held-out clip: wave [8192], stft_magnitude [257,64], mel_powe
 gl_wave [8192] (dsp.invert(log_mel), 32 iterations), gl_log_mel [64,64] (log_mel of gl_wave).
 
 Usage: /usr/bin/python3 export_digits.py [--run-dir ../runs/digits-mel] [--clf-dir ../runs/digits-clf]
-       [--metrics ../runs/digits-mel/metrics.json]
+       [--metrics ../runs/digits-mel/metrics.json] [--fixture-only]
 """
 import argparse
 import json
@@ -66,8 +66,18 @@ def main() -> None:
     ap.add_argument("--run-dir", type=Path, default=HERE.parent / "runs" / "digits-mel")
     ap.add_argument("--clf-dir", type=Path, default=HERE.parent / "runs" / "digits-clf")
     ap.add_argument("--metrics", type=Path, default=None)
+    ap.add_argument("--fixture-only", action="store_true", help="write only audio.json and fixture/ (no models needed)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    d = digits.load()
+    held = np.nonzero(d["split"] == 1)[0]
+    # Fixture: the first held-out "seven" (label 7) without added noise.
+    k = next(i for i in held if d["label"][i] == 7 and d["params"][i]["noise_snr_db"] is None)
+    wave = d["npz"]["wave"][k].astype(np.float64) / 32768.0
+    write_fixture(OUT / "fixture", wave, {"label": 7, "word": "seven", "voice": d["params"][k]})
+    write_json(OUT / "audio.json", {"model": "digits-mel", **dsp.audio_spec()})
+    if args.fixture_only:
+        return
     unet, clf = load_unet(args.run_dir), load_classifier(args.clf_dir)
 
     g = torch.Generator().manual_seed(PARITY_SEED)
@@ -77,17 +87,9 @@ def main() -> None:
         "sample": torch.randn(2, 1, 64, 64, generator=g), "timestep": torch.tensor([999.0, 123.5]),
         "class_labels": torch.tensor([7, 10])}, PARITY_SEED), compact=True)
 
-    d = digits.load()
-    held = np.nonzero(d["split"] == 1)[0]
     export(clf, (torch.zeros(2, 1, 64, 64),), ["mel"], ["logits", "features"], OUT / "classifier.onnx")
     write_json(OUT / "parity-classifier.json", parity(clf, str(OUT / "classifier.onnx"), {
         "mel": torch.from_numpy(d["mel"][held[:2]])[:, None]}, PARITY_SEED), compact=True)
-
-    # Fixture: the first held-out "seven" (label 7) without added noise.
-    k = next(i for i in held if d["label"][i] == 7 and d["params"][i]["noise_snr_db"] is None)
-    wave = d["npz"]["wave"][k].astype(np.float64) / 32768.0
-    write_fixture(OUT / "fixture", wave, {"label": 7, "word": "seven", "voice": d["params"][k]})
-    write_json(OUT / "audio.json", {"model": "digits-mel", **dsp.audio_spec()})
 
     summary = json.loads((args.run_dir / "summary.json").read_text())
     clf_summary = json.loads((args.clf_dir / "summary.json").read_text())
