@@ -53,8 +53,15 @@ describe('studio:// protocol', () => {
   it('serves the renderer with the CSP as a response header', async () => {
     const reply = await get('studio://app/index.html')
     expect(reply.status).toBe(200)
-    expect(reply.headers.get('content-security-policy')).toBe(rendererCsp)
-    expect(await reply.text()).toContain('<title>studio</title>')
+    const csp = reply.headers.get('content-security-policy') ?? ''
+    const html = await reply.text()
+    expect(html).toContain('<title>studio</title>')
+    // The page's nonce is the one its policy allows; everything else of the policy is rendererCsp.
+    const nonce = /name="studio-csp-nonce" content="([^"]+)"/.exec(html)?.[1] ?? ''
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{24}$/)
+    expect(csp).toBe(rendererCsp.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`))
+    const again = await (await get('studio://app/index.html')).text()
+    expect(again).not.toContain(nonce)
     expect((await get('studio://app/../secret.txt')).status).toBe(404)
     expect((await get('studio://other/index.html')).status).toBe(404)
     expect((await get('studio://app/index.html', {}, 'POST')).status).toBe(405)

@@ -13,7 +13,7 @@ import {
   type ServedFile
 } from '../ipc/artifacts'
 import type { Studio } from '../ipc/studio'
-import { rendererCsp } from '../platform/csp'
+import { pageWithNonce, rendererCsp } from '../platform/csp'
 import { readStatic } from '../platform/static-files'
 
 export const studioScheme = 'studio'
@@ -90,9 +90,15 @@ export async function handleStudioRequest(
     }
     const file = await readStatic(deps.rendererDir, url.pathname)
     if (!file) return new Response('Not found', { status: 404, headers: baseHeaders })
-    return new Response(new Uint8Array(file.body), {
+    // A page gets its own style nonce (shadow-root <style>s: wavesurfer's cspNonce).
+    const page = file.mime.startsWith('text/html') ? pageWithNonce(file.body) : undefined
+    return new Response(new Uint8Array(page?.body ?? file.body), {
       status: 200,
-      headers: { ...baseHeaders, 'content-type': file.mime }
+      headers: {
+        ...baseHeaders,
+        'content-type': file.mime,
+        ...(page ? { 'content-security-policy': page.csp } : {})
+      }
     })
   } catch (error) {
     return errorResponse(error)

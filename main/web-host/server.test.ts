@@ -88,7 +88,11 @@ describe('web host', () => {
     expect(ok.status).toBe(200)
     expect(ok.body).toContain('<title>studio</title>')
     expect(String(ok.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
-    expect(ok.headers['content-security-policy']).toBe(rendererCsp)
+    const nonce = /name="studio-csp-nonce" content="([^"]+)"/.exec(ok.body)?.[1] ?? ''
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{24}$/)
+    expect(ok.headers['content-security-policy']).toBe(
+      rendererCsp.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`)
+    )
     // The cookie is a separate random session value, never the API token.
     const session = /studio_session_\d+=([^;]+)/.exec(String(ok.headers['set-cookie']))?.[1]
     expect(session).toBeTruthy()

@@ -24,7 +24,7 @@ import {
 import { createDispatch, createHandlers } from '../ipc/handlers'
 import type { Studio } from '../ipc/studio'
 import { throttleSteps } from '../ipc/step-throttle'
-import { rendererCsp } from '../platform/csp'
+import { pageWithNonce, rendererCsp } from '../platform/csp'
 import { readStatic } from '../platform/static-files'
 
 export interface WebHostOptions {
@@ -319,12 +319,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           : 'Not found.\n'
       )
     }
+    // A page gets its own style nonce (shadow-root <style>s: wavesurfer's cspNonce).
+    const page = file.mime.startsWith('text/html') ? pageWithNonce(file.body) : undefined
     res.writeHead(200, {
       'content-type': file.mime,
       'set-cookie': `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-      ...securityHeaders
+      ...securityHeaders,
+      ...(page ? { 'content-security-policy': page.csp } : {})
     })
-    res.end(file.body)
+    res.end(page?.body ?? file.body)
   }
 
   const server = createServer((req, res) => {
