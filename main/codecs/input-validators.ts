@@ -4,6 +4,7 @@ import { normaliseImage, probeImage } from './image-io'
 import { withExplicitHydrogens } from '../chemistry'
 import { readMoleculeFile } from './molecule-io'
 import { readPointCloudFile } from './point-cloud-io'
+import { readWav } from './wav'
 
 /** What a validator makes of an input: its facts, and the bytes to store instead when it converted it. */
 type Validation = InputFacts & { readonly stored?: Uint8Array }
@@ -73,11 +74,30 @@ function hydrogensNote(added: number, atoms: number, total: number): string {
   )
 }
 
+/** A WAV clip: decodable PCM or float with samples; its recipe (ICMT) kept for "reuse recipe". */
+async function audio(bytes: Uint8Array): Promise<InputFacts> {
+  const wav = readWav(bytes)
+  const seconds = wav.channels[0].length / wav.sampleRate
+  const notes =
+    wav.channels.length > 1
+      ? [`${wav.channels.length} channels: models hear their mean; every channel is written back.`]
+      : []
+  return {
+    mime: 'audio/wav',
+    notes: [
+      `${seconds.toFixed(3)} s at ${wav.sampleRate} Hz, ${wav.bitDepth === '32f' ? '32-bit float' : `${wav.bitDepth}-bit`}.`,
+      ...notes
+    ],
+    ...(wav.comment?.startsWith('{') ? { recipe: { studio: wav.comment.slice(0, 20000) } } : {})
+  }
+}
+
 export const inputValidators: Partial<
   Record<InputKind, (bytes: Uint8Array) => Promise<Validation>>
 > = {
   image: (bytes) => image(bytes),
   mask: (bytes) => image(bytes, 'mask'),
   'point-cloud': pointCloud,
-  molecule
+  molecule,
+  audio
 }

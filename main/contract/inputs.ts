@@ -8,7 +8,7 @@ import { StudioError } from './errors'
 export const InputRefSchema = z.string().regex(/^[0-9a-f]{64}$/, 'an input id (64 hex digits)')
 export type InputRef = z.infer<typeof InputRefSchema>
 
-export const inputKinds = ['image', 'mask', 'point-cloud', 'molecule'] as const
+export const inputKinds = ['image', 'mask', 'point-cloud', 'molecule', 'audio'] as const
 export const InputKindSchema = z.enum(inputKinds)
 export type InputKind = z.infer<typeof InputKindSchema>
 
@@ -17,7 +17,8 @@ export const inputSizeCaps: Readonly<Record<InputKind, number>> = {
   image: 64 << 20,
   mask: 32 << 20,
   'point-cloud': 64 << 20,
-  molecule: 4 << 20
+  molecule: 4 << 20,
+  audio: 256 << 20
 }
 
 /**

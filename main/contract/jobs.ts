@@ -1,9 +1,11 @@
 import { z } from 'zod'
 import { ArtifactSchema, PreviewSchema } from './artifacts'
 import { StudioErrorDataSchema } from './errors'
+import { audioSpecSchemas } from './specs/audio'
 import { imageSpecSchemas } from './specs/image'
 import { moleculeSpecSchemas } from './specs/molecule'
 import { pointCloudSpecSchemas } from './specs/point-cloud'
+import { videoSpecSchemas } from './specs/video'
 import type { TaskId } from './tasks'
 
 /**
@@ -13,7 +15,9 @@ import type { TaskId } from './tasks'
 export const JobSpecSchema = z.discriminatedUnion('task', [
   ...imageSpecSchemas,
   ...pointCloudSpecSchemas,
-  ...moleculeSpecSchemas
+  ...moleculeSpecSchemas,
+  ...audioSpecSchemas,
+  ...videoSpecSchemas
 ])
 export type JobSpec = z.infer<typeof JobSpecSchema>
 

@@ -226,10 +226,56 @@ export function heavyAtomModel(sample: z.infer<typeof MoleculeSampleSchema>): bo
   return sample.features.kind === 'joint' && sample.features.hydrogenCounts > 0
 }
 
+/**
+ * An audio model's sample: a normalised log-mel image [B, 1, mels, frames] of a window of
+ * frames·hop samples at sampleRate, defined exactly (the STFT, HTK mel filterbank, log10 with a floor,
+ * [logLo, logHi] → [−1, 1]; codecs/mel.ts). Without a vocoder component, Griffin-Lim inverts it.
+ */
+export const AudioSampleSchema = z.object({
+  kind: z.literal('audio'),
+  representation: z.literal('mel'),
+  channels: z.literal(1).default(1),
+  sampleRate: z.number().int().positive(),
+  mels: z.number().int().positive(),
+  /** Frames of the model's window (its native length). */
+  frames: z.number().int().positive(),
+  nFft: z.number().int().positive(),
+  hop: z.number().int().positive(),
+  /** Zeros padded on both sides before framing. */
+  pad: z.number().int().nonnegative(),
+  fMin: z.number().nonnegative().default(0),
+  fMax: z.number().positive(),
+  powerFloor: z.number().positive(),
+  logRange: z.tuple([z.number(), z.number()]),
+  griffinLim: z
+    .object({
+      iterations: z.number().int().positive().max(1000).default(32),
+      momentum: z.number().min(0).max(1).default(0.99)
+    })
+    .default({ iterations: 32, momentum: 0.99 })
+})
+export type AudioSample = z.infer<typeof AudioSampleSchema>
+
+/** A video model's sample: pixel clips [B, C, F, H, W] of `frames` frames, in pixelRange. */
+export const VideoSampleSchema = z.object({
+  kind: z.literal('video'),
+  channels: z.number().int().positive(),
+  /** Frames of the model's window. */
+  frames: z.number().int().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** The frame rate the clips were made at. */
+  fps: z.number().positive(),
+  pixelRange: z.tuple([z.number(), z.number()]).default([-1, 1])
+})
+export type VideoSample = z.infer<typeof VideoSampleSchema>
+
 export const SampleSchema = z.discriminatedUnion('kind', [
   ImageSampleSchema,
   PointCloudSampleSchema,
-  MoleculeSampleSchema
+  MoleculeSampleSchema,
+  AudioSampleSchema,
+  VideoSampleSchema
 ])
 export type Sample = z.infer<typeof SampleSchema>
 export type ImageSample = z.infer<typeof ImageSampleSchema>

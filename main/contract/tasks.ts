@@ -17,6 +17,8 @@ export const taskIds = [
   'molecule.generate',
   'molecule.conformer',
   'audio.generate',
+  'audio.inpaint',
+  'audio.extend',
   'video.generate'
 ] as const
 export const TaskIdSchema = z.enum(taskIds)

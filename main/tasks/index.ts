@@ -13,6 +13,9 @@ import {
   type RunnableTaskId,
   type SpecOf
 } from '../contract'
+import { audioExtend } from './audio/extend'
+import { audioGenerate } from './audio/generate'
+import { audioInpaint } from './audio/inpaint'
 import { imageGenerate } from './image/generate'
 import { imageImg2Img } from './image/img2img'
 import { imageInpaint } from './image/inpaint'
@@ -22,6 +25,7 @@ import { moleculeGenerate } from './molecule/generate'
 import { pointCloudComplete } from './point-cloud/complete'
 import { pointCloudGenerate } from './point-cloud/generate'
 import { pickModel } from './models'
+import { videoGenerate } from './video/generate'
 import type { TaskDefinition, Validated } from './types'
 
 export type { CliOption, TaskCli, TaskDefinition, Validated } from './types'
@@ -48,7 +52,11 @@ export const tasks: { readonly [T in RunnableTaskId]: TaskDefinition<T> } = {
   'point-cloud.generate': pointCloudGenerate,
   'point-cloud.complete': pointCloudComplete,
   'molecule.generate': moleculeGenerate,
-  'molecule.conformer': moleculeConformer
+  'molecule.conformer': moleculeConformer,
+  'audio.generate': audioGenerate,
+  'audio.inpaint': audioInpaint,
+  'audio.extend': audioExtend,
+  'video.generate': videoGenerate
 }
 
 export function taskDefinition<T extends RunnableTaskId>(task: T): TaskDefinition<T> {

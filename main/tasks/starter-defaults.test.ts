@@ -37,7 +37,11 @@ const inputsOf: Record<RunnableTaskId, Record<string, unknown>> = {
   'point-cloud.generate': {},
   'point-cloud.complete': { partial: ref('c') },
   'molecule.generate': {},
-  'molecule.conformer': { smiles: 'CCO' }
+  'molecule.conformer': { smiles: 'CCO' },
+  'audio.generate': {},
+  'audio.inpaint': { source: ref('d'), region: { start: 0.1, end: 0.5 } },
+  'audio.extend': { source: ref('d'), seconds: 1 },
+  'video.generate': {}
 }
 
 /** The window's form of each task (the panels' definitions). */

@@ -18,7 +18,11 @@ export const pipelines: { readonly [T in RunnableTaskId]: () => Promise<Pipeline
   'point-cloud.generate': async () => (await import('./point-cloud/generate')).generatePointClouds,
   'point-cloud.complete': async () => (await import('./point-cloud/complete')).completePointClouds,
   'molecule.generate': async () => (await import('./molecule/generate')).generateMolecules,
-  'molecule.conformer': async () => (await import('./molecule/conformer')).findConformers
+  'molecule.conformer': async () => (await import('./molecule/conformer')).findConformers,
+  'audio.generate': async () => (await import('./audio/generate')).generateAudio,
+  'audio.inpaint': async () => (await import('./audio/inpaint')).inpaintAudio,
+  'audio.extend': async () => (await import('./audio/extend')).extendAudio,
+  'video.generate': async () => (await import('./video/generate')).generateVideo
 }
 
 /** Runs the pipeline of a job's task (loading it first). */

@@ -84,6 +84,10 @@ function samplePositions(
       return sample.points
     case 'molecule':
       return sample.maxAtoms * sample.maxAtoms
+    case 'audio':
+      return sample.mels * sample.frames
+    case 'video':
+      return sample.frames * sample.width * sample.height
   }
 }
 

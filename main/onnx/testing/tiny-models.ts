@@ -604,3 +604,67 @@ export function writeTiny3dModel(
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
   return manifest
 }
+
+/**
+ * Class-conditional stand-ins of the audio (mel [batch, 1, 8, 16] at 2 kHz, hop 16) and video ([batch,
+ * 3, 4, 4, 4]) contracts: ε̂ = 0.5·x (class ignored), 3 classes.
+ */
+export function writeTinyAvModel(root: string, id: string, kind: 'audio' | 'video'): ModelManifest {
+  const dir = join(root, id)
+  const f = 'float32' as const
+  const shape = kind === 'audio' ? [1, 8, 16] : [3, 4, 4, 4]
+  const spec: ModelSpec = {
+    inputs: [
+      { name: 'sample', type: f, shape: ['batch', ...shape] },
+      { name: 'timestep', type: f, shape: ['batch'] },
+      { name: 'class_labels', type: 'int64', shape: ['batch'] }
+    ],
+    outputs: [{ name: 'noise_pred', type: f, shape: ['batch', ...shape] }],
+    nodes: [{ op: 'Mul', inputs: ['sample', 'w'], outputs: ['noise_pred'] }],
+    initializers: [{ name: 'w', type: f, dims: [1], values: [0.5] }]
+  }
+  const files = writeOnnx(dir, 'unet.onnx', spec)
+  const conditioning = {
+    type: 'class' as const,
+    classes: ['one', 'two', 'three'],
+    nullClass: 3,
+    input: 'class_labels'
+  }
+  const manifest = denoiserManifest(id, files, spec, {
+    modality: kind,
+    tasks:
+      kind === 'audio' ? ['audio.generate', 'audio.inpaint', 'audio.extend'] : ['video.generate'],
+    schedule: linearFloatSchedule,
+    conditioning,
+    sample:
+      kind === 'audio'
+        ? {
+            kind: 'audio',
+            representation: 'mel',
+            channels: 1,
+            sampleRate: 2000,
+            mels: 8,
+            frames: 16,
+            nFft: 64,
+            hop: 16,
+            pad: 24,
+            fMin: 0,
+            fMax: 1000,
+            powerFloor: 1e-4,
+            logRange: [-4, 4],
+            griffinLim: { iterations: 4, momentum: 0.99 }
+          }
+        : {
+            kind: 'video',
+            channels: 3,
+            frames: 4,
+            width: 4,
+            height: 4,
+            fps: 8,
+            pixelRange: [-1, 1]
+          },
+    defaults: { sampler: 'euler', steps: 3, guidance: 2, schedule: 'model' }
+  })
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
+  return manifest
+}

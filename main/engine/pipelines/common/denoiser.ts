@@ -122,5 +122,9 @@ function positionsOf(manifest: ModelManifest, sampleShape: readonly number[]): n
       return sampleShape[0]
     case 'molecule':
       return sampleShape[0] * sampleShape[0]
+    case 'audio':
+    case 'video':
+      // Mel cells [1, mels, frames] or pixels of all frames [C, F, H, W].
+      return sampleShape.slice(1).reduce((a, b) => a * b, 1)
   }
 }
