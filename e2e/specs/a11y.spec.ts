@@ -96,7 +96,7 @@ test('a page load: the CSP is one response header, nothing trips it, nothing log
   await openStudio(page, host.url)
   await expect(page.getByTestId('connection-state')).toHaveText(/Connected/)
   await expect(page.locator('meta[http-equiv]')).toHaveCount(0)
-  for (const modality of ['point-cloud', 'molecule', 'image']) {
+  for (const modality of ['point-cloud', 'molecule', 'audio', 'video', 'image']) {
     await page.getByTestId(`tab-${modality}`).click()
     await expect(page.getByRole('form', { name: /./ })).toBeVisible()
   }

@@ -46,15 +46,10 @@ test.describe('studio UI (real web host)', () => {
       await page.setViewportSize({ width: 1400, height: 900 })
       await openStudio(page, host.url)
       await expect(page.getByTestId('tab-image')).toHaveAttribute('aria-selected', 'true')
-      for (const id of ['point-cloud', 'molecule']) {
+      for (const id of ['point-cloud', 'molecule', 'audio', 'video']) {
         const tab = page.getByTestId(`tab-${id}`)
         await expect(tab).toHaveAttribute('aria-disabled', 'false')
         await expect(tab).not.toContainText('soon')
-      }
-      for (const id of ['audio', 'video']) {
-        const tab = page.getByTestId(`tab-${id}`)
-        await expect(tab).toHaveAttribute('aria-disabled', 'true')
-        await expect(tab).toContainText('soon')
       }
       // At 1400 px the last workspace is whole and clear of the Models button.
       const video = (await page.getByTestId('tab-video').boundingBox())!

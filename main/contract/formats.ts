@@ -61,6 +61,12 @@ export const outputFormats = {
     label: 'XYZ',
     about: 'Elements and coordinates only (bonds are perceived by readers).'
   },
+  wav: {
+    ext: 'wav',
+    mime: 'audio/wav',
+    label: 'WAV',
+    about: "RIFF WAVE, 16-bit PCM or 32-bit float (the spec's encoding); the recipe in INFO ICMT."
+  },
   pdb: {
     ext: 'pdb',
     mime: 'chemical/x-pdb',
@@ -71,10 +77,20 @@ export const outputFormats = {
 
 export type OutputFormatExt = keyof typeof outputFormats
 
-const { png, webp, ply, obj, glb, sdf, xyz, pdb } = outputFormats
+const { png, webp, ply, obj, glb, sdf, xyz, pdb, wav } = outputFormats
 export const imageOutputFormats = [png, webp] as const
 export const pointCloudOutputFormats = [ply, obj, glb] as const
 export const moleculeOutputFormats = [sdf, xyz, pdb] as const
+export const audioOutputFormats = [wav] as const
+/** A clip: an animated WebP, or its frames stacked top to bottom in one PNG. */
+export const videoOutputFormats = [
+  { ...webp, label: 'Animated WebP', about: 'Lossless, loops; the recipe in XMP.' },
+  {
+    ...png,
+    label: 'PNG frame strip',
+    about: 'Frames stacked top to bottom; the recipe in text chunks.'
+  }
+] as const
 export type ImageOutputFormat = (typeof imageOutputFormats)[number]['ext']
 export type PointCloudOutputFormat = (typeof pointCloudOutputFormats)[number]['ext']
 export type MoleculeOutputFormat = (typeof moleculeOutputFormats)[number]['ext']
@@ -88,8 +104,8 @@ export const modalityFormats: { readonly [M in Modality]: readonly OutputFormat[
   image: imageOutputFormats,
   'point-cloud': pointCloudOutputFormats,
   molecule: moleculeOutputFormats,
-  audio: [],
-  video: []
+  audio: audioOutputFormats,
+  video: videoOutputFormats
 }
 
 /** Tasks that write other formats than their modality's. */

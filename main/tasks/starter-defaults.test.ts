@@ -21,9 +21,11 @@ import {
   startingModel,
   type TaskFormDefinitions
 } from '../../renderer/src/lib/state/recipe'
+import * as audio from '../../renderer/src/features/audio/forms'
 import * as image from '../../renderer/src/features/image/forms'
 import * as molecule from '../../renderer/src/features/molecule/forms'
 import * as pointCloud from '../../renderer/src/features/point-cloud/forms'
+import * as video from '../../renderer/src/features/video/forms'
 import { samplerDescriptors, validateJob } from '.'
 
 const ref = (c: string) => c.repeat(64)
@@ -53,7 +55,11 @@ const forms: TaskFormDefinitions = {
   'point-cloud.generate': pointCloud.generateForm,
   'point-cloud.complete': pointCloud.completeForm,
   'molecule.generate': molecule.generateForm,
-  'molecule.conformer': molecule.conformerForm
+  'molecule.conformer': molecule.conformerForm,
+  'audio.generate': audio.generateForm,
+  'audio.inpaint': audio.inpaintForm,
+  'audio.extend': audio.extendForm,
+  'video.generate': video.generateForm
 }
 
 let models: InstalledModel[] = []

@@ -8,11 +8,7 @@ import {
 import { checkRepaintKnobs, repaintKeys, withoutKeys } from '../image/inpaint'
 import { checkLabel } from '../point-cloud/common'
 import { resolveSampling } from '../sampling'
-import type { CliOption, OutputFormat } from '../types'
-
-export const audioFormats: readonly OutputFormat[] = [
-  { ext: 'wav', mime: 'audio/wav', label: 'WAV, 16-bit PCM or 32-bit float (recipe in INFO ICMT)' }
-]
+import type { CliOption } from '../types'
 
 /** The audio sample of a manifest. @throws StudioError model-mismatch otherwise. */
 export function audioSample(manifest: ModelManifest): AudioSample {

@@ -1,7 +1,6 @@
 import { AudioExtendSpecSchema } from '../../contract'
 import type { TaskDefinition } from '../types'
 import {
-  audioFormats,
   audioLabelOption,
   audioTrajectoryOption,
   editRules,
@@ -16,7 +15,6 @@ export const audioExtend: TaskDefinition<'audio.extend'> = {
   label: 'Continue a clip',
   schema: AudioExtendSpecSchema,
   inputs: [{ field: 'source', kind: 'audio' }],
-  formats: audioFormats,
   cli: {
     command: 'audio-extend',
     summary: 'continue a WAV clip by N seconds; the clip itself is kept exactly',

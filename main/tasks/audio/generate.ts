@@ -3,7 +3,6 @@ import { checkLabel } from '../point-cloud/common'
 import { resolveSampling } from '../sampling'
 import type { TaskDefinition } from '../types'
 import {
-  audioFormats,
   audioLabelOption,
   audioSample,
   audioTrajectoryOption,
@@ -22,7 +21,6 @@ export const audioGenerate: TaskDefinition<'audio.generate'> = {
   label: 'Generate audio',
   schema: AudioGenerateSpecSchema,
   inputs: [],
-  formats: audioFormats,
   cli: {
     command: 'generate',
     summary: 'generate audio clips (a class label for class models); WAV out',

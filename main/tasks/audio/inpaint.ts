@@ -1,7 +1,6 @@
 import { AudioInpaintSpecSchema } from '../../contract'
 import type { TaskDefinition } from '../types'
 import {
-  audioFormats,
   audioLabelOption,
   audioTrajectoryOption,
   editRules,
@@ -19,7 +18,6 @@ export const audioInpaint: TaskDefinition<'audio.inpaint'> = {
   label: 'Regenerate a region',
   schema: AudioInpaintSpecSchema,
   inputs: [{ field: 'source', kind: 'audio' }],
-  formats: audioFormats,
   cli: {
     command: 'audio-inpaint',
     summary: 'regenerate a time region of a WAV clip; the samples outside it are kept exactly',

@@ -6,16 +6,7 @@ import {
 } from '../../contract'
 import { checkLabel } from '../point-cloud/common'
 import { resolveSampling } from '../sampling'
-import type { OutputFormat, TaskDefinition } from '../types'
-
-export const videoFormats: readonly OutputFormat[] = [
-  { ext: 'webp', mime: 'image/webp', label: 'animated WebP, lossless (recipe in XMP)' },
-  {
-    ext: 'png',
-    mime: 'image/png',
-    label: 'PNG frame strip, frames stacked vertically (recipe in text)'
-  }
-]
+import type { TaskDefinition } from '../types'
 
 /** The video sample of a manifest. @throws StudioError model-mismatch otherwise. */
 export function videoSample(manifest: ModelManifest): VideoSample {
@@ -32,7 +23,6 @@ export const videoGenerate: TaskDefinition<'video.generate'> = {
   label: 'Generate video',
   schema: VideoGenerateSpecSchema,
   inputs: [],
-  formats: videoFormats,
   cli: {
     command: 'generate',
     summary: 'generate video clips (a class label for class models); animated WebP out',

@@ -3,17 +3,19 @@
 // tasks (ModalityModule.panels): a new task's spec fails typecheck until its panel is listed.
 import { modalities, modalityOf, type Modality, type RunnableTaskId } from '../lib/contract'
 import type { TaskFormDefinitions } from '../lib/state/recipe'
+import { audioModule } from './audio'
 import { imageModule } from './image'
 import { moleculeModule } from './molecule'
 import { pointCloudModule } from './point-cloud'
+import { videoModule } from './video'
 import type { ModalityModule, TaskPanel, Workspace } from './types'
 
 const registry: { readonly [M in Modality]: ModalityModule<M> } = {
   image: imageModule,
   'point-cloud': pointCloudModule,
   molecule: moleculeModule,
-  audio: { id: 'audio', label: 'Audio', icon: 'wave', panels: {} },
-  video: { id: 'video', label: 'Video', icon: 'film', panels: {} }
+  audio: audioModule,
+  video: videoModule
 }
 
 export const modules: readonly Workspace[] = modalities.map((m) => {
