@@ -143,7 +143,7 @@ describe('diffusion-studio generate', () => {
     expect(near.stderr).toMatch(/Did you mean "dpmpp-2m"\?/)
     const model = await cli(['generate', '--model', 'sd-99', '--out', join(work, 'x.png')])
     expect(model.code).toBe(4)
-    expect(model.stderr).toMatch(/Unknown model "sd-99"\. Installed: emoji-32/)
+    expect(model.stderr).toMatch(/Unknown model "sd-99"\. Installed: digits-mel, emoji-32/)
     const usage = await cli(['generate', '--steps', 'many', '--out', join(work, 'x.png')])
     expect(usage.code).toBe(2)
     const long = await cli(['generate', '--out', join(work, 'x'.repeat(201) + '.png')])
