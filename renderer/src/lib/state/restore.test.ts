@@ -69,14 +69,14 @@ describe('planRestore from a studio recipe', () => {
 
   it('falls back to the parameters text when the JSON does not parse as a job', () => {
     const plan = planRestore(
-      { studio: '{"task":"audio.generate"}', parameters: 'cat\nSteps: 5, Seed: 3, Sampler: Euler' },
+      { studio: '{"task":"video.extend"}', parameters: 'cat\nSteps: 5, Seed: 3, Sampler: Euler' },
       ctx
     )
     expect(plan.kind).toBe('values')
-    const none = planRestore({ studio: '{"task":"audio.generate"}' }, ctx)
+    const none = planRestore({ studio: '{"task":"video.extend"}' }, ctx)
     expect(none).toEqual({
       kind: 'none',
-      reason: 'The recipe is for "audio.generate", which this studio cannot run.'
+      reason: 'The recipe is for "video.extend", which this studio cannot run.'
     })
     expect(planRestore({ studio: 'nope' }, ctx).kind).toBe('none')
   })
