@@ -9,7 +9,7 @@ import {
   type JobSpec
 } from '../../../contract'
 import type { ModelRegistry } from '../../../models/registry'
-import { taskDefinition, validateJob } from '../../../tasks'
+import { validateJob } from '../../../tasks'
 import type { Runtime } from '../../runtime'
 import { decodeRgba } from '../../../codecs/image-io'
 import { readPngText } from '../../../codecs/png'
