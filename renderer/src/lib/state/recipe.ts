@@ -354,12 +354,17 @@ const fieldNames: Readonly<Record<string, string>> = {
   trajectoryEvery: 'Keep every n-th step (0 keeps none)',
   points: 'Points per shape',
   atoms: 'Atoms (hydrogens included)',
-  smiles: 'The SMILES'
+  smiles: 'The SMILES',
+  seconds: 'The length (seconds)',
+  frames: 'Frames',
+  fps: 'Frames per second'
 }
 
 /** What a field that is chosen rather than typed asks for. */
 const choiceRules: Readonly<Record<string, string>> = {
   model: 'Choose a model.',
+  source: 'Choose a clip: a WAV file.',
+  region: 'The region must end after it starts (seconds, feather at most 5).',
   sampler: 'Choose a sampler.',
   image: 'Choose an input image: drop it here, paste it, or pick a file.',
   width: 'The width must be one the model makes.',
