@@ -71,8 +71,10 @@ test.describe('studio UI (real web host)', () => {
         page.getByTestId('model-select').locator(`option[value="${broken.id}"]`)
       ).toBeDisabled()
 
-      // The first ready model is selected, with its first class.
-      const first = models.find((m) => m.status === 'ready')
+      // The first ready model that generates images is selected, with its first class.
+      const first = models.find(
+        (m) => m.status === 'ready' && m.manifest.tasks.includes('image.generate')
+      )
       expect(first, 'a ready model (the starter)').toBeDefined()
       await expect(page.getByTestId('model-select')).toHaveValue(first!.manifest.id)
       const conditioning = first!.manifest.conditioning
@@ -103,7 +105,9 @@ test.describe('studio UI (real web host)', () => {
     host
   }) => {
     await openStudio(page, host.url)
-    const model = (await invoke(page.request, host, 'listModels')).find((m) => m.status === 'ready')
+    const model = (await invoke(page.request, host, 'listModels')).find(
+      (m) => m.status === 'ready' && m.manifest.tasks.includes('image.generate')
+    )
     const classes =
       model?.manifest.conditioning.type === 'class' ? model.manifest.conditioning.classes : []
     expect(classes.length, 'classes of the starter model').toBeGreaterThan(1)
